@@ -1,0 +1,40 @@
+namespace Endpoints.DnsOverride.Configuration;
+
+/// <summary>Settings of the DNS server, bound from the <c>DnsOverride</c> section (command line, env, appsettings.json).</summary>
+public sealed class DnsOverrideOptions
+{
+    public const string Section = "DnsOverride";
+
+    /// <summary>Addresses to serve UDP and TCP on, e.g. <c>127.0.0.1:1053</c> or <c>[::1]:1053</c>.</summary>
+    public List<string> Listen { get; set; } = [];
+
+    public string Zones { get; set; } = "zones";
+
+    /// <summary>Resolvers for names outside our zones; empty means the nameservers of /etc/resolv.conf.</summary>
+    public List<string> Upstream { get; set; } = [];
+
+    /// <summary>Clients whose queries for other names are forwarded; others get REFUSED (no open resolver).</summary>
+    public List<string> AllowRecursion { get; set; } = [];
+
+    /// <summary><c>console</c> turns on the OpenTelemetry console exporter.</summary>
+    public string? Metrics { get; set; }
+
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>After this a forwarded query is answered SERVFAIL.</summary>
+    public TimeSpan ForwardDeadline { get; set; } = TimeSpan.FromSeconds(4);
+
+    public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public int MaxTcpConnections { get; set; } = 512;
+
+    public int MaxForwardsInFlight { get; set; } = 2048;
+
+    public TimeSpan ZonePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest UDP reply we send when the client offers more (RFC 9715 / DNS flag day 2020).</summary>
+    public int MaxUdpPayload { get; set; } = 1232;
+
+    /// <summary>Receive threads per UDP socket; 0 means one per core.</summary>
+    public int UdpThreads { get; set; }
+}

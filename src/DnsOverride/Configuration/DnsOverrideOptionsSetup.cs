@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.DnsOverride.Configuration;
+
+/// <summary>Fills in defaults for lists after binding (binding appends to lists, so they cannot be initialisers).</summary>
+public sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrideOptions>
+{
+    public static readonly string[] DefaultListen = ["127.0.0.1:1053"];
+
+    /// <summary>Like BIND's allow-recursion default (localhost and local networks): never an open resolver.</summary>
+    public static readonly string[] DefaultAllowRecursion =
+        ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7", "fe80::/10"];
+
+    public void PostConfigure(string? name, DnsOverrideOptions options)
+    {
+        if (options.Listen.Count == 0)
+        {
+            options.Listen.AddRange(DefaultListen);
+        }
+
+        if (options.Upstream.Count == 0)
+        {
+            options.Upstream.AddRange(ResolvConf.ReadNameServers());
+        }
+
+        if (options.AllowRecursion.Count == 0)
+        {
+            options.AllowRecursion.AddRange(DefaultAllowRecursion);
+        }
+
+        if (options.UdpThreads <= 0)
+        {
+            options.UdpThreads = Environment.ProcessorCount;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.DnsOverride.Configuration;
+
+/// <summary>Checks every setting at start-up and reports all problems at once.</summary>
+public sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverrideOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DnsOverrideOptions options)
+    {
+        var errors = new List<string>();
+        var listen = new List<IPEndPoint>();
+        foreach (var text in options.Listen)
+        {
+            if (EndpointParser.TryParse(text, 53, out var endpoint))
+            {
+                listen.Add(endpoint);
+            }
+            else
+            {
+                errors.Add($"--listen '{text}' is not ADDR:PORT");
+            }
+        }
+
+        if (options.Upstream.Count == 0)
+        {
+            errors.Add($"no --upstream given and no nameserver in {ResolvConf.DefaultPath}");
+        }
+
+        foreach (var text in options.Upstream)
+        {
+            if (!EndpointParser.TryParse(text, 53, out var upstream))
+            {
+                errors.Add($"--upstream '{text}' is not ADDR[:PORT]");
+            }
+            else if (listen.Any(l => l.Port == upstream.Port && (l.Address.Equals(upstream.Address) || IPAddress.IsLoopback(upstream.Address) && l.Address.Equals(IPAddress.Any))))
+            {
+                errors.Add($"--upstream '{text}' is this server itself: queries would loop");
+            }
+        }
+
+        foreach (var text in options.AllowRecursion)
+        {
+            if (!IPNetwork.TryParse(text, out _))
+            {
+                errors.Add($"AllowRecursion '{text}' is not a CIDR");
+            }
+        }
+
+        if (!Directory.Exists(options.Zones))
+        {
+            errors.Add($"--zones '{options.Zones}' is not a directory");
+        }
+
+        if (options.Metrics is not (null or "" or "console" or "none"))
+        {
+            errors.Add($"--metrics '{options.Metrics}' must be 'console' or 'none'");
+        }
+
+        Positive(errors, "UpstreamTimeout", options.UpstreamTimeout);
+        Positive(errors, "ForwardDeadline", options.ForwardDeadline);
+        Positive(errors, "TcpIdleTimeout", options.TcpIdleTimeout);
+        Positive(errors, "ZonePollInterval", options.ZonePollInterval);
+        if (options.MaxUdpPayload is < 512 or > 65535)
+        {
+            errors.Add("MaxUdpPayload must be between 512 and 65535");
+        }
+
+        if (options.MaxTcpConnections < 1 || options.MaxForwardsInFlight < 1)
+        {
+            errors.Add("MaxTcpConnections and MaxForwardsInFlight must be at least 1");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Positive(List<string> errors, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{name} must be positive");
+        }
+    }
+}

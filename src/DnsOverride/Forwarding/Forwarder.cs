@@ -1,0 +1,247 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Endpoints.DnsOverride.Configuration;
+using Endpoints.DnsOverride.Protocol;
+using Endpoints.DnsOverride.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.DnsOverride.Forwarding;
+
+/// <summary>
+/// Relays queries to the upstreams unchanged but for a fresh random ID, each attempt from its own socket
+/// (a random source port, as RFC 5452 asks). A timeout moves on to the next upstream; a truncated answer is
+/// fetched again over TCP; SERVFAIL and REFUSED try the next upstream too.
+/// </summary>
+public sealed class Forwarder
+{
+    private readonly Upstream[] _upstreams;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Forwarder> _logger;
+    private readonly DnsMetrics _metrics;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly TimeSpan _deadline;
+    private int _next;
+    private int _inFlight;
+
+    public Forwarder(IOptions<DnsOverrideOptions> options, TimeProvider time, ILogger<Forwarder> logger, DnsMetrics metrics)
+    {
+        var settings = options.Value;
+        _upstreams = settings.Upstream
+            .Select(u => EndpointParser.TryParse(u, 53, out var endpoint) ? new Upstream(endpoint) : null)
+            .OfType<Upstream>()
+            .ToArray();
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        _attemptTimeout = settings.UpstreamTimeout;
+        _deadline = settings.ForwardDeadline;
+    }
+
+    public IReadOnlyList<Upstream> Upstreams => _upstreams;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public async Task<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+        Interlocked.Increment(ref _inFlight);
+        var buffer = ArrayPool<byte>.Shared.Rent(query.Length);
+        try
+        {
+            var result = await RelayAsync(query, buffer.AsMemory(0, query.Length), response, cancellationToken).ConfigureAwait(false);
+            _metrics.Forwarded(result.Status == ForwardStatus.Answered ? "answered" : "timeout", _time.GetElapsedTime(start).TotalMilliseconds);
+            return result;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>Asks the upstreams for a name we do not serve (the end of a CNAME chain that left our zones).</summary>
+    public Task<ForwardResult> ResolveAsync(DnsName name, ushort type, bool dnssecOk, Memory<byte> response, CancellationToken cancellationToken)
+    {
+        var query = new byte[DnsFlags.HeaderLength + name.WireLength + 4 + 11];
+        var span = query.AsSpan();
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], DnsFlags.RecursionDesired);
+        BinaryPrimitives.WriteUInt16BigEndian(span[4..], 1);
+        BinaryPrimitives.WriteUInt16BigEndian(span[10..], 1);
+        var offset = DnsFlags.HeaderLength + name.WriteTo(span[DnsFlags.HeaderLength..]);
+        BinaryPrimitives.WriteUInt16BigEndian(span[offset..], type);
+        BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 2)..], 1);
+        offset += 4;
+        span[offset] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 1)..], RecordType.OPT);
+        BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 3)..], DnsQuery.DefaultEdnsPayload);
+        BinaryPrimitives.WriteUInt32BigEndian(span[(offset + 5)..], dnssecOk ? 0x8000u : 0u);
+        return ForwardAsync(query, response, cancellationToken);
+    }
+
+    private async Task<ForwardResult> RelayAsync(ReadOnlyMemory<byte> query, Memory<byte> sent, Memory<byte> response, CancellationToken cancellationToken)
+    {
+        query.CopyTo(sent);
+        var clientId = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
+        var questionEnd = MessageReader.SkipQuestion(query.Span);
+        var deadline = _time.GetUtcNow() + _deadline;
+
+        // Rounds over the upstreams until the deadline: with one upstream, a lost packet is simply retried.
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var order = Order();
+            if (order.Count == 0)
+            {
+                break;
+            }
+
+            for (var i = 0; i < order.Count; i++)
+            {
+                var upstream = order[i];
+                var remaining = deadline - _time.GetUtcNow();
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return new ForwardResult(ForwardStatus.Timeout, 0, null);
+                }
+
+                var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
+                BinaryPrimitives.WriteUInt16BigEndian(sent.Span, id);
+                var timeout = remaining < _attemptTimeout ? remaining : _attemptTimeout;
+                var (length, failure) = await ExchangeAsync(upstream, sent, response, questionEnd, timeout, cancellationToken).ConfigureAwait(false);
+                if (failure is not null)
+                {
+                    Failed(upstream, failure);
+                    continue;
+                }
+
+                if (upstream.Succeeded())
+                {
+                    Log.UpstreamUp(_logger, upstream.Name);
+                }
+
+                // SERVFAIL or REFUSED from one upstream may be its own trouble: ask the next, else pass it on.
+                var rcode = response.Span[3] & DnsFlags.RcodeMask;
+                if (rcode is ResponseCode.ServFail or ResponseCode.Refused && i < order.Count - 1)
+                {
+                    continue;
+                }
+
+                BinaryPrimitives.WriteUInt16BigEndian(response.Span, clientId);
+                return new ForwardResult(ForwardStatus.Answered, length, upstream.Name);
+            }
+        }
+
+        return new ForwardResult(ForwardStatus.Timeout, 0, null);
+    }
+
+    /// <summary>Healthy upstreams first, rotating the start so load spreads; those backing off last, as probes.</summary>
+    private List<Upstream> Order()
+    {
+        var now = _time.GetUtcNow();
+        var first = (int)((uint)Interlocked.Increment(ref _next) % (uint)Math.Max(_upstreams.Length, 1));
+        var healthy = new List<Upstream>(_upstreams.Length);
+        var down = new List<Upstream>();
+        for (var i = 0; i < _upstreams.Length; i++)
+        {
+            var upstream = _upstreams[(first + i) % _upstreams.Length];
+            (upstream.IsDown(now) ? down : healthy).Add(upstream);
+        }
+
+        if (healthy.Count == 0)
+        {
+            return down;
+        }
+
+        healthy.AddRange(down.Take(1));
+        return healthy;
+    }
+
+    private async Task<(int Length, string? Failure)> ExchangeAsync(
+        Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            var length = await UdpExchangeAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
+            if ((response.Span[2] & (DnsFlags.Truncated >> 8)) != 0)
+            {
+                length = await TcpExchangeAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
+            }
+
+            return length > 0 ? (length, null) : (0, "malformed response");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (0, "timeout");
+        }
+        catch (SocketException ex)
+        {
+            return (0, ex.SocketErrorCode.ToString());
+        }
+    }
+
+    private static async Task<int> UdpExchangeAsync(Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(upstream.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        await socket.ConnectAsync(upstream.EndPoint, cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(query, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var length = await socket.ReceiveAsync(response, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (Matches(query.Span, response.Span[..length], questionEnd))
+            {
+                return length;
+            }
+        }
+    }
+
+    private static async Task<int> TcpExchangeAsync(Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(upstream.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(upstream.EndPoint, cancellationToken).ConfigureAwait(false);
+        var prefix = new byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)query.Length);
+        await socket.SendAsync(prefix, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        await socket.SendAsync(query, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        await ReceiveExactlyAsync(socket, prefix, cancellationToken).ConfigureAwait(false);
+        var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
+        await ReceiveExactlyAsync(socket, response[..length], cancellationToken).ConfigureAwait(false);
+        return Matches(query.Span, response.Span[..length], questionEnd) ? length : 0;
+    }
+
+    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new SocketException((int)SocketError.ConnectionReset);
+            }
+
+            read += n;
+        }
+    }
+
+    /// <summary>Accept only a response to this query: same ID, QR set, and the same question (RFC 5452 9.1).</summary>
+    private static bool Matches(ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int questionEnd) =>
+        response.Length >= DnsFlags.HeaderLength &&
+        response[..2].SequenceEqual(query[..2]) &&
+        (response[2] & 0x80) != 0 &&
+        (questionEnd < 0 || (response.Length >= questionEnd && response[4..6].SequenceEqual(query[4..6]) &&
+            response[DnsFlags.HeaderLength..questionEnd].SequenceEqual(query[DnsFlags.HeaderLength..questionEnd])));
+
+    private void Failed(Upstream upstream, string reason)
+    {
+        _metrics.UpstreamFailure(upstream.Name, reason);
+        Log.UpstreamFailed(_logger, upstream.Name, reason);
+        if (upstream.Failed(_time.GetUtcNow()) is { } backoff)
+        {
+            Log.UpstreamDown(_logger, upstream.Name, backoff.TotalSeconds, Upstream.FailureThreshold);
+        }
+    }
+}

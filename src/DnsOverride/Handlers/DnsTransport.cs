@@ -1,0 +1,7 @@
+namespace Endpoints.DnsOverride.Handlers;
+
+public enum DnsTransport
+{
+    Udp,
+    Tcp,
+}

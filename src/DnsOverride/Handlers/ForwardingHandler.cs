@@ -1,0 +1,65 @@
+using Endpoints.DnsOverride.Forwarding;
+using Endpoints.DnsOverride.Protocol;
+
+namespace Endpoints.DnsOverride.Handlers;
+
+/// <summary>
+/// Last link: relays everything outside our zones to the upstreams, for clients allowed recursion.
+/// No answer in time becomes SERVFAIL, not an exception.
+/// </summary>
+public sealed class ForwardingHandler : IQueryHandler
+{
+    private static readonly ValueTask<bool> Mine = new(true);
+
+    private readonly Forwarder _forwarder;
+    private readonly int _maxInFlight;
+
+    public ForwardingHandler(Forwarder forwarder, Microsoft.Extensions.Options.IOptions<Configuration.DnsOverrideOptions> options)
+    {
+        _forwarder = forwarder;
+        _maxInFlight = options.Value.MaxForwardsInFlight;
+    }
+
+    public ValueTask<bool> TryServeAsync(QueryContext context, CancellationToken cancellationToken)
+    {
+        if (!context.RecursionAllowed)
+        {
+            context.Decision = "refused";
+            ResponseBuilder.WriteError(context, ResponseCode.Refused);
+            return Mine;
+        }
+
+        if (_forwarder.InFlight >= _maxInFlight)
+        {
+            context.Decision = "overload";
+            ResponseBuilder.WriteError(context, ResponseCode.ServFail);
+            return Mine;
+        }
+
+        return ForwardAsync(context, cancellationToken);
+    }
+
+    private async ValueTask<bool> ForwardAsync(QueryContext context, CancellationToken cancellationToken)
+    {
+        var result = await _forwarder.ForwardAsync(context.RequestMessage, context.Response, cancellationToken).ConfigureAwait(false);
+        if (result.Status != ForwardStatus.Answered)
+        {
+            context.Decision = "forward-timeout";
+            ResponseBuilder.WriteError(context, ResponseCode.ServFail);
+            return true;
+        }
+
+        context.Decision = "forwarded";
+        if (result.Length > context.MaxResponseSize)
+        {
+            // The upstream answered more than this client can take over UDP: TC sends it to TCP.
+            context.Query.Flags |= DnsFlags.Truncated;
+            ResponseBuilder.WriteError(context, context.Response[3] & DnsFlags.RcodeMask);
+            return true;
+        }
+
+        context.Rcode = context.Response[3] & DnsFlags.RcodeMask;
+        context.ResponseLength = result.Length;
+        return true;
+    }
+}

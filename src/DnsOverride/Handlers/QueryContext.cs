@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using Endpoints.DnsOverride.Protocol;
+
+namespace Endpoints.DnsOverride.Handlers;
+
+/// <summary>
+/// One query in flight: its buffers are owned and reused, so the authoritative path allocates nothing.
+/// Handlers fill <see cref="ResponseLength"/> (0 means stay silent) and the summary fields for the log line.
+/// </summary>
+public sealed class QueryContext
+{
+    public const int MaxMessage = ushort.MaxValue;
+
+    public byte[] Request { get; } = new byte[MaxMessage];
+
+    public byte[] Response { get; } = new byte[MaxMessage];
+
+    public char[] NameKey { get; } = new char[DnsName.MaxWireLength + 1];
+
+    /// <summary>The UDP peer, sized for the family of the socket that received the query.</summary>
+    public SocketAddress UdpRemote { get; init; } = new(AddressFamily.InterNetworkV6);
+
+    public int RequestLength { get; set; }
+
+    public int ResponseLength { get; set; }
+
+    public DnsQuery Query;
+
+    public QueryParseStatus ParseStatus { get; set; }
+
+    public DnsTransport Transport { get; set; }
+
+    /// <summary>For TCP the peer; for UDP created on demand from <see cref="UdpRemote"/>.</summary>
+    public IPEndPoint? TcpRemote { get; set; }
+
+    public long StartTimestamp { get; set; }
+
+    public int UdpPayloadLimit { get; set; } = DnsQuery.DefaultEdnsPayload;
+
+    /// <summary>Whether this client may use us as a resolver; set by the server per query.</summary>
+    public bool RecursionAllowed { get; set; }
+
+    public string Decision { get; set; } = string.Empty;
+
+    public string ZoneName { get; set; } = string.Empty;
+
+    public int Rcode { get; set; }
+
+    public ReadOnlySpan<char> QName => NameKey.AsSpan(0, Query.QNameKeyLength);
+
+    public ReadOnlyMemory<byte> RequestMessage => Request.AsMemory(0, RequestLength);
+
+    /// <summary>RFC 1035 512 bytes without EDNS; the client's EDNS size capped by ours (RFC 6891 6.2.5); 64 KiB on TCP.</summary>
+    public int MaxResponseSize => Transport == DnsTransport.Tcp
+        ? MaxMessage
+        : Query.HasEdns ? Math.Clamp((int)Query.EdnsPayload, 512, UdpPayloadLimit) : 512;
+
+    public IPEndPoint RemoteEndPoint => TcpRemote ??
+        (IPEndPoint)new IPEndPoint(UdpRemote.Family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0).Create(UdpRemote);
+
+    public void Reset(DnsTransport transport)
+    {
+        Transport = transport;
+        ResponseLength = 0;
+        Query = default;
+        Decision = string.Empty;
+        ZoneName = string.Empty;
+        Rcode = 0;
+        RecursionAllowed = false;
+    }
+}

@@ -1,0 +1,84 @@
+using Endpoints.DnsOverride.Configuration;
+using Endpoints.DnsOverride.Protocol;
+using Endpoints.DnsOverride.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.DnsOverride.Handlers;
+
+/// <summary>
+/// The query path. The order of the handlers is fixed here and nowhere else: validate, answer from our zones,
+/// forward. Each query ends with one metric and, at Debug, one log line.
+/// </summary>
+public sealed class QueryPipeline
+{
+    private readonly IQueryHandler[] _handlers;
+    private readonly AddressAcl _recursionAcl;
+    private readonly int _udpPayloadLimit;
+    private readonly DnsMetrics _metrics;
+    private readonly ILogger<QueryPipeline> _logger;
+    private readonly TimeProvider _time;
+
+    public QueryPipeline(
+        RequestValidationHandler validation,
+        AuthoritativeHandler authoritative,
+        ForwardingHandler forwarding,
+        IOptions<DnsOverrideOptions> options,
+        DnsMetrics metrics,
+        ILogger<QueryPipeline> logger,
+        TimeProvider time)
+    {
+        _handlers = [validation, authoritative, forwarding];
+        _recursionAcl = AddressAcl.Parse(options.Value.AllowRecursion);
+        _udpPayloadLimit = options.Value.MaxUdpPayload;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+    }
+
+    public async ValueTask ServeAsync(QueryContext context, CancellationToken cancellationToken)
+    {
+        context.StartTimestamp = _time.GetTimestamp();
+        context.UdpPayloadLimit = _udpPayloadLimit;
+        context.RecursionAllowed = context.Transport == DnsTransport.Udp
+            ? _recursionAcl.Contains(context.UdpRemote)
+            : context.TcpRemote is { } remote && _recursionAcl.Contains(remote.Address);
+        try
+        {
+            foreach (var handler in _handlers)
+            {
+                if (await handler.TryServeAsync(context, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ServeError(_logger, ex, context.Transport.ToString(), context.RemoteEndPoint.ToString());
+            context.Decision = "error";
+            ResponseBuilder.WriteError(context, ResponseCode.ServFail);
+        }
+
+        Complete(context);
+    }
+
+    private void Complete(QueryContext context)
+    {
+        if (context.ResponseLength == 0)
+        {
+            _metrics.Dropped(context.Decision);
+            return;
+        }
+
+        var type = RecordType.ToName(context.Query.QType);
+        var rcode = ResponseCode.ToName(context.Rcode);
+        _metrics.Query(context.ZoneName.Length > 0 ? context.ZoneName : "-", type, rcode);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Query(_logger, context.RemoteEndPoint.ToString(), DnsName.ToPresentation(context.QName), type,
+                context.Transport == DnsTransport.Udp ? "udp" : "tcp", context.Decision, rcode, context.ResponseLength,
+                _time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds);
+        }
+    }
+}

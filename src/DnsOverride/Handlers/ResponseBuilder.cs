@@ -1,0 +1,176 @@
+using Endpoints.DnsOverride.Protocol;
+using Endpoints.DnsOverride.Zones;
+
+namespace Endpoints.DnsOverride.Handlers;
+
+/// <summary>
+/// Turns a <see cref="LookupResult"/> or an error into wire bytes in the context's response buffer. Owner names
+/// that are the question name, or a suffix of it, are written as pointers into the echoed question.
+/// </summary>
+public static class ResponseBuilder
+{
+    private const int OptLength = 11;
+
+    public static void WriteAnswer(QueryContext context, ref LookupResult result)
+    {
+        var writer = Begin(context, out var sectionsStart);
+        var rcode = result.Outcome == LookupOutcome.NameError ? ResponseCode.NXDomain : ResponseCode.NoError;
+        var authoritative = result.Outcome != LookupOutcome.Delegation || result.AnswerCount > 0;
+        ushort answers = 0, authority = 0, additional = 0;
+
+        for (var i = 0; i < result.AnswerCount; i++)
+        {
+            answers += WriteSet(ref writer, context, result.Answers[i].Owner?.Key, result.Answers[i].Set);
+        }
+
+        switch (result.Outcome)
+        {
+            case LookupOutcome.NoData or LookupOutcome.NameError when result.Zone is { } zone:
+                authority += WriteSet(ref writer, context, zone.Origin.Key, zone.NegativeSoa);
+                break;
+            case LookupOutcome.Delegation when result.Referral is { } referral:
+                authority += WriteSet(ref writer, context, referral.Owner.Key, referral.NameServers);
+                foreach (var (owner, addresses) in referral.Glue)
+                {
+                    additional += WriteSet(ref writer, context, owner.Key, addresses);
+                }
+
+                break;
+        }
+
+        if (writer.Overflowed)
+        {
+            writer.Rewind(sectionsStart);
+            answers = authority = additional = 0;
+            context.Query.Flags |= DnsFlags.Truncated;
+        }
+
+        context.Rcode = rcode;
+        Finish(ref writer, context, rcode, authoritative, answers, authority, additional);
+    }
+
+    /// <summary>Appends records copied from an upstream answer after a CNAME chain that left our zones.</summary>
+    public static void WriteChasedAnswer(QueryContext context, ref LookupResult result, ReadOnlySpan<byte> upstream)
+    {
+        var writer = Begin(context, out var sectionsStart);
+        ushort answers = 0;
+        for (var i = 0; i < result.AnswerCount; i++)
+        {
+            answers += WriteSet(ref writer, context, result.Answers[i].Owner?.Key, result.Answers[i].Set);
+        }
+
+        var copied = MessageReader.CopyAnswers(upstream, ref writer);
+        var rcode = upstream[3] & DnsFlags.RcodeMask;
+        if (copied < 0)
+        {
+            WriteError(context, ResponseCode.ServFail);
+            return;
+        }
+
+        answers += (ushort)copied;
+        if (writer.Overflowed)
+        {
+            writer.Rewind(sectionsStart);
+            answers = 0;
+            context.Query.Flags |= DnsFlags.Truncated;
+        }
+
+        context.Rcode = rcode;
+        Finish(ref writer, context, rcode, authoritative: false, answers, 0, 0);
+    }
+
+    /// <summary>An answer with no records: errors (FORMERR, REFUSED, SERVFAIL...), echoing the question when it parsed.</summary>
+    public static void WriteError(QueryContext context, int rcode)
+    {
+        context.Rcode = rcode;
+        var withQuestion = context.ParseStatus is QueryParseStatus.Ok or QueryParseStatus.BadVers;
+        var writer = new MessageWriter(context.Response, context.MaxResponseSize);
+        writer.WriteBytes(context.Request.AsSpan(0, withQuestion ? context.Query.QuestionEnd : DnsFlags.HeaderLength));
+        writer.PatchUInt16(4, (ushort)(withQuestion ? 1 : 0));
+        Finish(ref writer, context, rcode, authoritative: false, 0, 0, 0);
+    }
+
+    private static MessageWriter Begin(QueryContext context, out int sectionsStart)
+    {
+        var writer = new MessageWriter(context.Response, context.MaxResponseSize);
+        writer.WriteBytes(context.Request.AsSpan(0, context.Query.QuestionEnd));
+        sectionsStart = writer.Position;
+
+        // Keep room for the OPT record so that truncation, not a missing OPT, is what a small buffer causes.
+        if (context.Query.HasEdns)
+        {
+            writer.Limit -= OptLength;
+        }
+
+        return writer;
+    }
+
+    private static void Finish(ref MessageWriter writer, QueryContext context, int rcode, bool authoritative, ushort answers, ushort authority, ushort additional)
+    {
+        var query = context.Query;
+        if (query.HasEdns && context.ParseStatus != QueryParseStatus.FormErr)
+        {
+            writer.Limit += OptLength;
+            writer.WriteBytes([0]);
+            writer.WriteUInt16(RecordType.OPT);
+            writer.WriteUInt16((ushort)context.UdpPayloadLimit);
+            writer.WriteUInt32((uint)((rcode >> 4) << 24) | (query.DnssecOk ? 0x8000u : 0u));
+            writer.WriteUInt16(0);
+            additional++;
+        }
+
+        var flags = (ushort)(DnsFlags.Response | (query.Flags & (DnsFlags.OpcodeMask | DnsFlags.RecursionDesired | DnsFlags.CheckingDisabled | DnsFlags.Truncated)) | (rcode & DnsFlags.RcodeMask));
+        if (authoritative)
+        {
+            flags |= DnsFlags.Authoritative;
+        }
+
+        if (context.RecursionAllowed)
+        {
+            flags |= DnsFlags.RecursionAvailable;
+        }
+
+        writer.PatchUInt16(2, flags);
+        writer.PatchUInt16(6, answers);
+        writer.PatchUInt16(8, authority);
+        writer.PatchUInt16(10, additional);
+        context.ResponseLength = writer.Position;
+    }
+
+    private static ushort WriteSet(ref MessageWriter writer, QueryContext context, string? owner, RecordSet set)
+    {
+        var encoded = set.Encoded.AsSpan();
+        while (!encoded.IsEmpty)
+        {
+            WriteOwner(ref writer, context.QName, owner);
+            var length = 10 + ((encoded[8] << 8) | encoded[9]);
+            writer.WriteBytes(encoded[..length]);
+            encoded = encoded[length..];
+        }
+
+        return (ushort)set.Count;
+    }
+
+    private static void WriteOwner(ref MessageWriter writer, ReadOnlySpan<char> qname, string? owner)
+    {
+        if (owner is null)
+        {
+            writer.WritePointer(DnsFlags.HeaderLength);
+            return;
+        }
+
+        if (owner.Length == 0)
+        {
+            writer.WriteBytes([0]);
+            return;
+        }
+
+        if (owner.Length <= qname.Length && DnsName.IsAtOrBelow(qname, owner))
+        {
+            writer.WritePointer(DnsFlags.HeaderLength + qname.Length - owner.Length);
+            return;
+        }
+
+        writer.WriteNameKey(owner);
+    }
+}

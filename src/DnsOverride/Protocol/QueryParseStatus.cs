@@ -1,0 +1,12 @@
+namespace Endpoints.DnsOverride.Protocol;
+
+public enum QueryParseStatus
+{
+    Ok,
+
+    /// <summary>Not a query we may answer (too short, or a response): stay silent.</summary>
+    Drop,
+    FormErr,
+    NotImp,
+    BadVers,
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using Endpoints.DnsOverride.Configuration;
+using Endpoints.DnsOverride.Forwarding;
+using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.DnsOverride.Server;
+
+/// <summary>Binds UDP and TCP on every listen address; on stop, drains queries in flight before returning.</summary>
+public sealed class DnsServerService : IHostedService, IDisposable
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly QueryPipeline _pipeline;
+    private readonly Forwarder _forwarder;
+    private readonly DnsOverrideOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DnsServerService> _logger;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly List<UdpServer> _udp = [];
+    private readonly List<TcpServer> _tcp = [];
+
+    public DnsServerService(QueryPipeline pipeline, Forwarder forwarder, IOptions<DnsOverrideOptions> options, TimeProvider time, ILogger<DnsServerService> logger)
+    {
+        _pipeline = pipeline;
+        _forwarder = forwarder;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    public IReadOnlyList<IPEndPoint> UdpEndPoints => _udp.Select(u => u.EndPoint).ToList();
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var text in _options.Listen)
+        {
+            EndpointParser.TryParse(text, 53, out var endpoint);
+            var udp = new UdpServer(endpoint, _pipeline, _options.UdpThreads, _logger, _abort.Token);
+            _udp.Add(udp);
+
+            // Same port for TCP as UDP, even when the UDP port was chosen by the system (port 0).
+            var tcp = new TcpServer(udp.EndPoint, _pipeline, _options.TcpIdleTimeout, _options.MaxTcpConnections, _time, _logger);
+            _tcp.Add(tcp);
+        }
+
+        foreach (var udp in _udp)
+        {
+            udp.Start();
+        }
+
+        foreach (var tcp in _tcp)
+        {
+            tcp.Start();
+        }
+
+        Log.Upstreams(_logger, string.Join(", ", _forwarder.Upstreams.Select(u => u.Name)));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var udp in _udp)
+        {
+            udp.StopReceiving();
+        }
+
+        await Task.WhenAll(_tcp.Select(t => t.StopAsync(DrainTimeout))).ConfigureAwait(false);
+        var start = _time.GetTimestamp();
+        while (_udp.Sum(u => u.Pending) > 0 && _time.GetElapsedTime(start) < DrainTimeout && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var left = _udp.Sum(u => u.Pending);
+        await _abort.CancelAsync().ConfigureAwait(false);
+        Log.Stopped(_logger, left);
+    }
+
+    public void Dispose()
+    {
+        foreach (var udp in _udp)
+        {
+            udp.Dispose();
+        }
+
+        foreach (var tcp in _tcp)
+        {
+            tcp.Dispose();
+        }
+
+        _abort.Dispose();
+    }
+}

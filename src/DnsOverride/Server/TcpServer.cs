@@ -1,0 +1,185 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Endpoints.DnsOverride.Server;
+
+/// <summary>
+/// DNS over TCP (RFC 7766): two-byte length prefix, many queries per connection answered in order, an idle
+/// timeout, and a connection limit beyond which new connections are closed at once.
+/// </summary>
+public sealed class TcpServer : IDisposable
+{
+    private readonly Socket _listener;
+    private readonly QueryPipeline _pipeline;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _idleTimeout;
+    private readonly int _maxConnections;
+    private readonly QueryContextPool _pool;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _abort = new();
+    private int _connections;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    public TcpServer(IPEndPoint endpoint, QueryPipeline pipeline, TimeSpan idleTimeout, int maxConnections, TimeProvider time, ILogger logger)
+    {
+        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            _listener.DualMode = false;
+        }
+
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(endpoint);
+        EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        _pipeline = pipeline;
+        _idleTimeout = idleTimeout;
+        _maxConnections = maxConnections;
+        _time = time;
+        _logger = logger;
+        _pool = new QueryContextPool(endpoint.AddressFamily, maxRetained: 16);
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    public void Start()
+    {
+        _listener.Listen(1024);
+        _acceptLoop = AcceptLoopAsync();
+        Log.Listening(_logger, "tcp", EndPoint.ToString());
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            if (Interlocked.Increment(ref _connections) > _maxConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                Log.TcpLimit(_logger, _maxConnections, client.RemoteEndPoint?.ToString() ?? "?");
+                client.Close(0);
+                continue;
+            }
+
+            _ = ServeConnectionAsync(client);
+        }
+    }
+
+    private async Task ServeConnectionAsync(Socket client)
+    {
+        var context = _pool.Rent();
+        var remote = (IPEndPoint)client.RemoteEndPoint!;
+        var reason = "closed by client";
+        var prefix = new byte[2];
+        client.NoDelay = true;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        try
+        {
+            while (true)
+            {
+                idle.CancelAfter(_idleTimeout);
+                if (!await ReadExactlyAsync(client, prefix, idle.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
+                if (length == 0 || !await ReadExactlyAsync(client, context.Request.AsMemory(0, length), idle.Token).ConfigureAwait(false))
+                {
+                    reason = "short message";
+                    break;
+                }
+
+                context.Reset(DnsTransport.Tcp);
+                context.TcpRemote = remote;
+                context.RequestLength = length;
+                await _pipeline.ServeAsync(context, _abort.Token).ConfigureAwait(false);
+                if (context.ResponseLength == 0)
+                {
+                    continue;
+                }
+
+                BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)context.ResponseLength);
+                await client.SendAsync([new ArraySegment<byte>(prefix), new ArraySegment<byte>(context.Response, 0, context.ResponseLength)], SocketFlags.None)
+                    .ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            reason = _stop.IsCancellationRequested ? "server stopping" : "idle timeout";
+        }
+        catch (SocketException ex)
+        {
+            reason = ex.SocketErrorCode.ToString();
+        }
+        finally
+        {
+            Log.TcpClosed(_logger, remote.ToString(), reason);
+            client.Dispose();
+            _pool.Return(context);
+            Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    private static async ValueTask<bool> ReadExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Stops accepting, closes idle connections, and lets the others finish the query they are on, up to
+    /// <paramref name="grace"/>.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Close();
+        await _acceptLoop.ConfigureAwait(false);
+        var deadline = _time.GetTimestamp();
+        while (Connections > 0 && _time.GetElapsedTime(deadline) < grace)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time).ConfigureAwait(false);
+        }
+
+        await _abort.CancelAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _abort.Dispose();
+        _listener.Dispose();
+    }
+}

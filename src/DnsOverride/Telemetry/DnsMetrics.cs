@@ -1,0 +1,50 @@
+using System.Diagnostics.Metrics;
+
+namespace Endpoints.DnsOverride.Telemetry;
+
+/// <summary>Every metric of the DNS server, in one place (meter <c>Endpoints.DnsOverride</c>).</summary>
+public sealed class DnsMetrics : IDisposable
+{
+    public const string MeterName = "Endpoints.DnsOverride";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _queries;
+    private readonly Counter<long> _forwarded;
+    private readonly Histogram<double> _forwardLatency;
+    private readonly Counter<long> _upstreamFailures;
+    private readonly Counter<long> _zoneReloads;
+    private readonly Counter<long> _zoneLoadFailures;
+    private readonly Counter<long> _dropped;
+
+    public DnsMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _queries = _meter.CreateCounter<long>("dns.queries", "{query}", "Queries answered, by zone, type and rcode");
+        _forwarded = _meter.CreateCounter<long>("dns.forwarded", "{query}", "Queries relayed to an upstream, by outcome");
+        _forwardLatency = _meter.CreateHistogram<double>("dns.forward.duration", "ms", "Time to get an upstream answer");
+        _upstreamFailures = _meter.CreateCounter<long>("dns.upstream.failures", "{failure}", "Upstream timeouts and errors, by upstream");
+        _zoneReloads = _meter.CreateCounter<long>("dns.zone.reloads", "{reload}", "Zone directory loads, by result");
+        _zoneLoadFailures = _meter.CreateCounter<long>("dns.zone.load_failures", "{file}", "Zone files that failed to load");
+        _dropped = _meter.CreateCounter<long>("dns.dropped", "{packet}", "Packets not answered (responses, runts, overload)");
+    }
+
+    public void Query(string zone, string type, string rcode) =>
+        _queries.Add(1, new("zone", zone), new("type", type), new("rcode", rcode));
+
+    public void Forwarded(string outcome, double milliseconds)
+    {
+        _forwarded.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        _forwardLatency.Record(milliseconds, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    public void UpstreamFailure(string upstream, string reason) =>
+        _upstreamFailures.Add(1, new("upstream", upstream), new("reason", reason));
+
+    public void ZoneReload(bool success) => _zoneReloads.Add(1, new KeyValuePair<string, object?>("result", success ? "ok" : "failed"));
+
+    public void ZoneLoadFailure(string file) => _zoneLoadFailures.Add(1, new KeyValuePair<string, object?>("file", file));
+
+    public void Dropped(string reason) => _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace Endpoints.DnsOverride.Telemetry;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
+        Message = "query {Client} {Name} {Type} {Transport} decision={Decision} rcode={Rcode} size={Size} latency={LatencyMs:F3}ms")]
+    public static partial void Query(ILogger logger, string client, string name, string type, string transport, string decision, string rcode, int size, double latencyMs);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Listening on {Transport} {Endpoint}")]
+    public static partial void Listening(ILogger logger, string transport, string endpoint);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Forwarding to {Upstreams}")]
+    public static partial void Upstreams(ILogger logger, string upstreams);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Stopped; {InFlight} queries were still in flight")]
+    public static partial void Stopped(ILogger logger, int inFlight);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Loaded {Count} zones from {Directory}: {Zones}")]
+    public static partial void ZonesLoaded(ILogger logger, int count, string directory, string zones);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Zone error: {Error}")]
+    public static partial void ZoneError(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Zone file {File} failed to load; {Action}")]
+    public static partial void ZoneFileFailed(ILogger logger, string file, string action);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "Reloading zones ({Reason})")]
+    public static partial void Reloading(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Debug, Message = "Zone warning: {Warning}")]
+    public static partial void ZoneWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Upstream {Upstream} failed: {Reason}")]
+    public static partial void UpstreamFailed(ILogger logger, string upstream, string reason);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Upstream {Upstream} marked down for {Seconds}s after {Failures} failures")]
+    public static partial void UpstreamDown(ILogger logger, string upstream, double seconds, int failures);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Upstream {Upstream} is answering again")]
+    public static partial void UpstreamUp(ILogger logger, string upstream);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Error serving a {Transport} query from {Client}")]
+    public static partial void ServeError(ILogger logger, Exception exception, string transport, string client);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "TCP connection from {Client} closed: {Reason}")]
+    public static partial void TcpClosed(ILogger logger, string client, string reason);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "TCP connection limit {Limit} reached; refusing {Client}")]
+    public static partial void TcpLimit(ILogger logger, int limit, string client);
+}

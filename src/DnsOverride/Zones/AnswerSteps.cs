@@ -1,0 +1,10 @@
+using System.Runtime.CompilerServices;
+
+namespace Endpoints.DnsOverride.Zones;
+
+/// <summary>Fixed room for a CNAME chain, so a lookup allocates nothing.</summary>
+[InlineArray(LookupResult.MaxChain)]
+public struct AnswerSteps
+{
+    private AnswerStep _element;
+}

@@ -1,0 +1,6 @@
+using Endpoints.DnsOverride.Protocol;
+
+namespace Endpoints.DnsOverride.Zones;
+
+/// <summary>A zone cut below the apex: its NS RRset and the address records to send as glue.</summary>
+public sealed record Delegation(DnsName Owner, RecordSet NameServers, IReadOnlyList<(DnsName Owner, RecordSet Addresses)> Glue);

@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Endpoints.DnsOverride.Protocol;
+
+namespace Endpoints.DnsOverride.Zones;
+
+/// <summary>Turns the presentation form of RDATA into wire form (names uncompressed).</summary>
+public static class RdataParser
+{
+    public static bool TryParse(
+        ushort type, IReadOnlyList<ZoneToken> tokens, int start, DnsName origin,
+        out byte[] rdata, out DnsName? target, out string? error)
+    {
+        rdata = [];
+        target = null;
+        var fields = new List<ZoneToken>(tokens.Count - start);
+        for (var i = start; i < tokens.Count; i++)
+        {
+            fields.Add(tokens[i]);
+        }
+
+        if (fields.Count > 0 && fields[0] is { Quoted: false, Text: "\\#" })
+        {
+            return TryParseGeneric(fields, out rdata, out error);
+        }
+
+        var output = new List<byte>(32);
+        error = type switch
+        {
+            RecordType.A => Address(fields, AddressFamily.InterNetwork, output),
+            RecordType.AAAA => Address(fields, AddressFamily.InterNetworkV6, output),
+            RecordType.NS or RecordType.CNAME or RecordType.PTR =>
+                Expect(fields, 1) ?? Name(fields[0], origin, output, out target),
+            RecordType.MX => Expect(fields, 2) ?? Number(fields[0], 16, output) ?? Name(fields[1], origin, output, out target),
+            RecordType.SRV => Expect(fields, 4) ?? Number(fields[0], 16, output) ?? Number(fields[1], 16, output) ??
+                Number(fields[2], 16, output) ?? Name(fields[3], origin, output, out target),
+            RecordType.SOA => Soa(fields, origin, output),
+            RecordType.TXT => Txt(fields, output),
+            RecordType.CAA => Caa(fields, output),
+            _ => $"unsupported RR type {RecordType.ToName(type)} (use the RFC 3597 \\# form)",
+        };
+        if (error is not null)
+        {
+            return false;
+        }
+
+        rdata = [.. output];
+        if (rdata.Length > ushort.MaxValue)
+        {
+            error = "RDATA too long";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? Expect(List<ZoneToken> fields, int count) => fields.Count switch
+    {
+        var n when n < count => "unexpected end of input",
+        var n when n > count => $"extra input text '{fields[count].Text}'",
+        _ => null,
+    };
+
+    private static string? Address(List<ZoneToken> fields, AddressFamily family, List<byte> output)
+    {
+        if (Expect(fields, 1) is { } error)
+        {
+            return error;
+        }
+
+        var text = fields[0].Text;
+        if (family == AddressFamily.InterNetwork)
+        {
+            var parts = text.Split('.');
+            if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, CultureInfo.InvariantCulture) > 255))
+            {
+                return $"bad dotted quad '{text}'";
+            }
+
+            output.AddRange(parts.Select(p => byte.Parse(p, CultureInfo.InvariantCulture)));
+            return null;
+        }
+
+        if (!text.Contains(':', StringComparison.Ordinal) || text.Contains('%', StringComparison.Ordinal) ||
+            !IPAddress.TryParse(text, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return $"bad IPv6 address '{text}'";
+        }
+
+        output.AddRange(address.GetAddressBytes());
+        return null;
+    }
+
+    private static string? Name(ZoneToken field, DnsName origin, List<byte> output, out DnsName? name)
+    {
+        name = null;
+        if (field.Quoted)
+        {
+            return $"bad name '{field.Text}'";
+        }
+
+        if (!DnsName.TryParse(field.Text, origin, out var parsed, out var error))
+        {
+            return error;
+        }
+
+        name = parsed;
+        var wire = new byte[parsed.WireLength];
+        parsed.WriteTo(wire);
+        output.AddRange(wire);
+        return null;
+    }
+
+    private static string? Number(ZoneToken field, int bits, List<byte> output)
+    {
+        var max = bits == 32 ? uint.MaxValue : (1UL << bits) - 1;
+        if (!ulong.TryParse(field.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > max)
+        {
+            return $"bad {bits}-bit number '{field.Text}'";
+        }
+
+        for (var shift = bits - 8; shift >= 0; shift -= 8)
+        {
+            output.Add((byte)(value >> shift));
+        }
+
+        return null;
+    }
+
+    private static string? Soa(List<ZoneToken> fields, DnsName origin, List<byte> output)
+    {
+        var error = Expect(fields, 7) ?? Name(fields[0], origin, output, out _) ??
+            Name(fields[1], origin, output, out _) ?? Number(fields[2], 32, output);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        for (var i = 3; i < 7; i++)
+        {
+            if (!TtlParser.TryParse(fields[i].Text, out var seconds))
+            {
+                return $"bad SOA timer '{fields[i].Text}'";
+            }
+
+            output.Add((byte)(seconds >> 24));
+            output.Add((byte)(seconds >> 16));
+            output.Add((byte)(seconds >> 8));
+            output.Add((byte)seconds);
+        }
+
+        return null;
+    }
+
+    private static string? Txt(List<ZoneToken> fields, List<byte> output)
+    {
+        if (fields.Count == 0)
+        {
+            return "unexpected end of input";
+        }
+
+        foreach (var field in fields)
+        {
+            if (CharacterString(field, output) is { } error)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Caa(List<ZoneToken> fields, List<byte> output)
+    {
+        if (Expect(fields, 3) is { } error)
+        {
+            return error;
+        }
+
+        if (Number(fields[0], 8, output) is { } flagsError)
+        {
+            return flagsError;
+        }
+
+        var tag = fields[1].Text;
+        if (tag.Length is 0 or > 255 || !tag.All(char.IsAsciiLetterOrDigit))
+        {
+            return $"bad CAA tag '{tag}'";
+        }
+
+        output.Add((byte)tag.Length);
+        output.AddRange(tag.Select(c => (byte)c));
+        if (!TryUnescape(fields[2].Text, out var value))
+        {
+            return $"bad escape in '{fields[2].Text}'";
+        }
+
+        output.AddRange(value);
+        return null;
+    }
+
+    private static string? CharacterString(ZoneToken field, List<byte> output)
+    {
+        if (!TryUnescape(field.Text, out var bytes))
+        {
+            return $"bad escape in '{field.Text}'";
+        }
+
+        if (bytes.Count > 255)
+        {
+            return "character string longer than 255 bytes";
+        }
+
+        output.Add((byte)bytes.Count);
+        output.AddRange(bytes);
+        return null;
+    }
+
+    /// <summary>Resolves <c>\X</c> and <c>\DDD</c> escapes (RFC 1035 5.1).</summary>
+    public static bool TryUnescape(string text, out List<byte> bytes)
+    {
+        bytes = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c != '\\')
+            {
+                if (c > 0x7F)
+                {
+                    bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(c.ToString()));
+                }
+                else
+                {
+                    bytes.Add((byte)c);
+                }
+
+                continue;
+            }
+
+            if (i + 1 >= text.Length)
+            {
+                return false;
+            }
+
+            if (char.IsAsciiDigit(text[i + 1]))
+            {
+                if (i + 3 >= text.Length || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3]))
+                {
+                    return false;
+                }
+
+                var value = int.Parse(text.AsSpan(i + 1, 3), CultureInfo.InvariantCulture);
+                if (value > 255)
+                {
+                    return false;
+                }
+
+                bytes.Add((byte)value);
+                i += 3;
+            }
+            else
+            {
+                bytes.Add((byte)text[++i]);
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryParseGeneric(List<ZoneToken> fields, out byte[] rdata, out string? error)
+    {
+        rdata = [];
+        if (fields.Count < 2 || !ushort.TryParse(fields[1].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            error = "bad \\# length";
+            return false;
+        }
+
+        var hex = string.Concat(fields.Skip(2).Select(f => f.Text));
+        if (hex.Length != length * 2 || !hex.All(char.IsAsciiHexDigit))
+        {
+            error = $"\\# data does not match its length {length}";
+            return false;
+        }
+
+        rdata = Convert.FromHexString(hex);
+        error = null;
+        return true;
+    }
+}

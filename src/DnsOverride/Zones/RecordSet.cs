@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+using Endpoints.DnsOverride.Protocol;
+
+namespace Endpoints.DnsOverride.Zones;
+
+/// <summary>
+/// An RRset encoded once at load: each record as TYPE, CLASS, TTL, RDLENGTH and RDATA, so that a reply is the
+/// owner name followed by a copy of each piece.
+/// </summary>
+public sealed class RecordSet
+{
+    private const ushort ClassIn = 1;
+
+    public RecordSet(ushort type, uint ttl, IReadOnlyList<byte[]> rdatas, DnsName? target = null, IReadOnlyList<DnsName>? names = null)
+    {
+        Type = type;
+        Ttl = ttl;
+        Count = rdatas.Count;
+        Target = target;
+        Names = names ?? [];
+        var size = rdatas.Sum(r => 10 + r.Length);
+        Encoded = new byte[size];
+        var span = Encoded.AsSpan();
+        foreach (var rdata in rdatas)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(span, type);
+            BinaryPrimitives.WriteUInt16BigEndian(span[2..], ClassIn);
+            BinaryPrimitives.WriteUInt32BigEndian(span[4..], ttl);
+            BinaryPrimitives.WriteUInt16BigEndian(span[8..], (ushort)rdata.Length);
+            rdata.CopyTo(span[10..]);
+            span = span[(10 + rdata.Length)..];
+        }
+    }
+
+    public ushort Type { get; }
+
+    public uint Ttl { get; }
+
+    public int Count { get; }
+
+    /// <summary>The records after their owner name, back to back.</summary>
+    public byte[] Encoded { get; }
+
+    /// <summary>For CNAME: where the chain goes next.</summary>
+    public DnsName? Target { get; }
+
+    /// <summary>For NS: the name servers, used to find glue.</summary>
+    public IReadOnlyList<DnsName> Names { get; }
+
+    /// <summary>The RDATA of each record, decoded from <see cref="Encoded"/> (for tests and tools).</summary>
+    public IEnumerable<byte[]> Rdatas
+    {
+        get
+        {
+            var offset = 0;
+            while (offset < Encoded.Length)
+            {
+                var length = BinaryPrimitives.ReadUInt16BigEndian(Encoded.AsSpan(offset + 8));
+                yield return Encoded.AsSpan(offset + 10, length).ToArray();
+                offset += 10 + length;
+            }
+        }
+    }
+}

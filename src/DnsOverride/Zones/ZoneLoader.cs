@@ -1,0 +1,87 @@
+using Endpoints.DnsOverride.Protocol;
+
+namespace Endpoints.DnsOverride.Zones;
+
+/// <summary>
+/// Loads every <c>*.zone</c> file of a directory; the file name without <c>.zone</c> is the origin.
+/// A file that fails keeps the previous good version of its zone in service.
+/// </summary>
+public static class ZoneLoader
+{
+    public const string Extension = ".zone";
+
+    public static ZoneLoadReport Load(string directory, ZoneSet? previous = null)
+    {
+        var errors = new List<ZoneError>();
+        var failed = new List<string>();
+        var kept = new List<string>();
+        var zones = new List<Zone>();
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(directory, "*" + Extension);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new ZoneError(directory, 0, $"cannot list zone directory: {ex.Message}"));
+            return new ZoneLoadReport(previous ?? ZoneSet.Empty, errors, [directory], []);
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var fileErrors = new List<ZoneError>();
+            var zone = LoadFile(file, fileErrors);
+            errors.AddRange(fileErrors);
+            if (zone is not null)
+            {
+                zones.Add(zone);
+                continue;
+            }
+
+            failed.Add(file);
+            if (OriginOf(file, out var origin, out _) && previous?.FindZoneExact(origin) is { } good)
+            {
+                zones.Add(good);
+                kept.Add(file);
+            }
+        }
+
+        var duplicates = zones.GroupBy(z => z.Origin).Where(g => g.Count() > 1).ToList();
+        foreach (var duplicate in duplicates)
+        {
+            errors.Add(new ZoneError(duplicate.Last().File, 0, $"zone {duplicate.Key} is defined by more than one file"));
+            failed.Add(duplicate.Last().File);
+            zones.Remove(duplicate.Last());
+        }
+
+        return new ZoneLoadReport(new ZoneSet(zones), errors, failed, kept);
+    }
+
+    public static Zone? LoadFile(string file, List<ZoneError> errors)
+    {
+        if (!OriginOf(file, out var origin, out var error))
+        {
+            errors.Add(new ZoneError(file, 0, error!));
+            return null;
+        }
+
+        var (records, parseErrors) = ZoneFileParser.Parse(file, origin);
+        errors.AddRange(parseErrors);
+        var zone = ZoneBuilder.Build(origin, file, records, errors);
+        return errors.Any(e => !e.IsWarning) ? null : zone;
+    }
+
+    public static bool OriginOf(string file, out DnsName origin, out string? error)
+    {
+        var name = Path.GetFileName(file);
+        name = name[..^Extension.Length];
+        if (!DnsName.TryParse(name.EndsWith('.') ? name : name + ".", null, out origin, out error))
+        {
+            error = $"file name does not give a zone origin: {error}";
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+using Endpoints.DnsOverride.Configuration;
+using Endpoints.DnsOverride.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.DnsOverride.Zones;
+
+/// <summary>
+/// Holds the zone set in service. A reload builds a whole new set and swaps one reference, so a query sees
+/// either the old set or the new one, never a mix.
+/// </summary>
+public sealed class ZoneStore
+{
+    private readonly string _directory;
+    private readonly ILogger<ZoneStore> _logger;
+    private readonly DnsMetrics _metrics;
+    private readonly Lock _reloadLock = new();
+    private ZoneSet _current = ZoneSet.Empty;
+
+    public ZoneStore(IOptions<DnsOverrideOptions> options, ILogger<ZoneStore> logger, DnsMetrics metrics)
+    {
+        _directory = options.Value.Zones;
+        _logger = logger;
+        _metrics = metrics;
+    }
+
+    public ZoneSet Current => Volatile.Read(ref _current);
+
+    public string Directory => _directory;
+
+    public ZoneLoadReport Reload(string reason)
+    {
+        lock (_reloadLock)
+        {
+            Log.Reloading(_logger, reason);
+            var report = ZoneLoader.Load(_directory, Current);
+            foreach (var error in report.Errors)
+            {
+                if (error.IsWarning)
+                {
+                    Log.ZoneWarning(_logger, error.ToString());
+                }
+                else
+                {
+                    Log.ZoneError(_logger, error.ToString());
+                }
+            }
+
+            foreach (var file in report.FailedFiles)
+            {
+                _metrics.ZoneLoadFailure(Path.GetFileName(file));
+                Log.ZoneFileFailed(_logger, file, report.KeptFiles.Contains(file) ? "serving its last good version" : "zone not served");
+            }
+
+            Volatile.Write(ref _current, report.Zones);
+            _metrics.ZoneReload(report.Success);
+            Log.ZonesLoaded(_logger, report.Zones.Zones.Count, _directory,
+                string.Join(", ", report.Zones.Zones.Select(z => $"{z.Name} (serial {z.Serial})").Order(StringComparer.Ordinal)));
+            return report;
+        }
+    }
+}
