@@ -17,6 +17,10 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// </summary>
 public sealed class Forwarder
 {
+    private const int MaxRounds = 2;
+    private const string TimeoutReason = "timeout";
+    private static readonly TimeSpan MinAttempt = TimeSpan.FromMilliseconds(50);
+
     private readonly Upstream[] _upstreams;
     private readonly TimeProvider _time;
     private readonly ILogger<Forwarder> _logger;
@@ -88,20 +92,16 @@ public sealed class Forwarder
         var questionEnd = MessageReader.SkipQuestion(query.Span);
         var deadline = _time.GetUtcNow() + _deadline;
 
-        // Rounds over the upstreams until the deadline: with one upstream, a lost packet is simply retried.
-        while (!cancellationToken.IsCancellationRequested)
+        // A second round only when something timed out: a lost datagram is worth one retry, a refusal is not.
+        for (var round = 0; round < MaxRounds; round++)
         {
             var order = Order();
-            if (order.Count == 0)
-            {
-                break;
-            }
-
+            var timedOut = false;
             for (var i = 0; i < order.Count; i++)
             {
                 var upstream = order[i];
                 var remaining = deadline - _time.GetUtcNow();
-                if (remaining <= TimeSpan.Zero)
+                if (remaining < MinAttempt)
                 {
                     return new ForwardResult(ForwardStatus.Timeout, 0, null);
                 }
@@ -112,6 +112,7 @@ public sealed class Forwarder
                 var (length, failure) = await ExchangeAsync(upstream, sent, response, questionEnd, timeout, cancellationToken).ConfigureAwait(false);
                 if (failure is not null)
                 {
+                    timedOut |= failure == TimeoutReason;
                     Failed(upstream, failure);
                     continue;
                 }
@@ -131,31 +132,32 @@ public sealed class Forwarder
                 BinaryPrimitives.WriteUInt16BigEndian(response.Span, clientId);
                 return new ForwardResult(ForwardStatus.Answered, length, upstream.Name);
             }
+
+            if (!timedOut)
+            {
+                break;
+            }
         }
 
         return new ForwardResult(ForwardStatus.Timeout, 0, null);
     }
 
-    /// <summary>Healthy upstreams first, rotating the start so load spreads; those backing off last, as probes.</summary>
+    /// <summary>Usable upstreams, rotating the start so load spreads; those backing off only as a due probe.</summary>
     private List<Upstream> Order()
     {
         var now = _time.GetUtcNow();
         var first = (int)((uint)Interlocked.Increment(ref _next) % (uint)Math.Max(_upstreams.Length, 1));
-        var healthy = new List<Upstream>(_upstreams.Length);
-        var down = new List<Upstream>();
+        var order = new List<Upstream>(_upstreams.Length);
         for (var i = 0; i < _upstreams.Length; i++)
         {
             var upstream = _upstreams[(first + i) % _upstreams.Length];
-            (upstream.IsDown(now) ? down : healthy).Add(upstream);
+            if (upstream.TryAcquire(now))
+            {
+                order.Add(upstream);
+            }
         }
 
-        if (healthy.Count == 0)
-        {
-            return down;
-        }
-
-        healthy.AddRange(down.Take(1));
-        return healthy;
+        return order;
     }
 
     private async Task<(int Length, string? Failure)> ExchangeAsync(
@@ -175,7 +177,7 @@ public sealed class Forwarder
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (0, "timeout");
+            return (0, TimeoutReason);
         }
         catch (SocketException ex)
         {

@@ -26,11 +26,26 @@ public sealed class Upstream
 
     public string Name { get; }
 
-    public bool IsDown(DateTimeOffset now)
+    /// <summary>
+    /// Whether a query may use this upstream now: always while healthy; while backing off, only the first query
+    /// after the back-off expires, as a probe (a failed probe starts a longer back-off).
+    /// </summary>
+    public bool TryAcquire(DateTimeOffset now)
     {
         lock (_lock)
         {
-            return _failures >= FailureThreshold && now < _downUntil;
+            if (_failures < FailureThreshold)
+            {
+                return true;
+            }
+
+            if (now < _downUntil)
+            {
+                return false;
+            }
+
+            _downUntil = now + MaxBackoff;
+            return true;
         }
     }
 
@@ -45,7 +60,7 @@ public sealed class Upstream
         }
     }
 
-    /// <summary>Returns the back-off when this failure takes the upstream out of rotation.</summary>
+    /// <summary>Returns the back-off when this failure takes the upstream out of rotation (or keeps it out).</summary>
     public TimeSpan? Failed(DateTimeOffset now)
     {
         lock (_lock)

@@ -33,7 +33,8 @@ public sealed class AuthoritativeHandler : IQueryHandler
         }
 
         var result = default(LookupResult);
-        _zones.Current.Lookup(context.QName, query.QType, ref result);
+        var recursive = query.RecursionDesired && context.RecursionAllowed;
+        _zones.Current.Lookup(context.QName, query.QType, ref result, followAcrossZones: recursive);
         if (result.Outcome == LookupOutcome.NotAuthoritative)
         {
             return Next;
@@ -47,7 +48,7 @@ public sealed class AuthoritativeHandler : IQueryHandler
             return Mine;
         }
 
-        if (result.Outcome == LookupOutcome.ExternalCname && query.RecursionDesired && context.RecursionAllowed)
+        if (result.Outcome == LookupOutcome.ExternalCname && recursive)
         {
             return ChaseAsync(context, result, cancellationToken);
         }

@@ -26,7 +26,14 @@ public static class ResponseBuilder
         switch (result.Outcome)
         {
             case LookupOutcome.NoData or LookupOutcome.NameError when result.Zone is { } zone:
-                authority += WriteSet(ref writer, context, zone.Origin.Key, zone.NegativeSoa);
+                authority += WriteSet(ref writer, context, zone.Origin.Key, rcode == ResponseCode.NXDomain && context.Query.QType == RecordType.SOA ? zone.ZeroTtlSoa : zone.NegativeSoa);
+                break;
+            case LookupOutcome.Answer when result.Zone is { } zone && result.Answers[result.AnswerCount - 1].Set.Type == RecordType.NS:
+                foreach (var (owner, addresses) in zone.NameServerAddresses)
+                {
+                    additional += WriteSet(ref writer, context, owner.Key, addresses);
+                }
+
                 break;
             case LookupOutcome.Delegation when result.Referral is { } referral:
                 authority += WriteSet(ref writer, context, referral.Owner.Key, referral.NameServers);

@@ -259,4 +259,8 @@ public sealed class DnsName : IEquatable<DnsName>
     public override bool Equals(object? obj) => Equals(obj as DnsName);
 
     public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
+
+    public static bool operator ==(DnsName? left, DnsName? right) => left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(DnsName? left, DnsName? right) => !(left == right);
 }

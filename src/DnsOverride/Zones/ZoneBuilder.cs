@@ -45,7 +45,7 @@ public static class ZoneBuilder
             var delegation = owner != origin ? ownerSets.FirstOrDefault(s => s.Type == RecordType.NS) : null;
             nodes[owner.Key] = new ZoneNode(ownerSets)
             {
-                Delegation = delegation is null ? null : new Delegation(owner, delegation, Glue(origin, delegation, sets)),
+                Delegation = delegation is null ? null : new Delegation(owner, delegation, Addresses(owner, delegation, sets)),
             };
             for (var parent = owner.Parent; parent.IsAtOrBelow(origin) && !nodes.ContainsKey(parent.Key) && !sets.ContainsKey(parent); parent = parent.Parent)
             {
@@ -69,7 +69,9 @@ public static class ZoneBuilder
         var minimum = BinaryPrimitives.ReadUInt32BigEndian(soaData.AsSpan(soaData.Length - 4));
         var serial = BinaryPrimitives.ReadUInt32BigEndian(soaData.AsSpan(soaData.Length - 20));
         var negative = new RecordSet(RecordType.SOA, Math.Min(soa.Ttl, minimum), [soaData]);
-        return new Zone(origin, file, nodes, negative, serial, nodes.Values.Any(n => n.Delegation is not null));
+        var apexNs = apex.FirstOrDefault(s => s.Type == RecordType.NS);
+        var nsAddresses = apexNs is null ? [] : Addresses(origin, apexNs, sets);
+        return new Zone(origin, file, nodes, negative, serial, nodes.Values.Any(n => n.Delegation is not null), nsAddresses);
     }
 
     private static RecordSet[] BuildSets(DnsName origin, DnsName owner, List<ResourceRecord> records, List<ZoneError> errors)
@@ -125,10 +127,14 @@ public static class ZoneBuilder
         return [.. result];
     }
 
-    private static List<(DnsName, RecordSet)> Glue(DnsName origin, RecordSet nameServers, Dictionary<DnsName, RecordSet[]> sets)
+    /// <summary>
+    /// Address records of the name servers at or below <paramref name="owner"/>: glue for a cut, or the additional
+    /// data of an apex NS answer (BIND with minimal-responses adds nothing else).
+    /// </summary>
+    private static List<(DnsName, RecordSet)> Addresses(DnsName owner, RecordSet nameServers, Dictionary<DnsName, RecordSet[]> sets)
     {
         var glue = new List<(DnsName, RecordSet)>();
-        foreach (var target in nameServers.Names.Where(n => n.IsAtOrBelow(origin)))
+        foreach (var target in nameServers.Names.Where(n => n.IsAtOrBelow(owner)))
         {
             if (sets.TryGetValue(target, out var targetSets))
             {

@@ -41,7 +41,11 @@ public sealed class ZoneSet
         }
     }
 
-    public void Lookup(ReadOnlySpan<char> qname, ushort qtype, ref LookupResult result)
+    /// <summary>
+    /// Looks up a name. A CNAME chain is followed within its zone; into another of our zones only when
+    /// <paramref name="followAcrossZones"/> (a recursive query), since BIND stops at the zone boundary otherwise.
+    /// </summary>
+    public void Lookup(ReadOnlySpan<char> qname, ushort qtype, ref LookupResult result, bool followAcrossZones = false)
     {
         result.Outcome = LookupOutcome.NotAuthoritative;
         var name = qname;
@@ -50,7 +54,7 @@ public sealed class ZoneSet
         while (true)
         {
             var zone = FindZone(name);
-            if (zone is null)
+            if (zone is null || (owner is not null && zone != result.Zone && !followAcrossZones))
             {
                 if (owner is not null)
                 {

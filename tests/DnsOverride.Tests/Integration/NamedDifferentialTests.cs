@@ -1,0 +1,98 @@
+using ARSoft.Tools.Net.Dns;
+using Endpoints.DnsOverride.Tests.Support;
+
+namespace Endpoints.DnsOverride.Tests.Integration;
+
+/// <summary>
+/// The standard to meet: for RD=0 queries our answers equal BIND 9's (minimal-responses yes) on the same zone
+/// files: rcode, AA, and every record of the answer, authority and additional sections with TTLs.
+/// </summary>
+public sealed class NamedDifferentialTests
+{
+    private static readonly string[] ExampleNames =
+    [
+        "example.test", "ns1", "ns2", "ns", "mail", "www", "www2", "v6only", "both", "multi", "txt", "_sip._tcp", "_tcp", "sip", "ptr",
+        "alias", "chain1", "chain2", "chain3", "to-missing", "to-ent", "to-wild", "outside", "to-other-zone",
+        "b.c.d", "c.d", "d", "nothere", "a.b.c.d", "foo.wild", "a.b.wild", "sub.wild", "deep.sub.wild", "wild", "*.wild",
+        "x.wcname", "a.x.ent", "b.a.x.ent", "x.ent", "ent", "q.blk", "z.blk", "y.z.blk", "q.z.blk", "blk",
+        "deleg", "ns.deleg", "below.deleg", "x.below.deleg", "deleg2", "a.deleg2",
+    ];
+
+    private static readonly string[] OtherNames =
+    [
+        "other.test", "ns.other.test", "www.other.test", "back.other.test", "missing.other.test",
+        "s3.amazonaws.com", "mybucket.s3.amazonaws.com", "ns.s3.amazonaws.com", "a.b.s3.amazonaws.com",
+        "s3.us-east-1.amazonaws.com", "my.bucket.s3.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com",
+        "x.dynamodb.us-east-1.amazonaws.com", "123456789012.ddb.us-east-1.amazonaws.com", "s3-external-1.amazonaws.com",
+    ];
+
+    private static readonly ushort[] Types = [1, 28, 16, 15, 2, 6, 5, 33, 257, 12];
+
+    [Fact]
+    public async Task AnswersMatchBindOnTheSameZoneFiles()
+    {
+        using var directory = new TempDirectory();
+        var zones = TestZones.CopyAll(directory);
+        using var named = await NamedProcess.StartAuthoritativeAsync(zones);
+        using var ours = await DnsServerProcess.StartAsync(directory.Path);
+
+        var random = new Random(20261125);
+        var names = ExampleNames.Select(n => n == "example.test" ? n : n + ".example.test").Concat(OtherNames).ToList();
+        var mismatches = new List<string>();
+        var compared = 0;
+        foreach (var name in names)
+        {
+            foreach (var type in Types)
+            {
+                // Random case on the wire: both must match case-insensitively and echo the question as sent.
+                var sent = new string(name.Select(c => random.Next(3) == 0 ? char.ToUpperInvariant(c) : c).ToArray());
+                var query = DnsWire.BuildQuery(sent, type);
+                var expected = await DnsWire.ExchangeUdpAsync(named.Port, query);
+                var actual = await DnsWire.ExchangeUdpAsync(ours.Port, query);
+                Assert.NotNull(expected);
+                Assert.NotNull(actual);
+                Assert.Equal(expected.AsSpan(12, query.Length - 23).ToArray(), actual.AsSpan(12, query.Length - 23).ToArray());
+                var difference = Compare(DnsWire.Parse(expected), DnsWire.Parse(actual));
+                if (difference is not null)
+                {
+                    mismatches.Add($"{sent} type {type}: {difference}");
+                }
+
+                compared++;
+            }
+        }
+
+        Assert.True(compared > 600, $"only {compared} queries compared");
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {compared} answers differ from named:\n" + string.Join("\n", mismatches.Take(30)));
+    }
+
+    private static string? Compare(DnsMessage expected, DnsMessage actual)
+    {
+        if (expected.ReturnCode != actual.ReturnCode)
+        {
+            return $"rcode named={expected.ReturnCode} ours={actual.ReturnCode}";
+        }
+
+        if (expected.IsAuthoritiveAnswer != actual.IsAuthoritiveAnswer)
+        {
+            return $"AA named={expected.IsAuthoritiveAnswer} ours={actual.IsAuthoritiveAnswer}";
+        }
+
+        foreach (var (section, e, a) in new[]
+        {
+            ("answer", expected.AnswerRecords, actual.AnswerRecords),
+            ("authority", expected.AuthorityRecords, actual.AuthorityRecords),
+            ("additional", expected.AdditionalRecords, actual.AdditionalRecords),
+        })
+        {
+            var left = DnsWire.Normalize(e);
+            var right = DnsWire.Normalize(a);
+            if (!left.SequenceEqual(right))
+            {
+                return $"{section}:\n  named: {string.Join(" | ", left)}\n  ours:  {string.Join(" | ", right)}";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,56 @@
+namespace Endpoints.DnsOverride.Tests.Support;
+
+/// <summary>The real DNS override server, started as its own process on a free loopback port.</summary>
+public sealed class DnsServerProcess : IDisposable
+{
+    private readonly ExternalProcess _process;
+
+    private DnsServerProcess(ExternalProcess process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public ExternalProcess Process => _process;
+
+    public string Output => _process.Output;
+
+    /// <summary>The server as built in its own output folder (same configuration as the tests), with its own dependencies.</summary>
+    public static string ServerDll
+    {
+        get
+        {
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+            var framework = testOutput.Name;
+            var configuration = testOutput.Parent!.Name;
+            var repository = testOutput.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+            var dll = Path.Combine(repository, "src", "DnsOverride", "bin", configuration, framework, "Endpoints.DnsOverride.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the server first: {dll} is missing");
+        }
+    }
+
+    public static async Task<DnsServerProcess> StartAsync(string zones, IEnumerable<string>? upstreams = null, IEnumerable<string>? extra = null)
+    {
+        var port = FreePort.Get();
+        var arguments = new List<string> { ServerDll, "--listen", $"127.0.0.1:{port}", "--zones", zones, "--log-level", "Debug" };
+        foreach (var upstream in upstreams ?? ["127.0.0.1:9"])
+        {
+            arguments.AddRange(["--upstream", upstream]);
+        }
+
+        arguments.AddRange(extra ?? []);
+        var process = new ExternalProcess("dotnet", arguments, environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        if (!await process.WaitForOutputAsync("Listening on tcp", TimeSpan.FromSeconds(30)))
+        {
+            var output = process.Output;
+            process.Dispose();
+            throw new InvalidOperationException($"DNS server did not start:\n{output}");
+        }
+
+        return new DnsServerProcess(process, port);
+    }
+
+    public void Dispose() => _process.Dispose();
+}

@@ -1,0 +1,40 @@
+namespace Endpoints.DnsOverride.Tests.Support;
+
+/// <summary>Finds the real programs the tests drive; a missing one fails the test with what to install.</summary>
+public static class Tools
+{
+    private static readonly Dictionary<string, string> Packages = new()
+    {
+        ["dig"] = "bind9-dnsutils",
+        ["named"] = "bind9",
+        ["named-checkzone"] = "bind9-utils",
+        ["dotnet"] = "the .NET SDK",
+    };
+
+    public static string Require(string name)
+    {
+        if (Path.IsPathRooted(name))
+        {
+            return name;
+        }
+
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Append("/usr/sbin").Append("/usr/bin"))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"'{name}' is not installed: install the Debian package {Packages.GetValueOrDefault(name, name)} (the README's test command does this)");
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string name, params string[] arguments)
+    {
+        using var process = new ExternalProcess(name, arguments);
+        await Task.Run(() => process.WaitForExit(TimeSpan.FromSeconds(60)));
+        return (process.ExitCode, process.Output);
+    }
+}
