@@ -1,0 +1,64 @@
+using System.Diagnostics.Metrics;
+using Endpoints.DnsOverride.Configuration;
+using Endpoints.DnsOverride.Protocol;
+using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Tests.Support;
+using Endpoints.DnsOverride.Zones;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.DnsOverride.Tests.Zones;
+
+public sealed class ZoneStoreTests
+{
+    private const string Good = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\nwww A 10.0.0.2\n";
+
+    [Fact]
+    public void ABrokenEditKeepsTheLastGoodZoneAndIsCounted()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.Write("example.com.zone", Good);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new DnsMetrics(services.GetRequiredService<IMeterFactory>());
+        var failures = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == DnsMetrics.MeterName && instrument.Name == "dns.zone.load_failures")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => failures.Add((string)tags[0].Value!));
+        listener.Start();
+        var store = new ZoneStore(Options.Create(new DnsOverrideOptions { Zones = directory.Path }), NullLogger<ZoneStore>.Instance, metrics);
+
+        Assert.True(store.Reload("test").Success);
+        File.WriteAllText(file, Good.Replace("10.0.0.2", "10.0.0.999", StringComparison.Ordinal));
+        var report = store.Reload("test");
+
+        Assert.False(report.Success);
+        Assert.Contains(report.Errors, e => e.ToString().StartsWith($"{file}:5:", StringComparison.Ordinal));
+        Assert.Equal([file], report.KeptFiles);
+        Assert.NotNull(store.Current.FindZoneExact(DnsName.Parse("example.com.")));
+        Assert.Equal(["example.com.zone"], failures);
+    }
+
+    [Fact]
+    public void RemovedFilesStopBeingServed()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.Write("example.com.zone", Good);
+        directory.Write("example.net.zone", Good);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new DnsMetrics(services.GetRequiredService<IMeterFactory>());
+        var store = new ZoneStore(Options.Create(new DnsOverrideOptions { Zones = directory.Path }), NullLogger<ZoneStore>.Instance, metrics);
+        store.Reload("test");
+
+        File.Delete(file);
+        store.Reload("test");
+
+        Assert.Equal(["example.net."], store.Current.Zones.Select(z => z.Name));
+    }
+}
