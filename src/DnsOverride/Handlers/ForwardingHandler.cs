@@ -58,6 +58,9 @@ public sealed class ForwardingHandler : IQueryHandler
             return true;
         }
 
+        // We answer as a resolver: recursion available, and not authoritative for what we relay.
+        context.Response[2] &= unchecked((byte)~(DnsFlags.Authoritative >> 8));
+        context.Response[3] |= (byte)DnsFlags.RecursionAvailable;
         context.Rcode = context.Response[3] & DnsFlags.RcodeMask;
         context.ResponseLength = result.Length;
         return true;

@@ -75,7 +75,17 @@ public sealed partial class ExternalProcess : IDisposable
         return false;
     }
 
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        // The overload without a timeout also waits for the redirected output to be read to its end.
+        _process.WaitForExit();
+        return true;
+    }
 
     public void Signal(int signal)
     {

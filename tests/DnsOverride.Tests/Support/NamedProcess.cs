@@ -18,10 +18,10 @@ public sealed class NamedProcess : IDisposable
     public string Output => _process.Output;
 
     /// <summary>Serves each zone file authoritatively, with minimal responses and no recursion.</summary>
-    public static Task<NamedProcess> StartAuthoritativeAsync(IEnumerable<(string Origin, string File)> zones)
+    public static Task<NamedProcess> StartAuthoritativeAsync(IEnumerable<(string Origin, string File)> zones, string extraOptions = "")
     {
         var zoneStatements = string.Concat(zones.Select(z => $"zone \"{z.Origin}\" {{ type primary; file \"{z.File}\"; }};\n"));
-        return StartAsync("recursion no;", zoneStatements);
+        return StartAsync("recursion no; " + extraOptions, zoneStatements);
     }
 
     /// <summary>A corporate resolver: recursion on, and the given zones forwarded to our server only.</summary>

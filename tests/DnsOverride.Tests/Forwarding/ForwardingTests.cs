@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Endpoints.DnsOverride.Tests.Integration;
+using Endpoints.DnsOverride.Tests.Support;
+
+namespace Endpoints.DnsOverride.Tests.Forwarding;
+
+/// <summary>Names outside our zones go to the upstreams, relayed untouched; failures become SERVFAIL.</summary>
+public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>
+{
+    private int Port => fixture.Server.Port;
+
+    [Fact]
+    public async Task ForwardsOtherNamesAndSetsRa()
+    {
+        var dig = await Dig.QueryAsync(Port, "www.example.org", "A");
+
+        Assert.Equal("NOERROR", dig.Status);
+        Assert.Contains("ra", dig.Flags);
+        Assert.DoesNotContain("aa", dig.Flags);
+        Assert.Equal(["www.example.org. 300 IN A 203.0.113.80"], dig.Answer);
+    }
+
+    [Fact]
+    public async Task PassesEdnsOptionsThrough()
+    {
+        var dig = await Dig.QueryAsync(Port, "+nsid", "+dnssec", "www.example.org", "A");
+
+        Assert.Equal("NOERROR", dig.Status);
+        Assert.Contains("NSID: 75 70 73 74 72 65 61 6d 2d 6e 73", dig.Output, StringComparison.Ordinal);
+        Assert.Contains("flags: do", dig.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetriesOverTcpWhenTheUpstreamTruncates()
+    {
+        var dig = await Dig.QueryAsync(Port, "+tcp", "+noedns", "big.example.org", "TXT");
+
+        Assert.Equal("NOERROR", dig.Status);
+        Assert.Equal(30, dig.Answer.Count);
+    }
+
+    [Fact]
+    public async Task ChasesACnameThatLeavesOurZonesWhenRecursionIsDesired()
+    {
+        var recursive = await Dig.QueryAsync(Port, "outside.example.test", "A");
+        var iterative = await Dig.QueryAsync(Port, "+norec", "outside.example.test", "A");
+
+        Assert.Equal(
+            ["outside.example.test. 5400 IN CNAME www.example.org.", "www.example.org. 300 IN A 203.0.113.80"],
+            recursive.Answer);
+        Assert.Contains("ra", recursive.Flags);
+        Assert.Equal(["outside.example.test. 5400 IN CNAME www.example.org."], iterative.Answer);
+        Assert.Contains("aa", iterative.Flags);
+    }
+
+    [Fact]
+    public async Task NamesInsideOurZonesAreNeverForwarded()
+    {
+        var dig = await Dig.QueryAsync(Port, "nothere.s3.amazonaws.com.example.org.s3.amazonaws.com", "A");
+
+        Assert.Equal("NOERROR", dig.Status);
+        Assert.Contains("aa", dig.Flags);
+    }
+
+    [Fact]
+    public async Task SkipsADeadUpstream()
+    {
+        using var zones = new TempDirectory();
+        TestZones.CopyAll(zones);
+        using var server = await DnsServerProcess.StartAsync(zones.Path, ["127.0.0.1:9", $"127.0.0.1:{fixture.Upstream.Port}"]);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var dig = await Dig.QueryAsync(server.Port, "www.example.org", "A");
+            Assert.Equal("NOERROR", dig.Status);
+        }
+
+        Assert.Contains("marked down", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnswersServfailInTimeWhenNoUpstreamAnswersAndKeepsServingZones()
+    {
+        using var zones = new TempDirectory();
+        TestZones.CopyAll(zones);
+        using var blackHole = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var silent = ((System.Net.IPEndPoint)blackHole.Client.LocalEndPoint!).Port;
+        using var server = await DnsServerProcess.StartAsync(zones.Path, [$"127.0.0.1:{silent}", "127.0.0.1:9"]);
+
+        var clock = Stopwatch.StartNew();
+        var forwarded = await Dig.QueryAsync(server.Port, "www.example.org", "A");
+        var elapsed = clock.Elapsed;
+        var ours = await Dig.QueryAsync(server.Port, "mybucket.s3.amazonaws.com", "A");
+
+        Assert.Equal("SERVFAIL", forwarded.Status);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+        Assert.Equal("NOERROR", ours.Status);
+        Assert.Equal(2, ours.Answer.Count);
+    }
+
+    [Fact]
+    public async Task IsNotAnOpenResolver()
+    {
+        using var zones = new TempDirectory();
+        TestZones.CopyAll(zones);
+        using var server = await DnsServerProcess.StartAsync(zones.Path, [$"127.0.0.1:{fixture.Upstream.Port}"], ["--allow-recursion", "192.0.2.0/24"]);
+
+        var forwarded = await Dig.QueryAsync(server.Port, "www.example.org", "A");
+        var ours = await Dig.QueryAsync(server.Port, "mybucket.s3.amazonaws.com", "A");
+
+        Assert.Equal("REFUSED", forwarded.Status);
+        Assert.DoesNotContain("ra", forwarded.Flags);
+        Assert.Equal("NOERROR", ours.Status);
+    }
+}
