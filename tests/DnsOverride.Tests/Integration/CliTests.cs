@@ -1,0 +1,52 @@
+using Endpoints.DnsOverride.Tests.Support;
+
+namespace Endpoints.DnsOverride.Tests.Integration;
+
+/// <summary>What a pull request's CI runs on a zone edit, and how the server refuses bad settings.</summary>
+public sealed class CliTests
+{
+    [Fact]
+    public async Task CheckPassesTheShippedZones()
+    {
+        var (exit, output) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", TestZones.ShippedZoneDirectory);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("OK: 5 zone files", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShippedZonesPassNamedCheckzone()
+    {
+        foreach (var file in Directory.GetFiles(TestZones.ShippedZoneDirectory, "*.zone"))
+        {
+            var (exit, output) = await Tools.RunAsync("named-checkzone", Path.GetFileNameWithoutExtension(file), file);
+            Assert.True(exit == 0, output);
+        }
+    }
+
+    [Fact]
+    public async Task CheckFailsABrokenZoneWithFileAndLine()
+    {
+        using var zones = new TempDirectory();
+        File.Copy(Path.Combine(TestZones.ShippedZoneDirectory, "s3.amazonaws.com.zone"), zones.File("s3.amazonaws.com.zone"));
+        var broken = zones.Write("bad.test.zone", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\nwww CNAME x\nwww A 10.0.0.2\n");
+
+        var (exit, output) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{broken}:6: www.bad.test.: CNAME and other data", output, StringComparison.Ordinal);
+        Assert.Contains("FAILED: 1 of 2 zone files", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadSettingsAreAllReportedAtOnce()
+    {
+        var (exit, output) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll,
+            "--listen", "nonsense", "--upstream", "also:bad:", "--zones", "/does/not/exist");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--listen 'nonsense'", output, StringComparison.Ordinal);
+        Assert.Contains("--upstream 'also:bad:'", output, StringComparison.Ordinal);
+        Assert.Contains("--zones '/does/not/exist'", output, StringComparison.Ordinal);
+    }
+}

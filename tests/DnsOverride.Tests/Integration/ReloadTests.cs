@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Endpoints.DnsOverride.Tests.Support;
+
+namespace Endpoints.DnsOverride.Tests.Integration;
+
+/// <summary>Zone edits are served without restart; a broken edit never takes a zone down; signals behave.</summary>
+public sealed class ReloadTests
+{
+    private const string Zone = "$TTL 60\n@ SOA ns h {0} 3600 600 86400 60\n@ NS ns\nns A 10.0.0.53\n* A {1}\n";
+
+    private static string ZoneText(int serial, string address) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, Zone, serial, address);
+
+    private static async Task<TimeSpan> WaitForAnswerAsync(int port, string name, string expected, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            var dig = await Dig.QueryAsync(port, "+short", name);
+            if (dig.Output.Trim() == expected)
+            {
+                return clock.Elapsed;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{name} did not become {expected} within {limit}");
+    }
+
+    [Fact]
+    public async Task EditsAreServedWithinTwoSecondsAndBrokenEditsKeepTheLastGoodZone()
+    {
+        using var zones = new TempDirectory();
+        var file = zones.Write("corp.test.zone", ZoneText(1, "10.1.1.1"));
+        using var server = await DnsServerProcess.StartAsync(zones.Path);
+
+        File.WriteAllText(file, ZoneText(2, "10.2.2.2"));
+        var elapsed = await WaitForAnswerAsync(server.Port, "bucket.corp.test", "10.2.2.2", TimeSpan.FromSeconds(5));
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"edit served after {elapsed}");
+
+        File.WriteAllText(file, ZoneText(3, "10.2.2.2") + "broken A 10.3.3\n");
+        Assert.True(await server.Process.WaitForOutputAsync($"{file}:6: A: bad dotted quad", TimeSpan.FromSeconds(5)), server.Output);
+        var dig = await Dig.QueryAsync(server.Port, "+short", "bucket.corp.test");
+        Assert.Equal("10.2.2.2", dig.Output.Trim());
+        Assert.Contains("serving its last good version", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NewAndRemovedZoneFilesAreNoticed()
+    {
+        using var zones = new TempDirectory();
+        zones.Write("corp.test.zone", ZoneText(1, "10.1.1.1"));
+        using var server = await DnsServerProcess.StartAsync(zones.Path, extra: ["--allow-recursion", "192.0.2.0/24"]);
+
+        var added = zones.Write("new.test.zone", ZoneText(1, "10.4.4.4"));
+        await WaitForAnswerAsync(server.Port, "x.new.test", "10.4.4.4", TimeSpan.FromSeconds(3));
+
+        File.Delete(added);
+        var clock = Stopwatch.StartNew();
+        string status;
+        do
+        {
+            await Task.Delay(100);
+            status = (await Dig.QueryAsync(server.Port, "x.new.test")).Status;
+        }
+        while (status != "REFUSED" && clock.Elapsed < TimeSpan.FromSeconds(3));
+
+        Assert.Equal("REFUSED", status);
+    }
+
+    [Fact]
+    public async Task SighupReloadsAndSigtermStopsCleanly()
+    {
+        using var zones = new TempDirectory();
+        zones.Write("corp.test.zone", ZoneText(1, "10.1.1.1"));
+        using var server = await DnsServerProcess.StartAsync(zones.Path, extra: ["--log-level", "Information"]);
+
+        server.Process.Signal(Signals.SIGHUP);
+        Assert.True(await server.Process.WaitForOutputAsync("Reloading zones (SIGHUP)", TimeSpan.FromSeconds(5)), server.Output);
+        Assert.False(server.Process.HasExited);
+        Assert.Equal("10.1.1.1", (await Dig.QueryAsync(server.Port, "+short", "a.corp.test")).Output.Trim());
+
+        server.Process.Signal(Signals.SIGTERM);
+        Assert.True(server.Process.WaitForExit(TimeSpan.FromSeconds(10)), "did not stop on SIGTERM");
+        Assert.Equal(0, server.Process.ExitCode);
+        Assert.Contains("Stopped", server.Output, StringComparison.Ordinal);
+    }
+}
