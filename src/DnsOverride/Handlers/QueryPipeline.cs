@@ -36,7 +36,11 @@ public sealed class QueryPipeline
         _time = time;
     }
 
-    public async ValueTask ServeAsync(QueryContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the chain. While handlers complete synchronously (every authoritative answer) no state machine is
+    /// created; the first handler that really waits hands the rest to <see cref="ContinueAsync"/>.
+    /// </summary>
+    public ValueTask ServeAsync(QueryContext context, CancellationToken cancellationToken)
     {
         context.StartTimestamp = _time.GetTimestamp();
         context.UdpPayloadLimit = _udpPayloadLimit;
@@ -45,9 +49,15 @@ public sealed class QueryPipeline
             : context.TcpRemote is { } remote && _recursionAcl.Contains(remote.Address);
         try
         {
-            foreach (var handler in _handlers)
+            for (var i = 0; i < _handlers.Length; i++)
             {
-                if (await handler.TryServeAsync(context, cancellationToken).ConfigureAwait(false))
+                var pending = _handlers[i].TryServeAsync(context, cancellationToken);
+                if (!pending.IsCompleted)
+                {
+                    return ContinueAsync(pending, i, context, cancellationToken);
+                }
+
+                if (pending.Result)
                 {
                     break;
                 }
@@ -55,12 +65,36 @@ public sealed class QueryPipeline
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.ServeError(_logger, ex, context.Transport.ToString(), context.RemoteEndPoint.ToString());
-            context.Decision = "error";
-            ResponseBuilder.WriteError(context, ResponseCode.ServFail);
+            Fail(context, ex);
         }
 
         Complete(context);
+        return default;
+    }
+
+    private async ValueTask ContinueAsync(ValueTask<bool> pending, int index, QueryContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var mine = await pending.ConfigureAwait(false);
+            for (var i = index + 1; !mine && i < _handlers.Length; i++)
+            {
+                mine = await _handlers[i].TryServeAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Fail(context, ex);
+        }
+
+        Complete(context);
+    }
+
+    private void Fail(QueryContext context, Exception exception)
+    {
+        Log.ServeError(_logger, exception, context.Transport.ToString(), context.RemoteEndPoint.ToString());
+        context.Decision = "error";
+        ResponseBuilder.WriteError(context, ResponseCode.ServFail);
     }
 
     private void Complete(QueryContext context)
@@ -73,7 +107,7 @@ public sealed class QueryPipeline
 
         var type = RecordType.ToName(context.Query.QType);
         var rcode = ResponseCode.ToName(context.Rcode);
-        _metrics.Query(context.ZoneName.Length > 0 ? context.ZoneName : "-", type, rcode);
+        _metrics.Query(context.ZoneName.Length > 0 ? context.ZoneName : "-", context.Query.QType, context.Rcode);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.Query(_logger, context.RemoteEndPoint.ToString(), DnsName.ToPresentation(context.QName), type,

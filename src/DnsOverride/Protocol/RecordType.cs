@@ -32,6 +32,8 @@ public static class RecordType
 
     private static readonly string[] Names = new string[ushort.MaxValue + 1];
 
+    private static readonly bool[] IsKnownTable = new bool[ushort.MaxValue + 1];
+
     private static readonly Dictionary<string, ushort> ByName =
         Known.ToDictionary(k => k.Name, k => k.Type, StringComparer.OrdinalIgnoreCase);
 
@@ -40,12 +42,15 @@ public static class RecordType
         foreach (var (type, name) in Known)
         {
             Names[type] = name;
+            IsKnownTable[type] = true;
         }
     }
 
     /// <summary>The mnemonic, or TYPEnnn (RFC 3597); cached so metrics and logs do not allocate.</summary>
     public static string ToName(ushort type) =>
         Names[type] ??= "TYPE" + type.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static bool IsKnown(ushort type) => IsKnownTable[type];
 
     public static bool TryParse(string text, out ushort type)
     {

@@ -9,7 +9,7 @@ public sealed class Zone
 
     public Zone(
         DnsName origin, string file, Dictionary<string, ZoneNode> nodes, RecordSet negativeSoa, uint serial, bool hasDelegations,
-        IReadOnlyList<(DnsName Owner, RecordSet Addresses)> nameServerAddresses)
+        (DnsName Owner, RecordSet Addresses)[] nameServerAddresses)
     {
         NameServerAddresses = nameServerAddresses;
         ZeroTtlSoa = new RecordSet(RecordType.SOA, 0, negativeSoa.Rdatas.ToList());
@@ -42,7 +42,7 @@ public sealed class Zone
     public RecordSet ZeroTtlSoa { get; }
 
     /// <summary>Addresses of the apex name servers that live in this zone, sent as additional data with NS answers.</summary>
-    public IReadOnlyList<(DnsName Owner, RecordSet Addresses)> NameServerAddresses { get; }
+    public (DnsName Owner, RecordSet Addresses)[] NameServerAddresses { get; }
 
     public uint Serial { get; }
 

@@ -131,7 +131,7 @@ public static class ZoneBuilder
     /// Address records of the name servers at or below <paramref name="owner"/>: glue for a cut, or the additional
     /// data of an apex NS answer (BIND with minimal-responses adds nothing else).
     /// </summary>
-    private static List<(DnsName, RecordSet)> Addresses(DnsName owner, RecordSet nameServers, Dictionary<DnsName, RecordSet[]> sets)
+    private static (DnsName, RecordSet)[] Addresses(DnsName owner, RecordSet nameServers, Dictionary<DnsName, RecordSet[]> sets)
     {
         var glue = new List<(DnsName, RecordSet)>();
         foreach (var target in nameServers.Names.Where(n => n.IsAtOrBelow(owner)))
@@ -142,7 +142,7 @@ public static class ZoneBuilder
             }
         }
 
-        return glue;
+        return [.. glue];
     }
 
     private static void CheckNameServers(DnsName origin, string file, Dictionary<DnsName, RecordSet[]> sets, List<ZoneError> errors)

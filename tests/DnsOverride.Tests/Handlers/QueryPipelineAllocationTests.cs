@@ -1,0 +1,72 @@
+using System.Net;
+using Endpoints.DnsOverride.Configuration;
+using Endpoints.DnsOverride.Forwarding;
+using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Tests.Integration;
+using Endpoints.DnsOverride.Tests.Support;
+using Endpoints.DnsOverride.Zones;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.DnsOverride.Tests.Handlers;
+
+/// <summary>The authoritative path through the whole handler chain allocates nothing per query.</summary>
+public sealed class QueryPipelineAllocationTests
+{
+    [Fact]
+    public void AuthoritativeAnswersAllocateNothing()
+    {
+        using var zones = new TempDirectory();
+        TestZones.CopyAll(zones);
+        var options = Options.Create(new DnsOverrideOptions
+        {
+            Zones = zones.Path,
+            Upstream = ["127.0.0.1:9"],
+            AllowRecursion = ["127.0.0.0/8"],
+        });
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new DnsMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, metrics);
+        store.Reload("test");
+        var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);
+        var pipeline = new QueryPipeline(
+            new RequestValidationHandler(), new AuthoritativeHandler(store, forwarder), new ForwardingHandler(forwarder, options),
+            options, metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
+        var context = new QueryContext();
+        new IPEndPoint(IPAddress.Loopback, 5353).Serialize().Buffer.CopyTo(context.UdpRemote.Buffer);
+        byte[][] queries =
+        [
+            DnsWire.BuildQuery("bucket.s3.amazonaws.com", 1, recursionDesired: true),
+            DnsWire.BuildQuery("Bucket.S3.us-east-1.amazonaws.com", 28),
+            DnsWire.BuildQuery("chain1.example.test", 1),
+            DnsWire.BuildQuery("nothere.example.test", 1),
+            DnsWire.BuildQuery("x.below.deleg.example.test", 1),
+            DnsWire.BuildQuery("t.big.test", 16),
+        ];
+
+        void ServeAll(int rounds)
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                foreach (var query in queries)
+                {
+                    context.Reset(DnsTransport.Udp);
+                    query.CopyTo(context.Request, 0);
+                    context.RequestLength = query.Length;
+                    var serving = pipeline.ServeAsync(context, CancellationToken.None);
+                    Assert.True(serving.IsCompletedSuccessfully);
+                    Assert.True(context.ResponseLength > 0);
+                }
+            }
+        }
+
+        ServeAll(100);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        ServeAll(1000);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+}
