@@ -111,10 +111,14 @@ with open(sys.argv[1] + "/forward.txt", "w") as f:
         f.write("host-%d.example.net A\n" % i)
 PY
 
-qps() { # port file
-  taskset -c 0 dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$DURATION" -c 8 -q 500 2>&1 | awk '/Queries per second/ {printf "%.0f", $4}'
-}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+qps() { # port file pid -> "queries/s:server-cpu-us-per-query"
+  local before after q
+  before=$(cpu_ticks "$3")
+  q=$(taskset -c 0 dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$DURATION" -c 8 -q 500 2>&1 | awk '/Queries per second/ {printf "%.0f", $4}')
+  after=$(cpu_ticks "$3")
+  awk -v q="$q" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v d="$DURATION" 'BEGIN {printf "%d:%.2f", q, 1e6 * t / hz / (q * d)}'
+}
 fixed_rate() { # port pid -> "cpu_percent p50_us p99_us lost"
   local before after
   before=$(cpu_ticks "$2")
@@ -127,7 +131,6 @@ fixed_rate() { # port pid -> "cpu_percent p50_us p99_us lost"
   echo "$cpu $lat $lost"
 }
 
-best() { sort -n | tail -1; }
 echo "warming up..."
 for port in "$ours_port" "$unbound_port"; do
   taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/override.txt" -l 3 -c 8 -q 500 >/dev/null 2>&1
@@ -136,14 +139,17 @@ done
 declare -A A B
 for round in $(seq "$ROUNDS"); do
   echo "round $round..."
-  A[ours]+="$(qps "$ours_port" "$work/override.txt") "
-  A[unbound]+="$(qps "$unbound_port" "$work/override.txt") "
-  B[ours]+="$(qps "$ours_port" "$work/forward.txt") "
-  B[unbound_nocache]+="$(qps "$nocache_port" "$work/forward.txt") "
-  B[unbound_cache]+="$(qps "$unbound_port" "$work/forward.txt") "
+  A[ours]+="$(qps "$ours_port" "$work/override.txt" "$ours_pid") "
+  A[unbound]+="$(qps "$unbound_port" "$work/override.txt" "$unbound_pid") "
+  B[ours]+="$(qps "$ours_port" "$work/forward.txt" "$ours_pid") "
+  B[unbound_nocache]+="$(qps "$nocache_port" "$work/forward.txt" "$nocache_pid") "
+  B[unbound_cache]+="$(qps "$unbound_port" "$work/forward.txt" "$unbound_pid") "
 done
-a_ours=$(echo ${A[ours]} | tr ' ' '\n' | best); a_unb=$(echo ${A[unbound]} | tr ' ' '\n' | best)
-b_ours=$(echo ${B[ours]} | tr ' ' '\n' | best); b_nc=$(echo ${B[unbound_nocache]} | tr ' ' '\n' | best); b_c=$(echo ${B[unbound_cache]} | tr ' ' '\n' | best)
+# Best round by queries/s, with the server CPU per query measured in that round.
+pick() { tr ' ' '\n' | grep . | sort -t: -k1,1n | tail -1; }
+IFS=: read -r a_ours a_ours_cpu <<<"$(echo ${A[ours]} | pick)"; IFS=: read -r a_unb a_unb_cpu <<<"$(echo ${A[unbound]} | pick)"
+IFS=: read -r b_ours b_ours_cpu <<<"$(echo ${B[ours]} | pick)"; IFS=: read -r b_nc b_nc_cpu <<<"$(echo ${B[unbound_nocache]} | pick)"
+IFS=: read -r b_c b_c_cpu <<<"$(echo ${B[unbound_cache]} | pick)"
 read -r c_ours_cpu c_ours_p50 c_ours_p99 c_ours_lost <<<"$(fixed_rate "$ours_port" "$ours_pid")"
 read -r c_unb_cpu c_unb_p50 c_unb_p99 c_unb_lost <<<"$(fixed_rate "$unbound_port" "$unbound_pid")"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -152,7 +158,9 @@ echo
 echo "DNS benchmark: ${DURATION}s per run, best of $ROUNDS rounds, dnsperf on CPU 0, servers on CPU 1 (Unbound $(unbound -V | awk 'NR==1{print $2}'), one thread)"
 printf "%-44s %12s %12s %8s\n" "measure" "ours" "unbound" "ours/unb"
 printf "%-44s %12s %12s %8s\n" "(a) override names, queries/s" "$a_ours" "$a_unb" "$(ratio "$a_ours" "$a_unb")"
+printf "%-44s %12s %12s %8s\n" "(a) server CPU per query at full load, us" "$a_ours_cpu" "$a_unb_cpu" "$(ratio "$a_ours_cpu" "$a_unb_cpu")"
 printf "%-44s %12s %12s %8s\n" "(b) forwarded names, queries/s (no cache)" "$b_ours" "$b_nc" "$(ratio "$b_ours" "$b_nc")"
+printf "%-44s %12s %12s %8s\n" "(b) server CPU per query, us (no cache)" "$b_ours_cpu" "$b_nc_cpu" "$(ratio "$b_ours_cpu" "$b_nc_cpu")"
 printf "%-44s %12s %12s %8s\n" "(b') forwarded, vs Unbound with its cache" "$b_ours" "$b_c" "$(ratio "$b_ours" "$b_c")"
 printf "%-44s %12s %12s %8s\n" "(c) CPU % of one core at $RATE q/s" "$c_ours_cpu" "$c_unb_cpu" "$(ratio "$c_ours_cpu" "$c_unb_cpu")"
 printf "%-44s %12s %12s %8s\n" "(c) latency p50 at $RATE q/s, us" "$c_ours_p50" "$c_unb_p50" "$(ratio "$c_ours_p50" "$c_unb_p50")"

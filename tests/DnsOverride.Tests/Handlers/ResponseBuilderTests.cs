@@ -1,10 +1,10 @@
 using ARSoft.Tools.Net.Dns;
 using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Protocol;
-using RecordType = ARSoft.Tools.Net.Dns.RecordType;
 using Endpoints.DnsOverride.Tests.Support;
 using Endpoints.DnsOverride.Tests.Zones;
 using Endpoints.DnsOverride.Zones;
+using RecordType = ARSoft.Tools.Net.Dns.RecordType;
 
 namespace Endpoints.DnsOverride.Tests.Handlers;
 

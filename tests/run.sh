@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: installs the Debian packages the integration tests drive when they are missing (as root),
+# checks formatting, builds in Release, runs xunit, and ends with one "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(bind9 bind9-utils bind9-dnsutils)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing ${missing[*]}..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# named is started by the tests themselves on loopback ports; the packaged service is not needed.
+command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet named 2>/dev/null && systemctl stop named || true
+
+dotnet format Endpoints.sln --verify-no-changes
+dotnet build Endpoints.sln -c Release -nologo -v quiet
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Endpoints.sln -c Release --no-build -nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/^(Passed|Failed)!/ {
+       for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
+     }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
