@@ -1,0 +1,53 @@
+namespace Endpoints.Proxy.Configuration;
+
+/// <summary>Settings of the proxy, bound from the <c>Proxy</c> section (command line, env, appsettings.json).</summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "Proxy";
+
+    /// <summary>HTTP CONNECT listener (HTTPS_PROXY clients).</summary>
+    public string? Connect { get; set; }
+
+    /// <summary>TLS listener: clients speak TLS as if to the service; the SNI picks the destination.</summary>
+    public string? Tls { get; set; }
+
+    /// <summary>Plain HTTP listener: the first request's Host header picks the destination.</summary>
+    public string? Http { get; set; }
+
+    /// <summary>/healthz and /readyz for the load balancer.</summary>
+    public string? Health { get; set; }
+
+    public string Policy { get; set; } = "deploy/policy.json";
+
+    /// <summary>DNS servers for destination names (the VPC resolver); empty means /etc/resolv.conf.</summary>
+    public List<string> Resolver { get; set; } = [];
+
+    /// <summary>Ranges the address guard would refuse but are allowed, e.g. the VPC endpoint subnet.</summary>
+    public List<string> AllowRange { get; set; } = [];
+
+    /// <summary>Load balancers: connections from these must start with a PROXY header, others must not.</summary>
+    public List<string> ProxyProtocolFrom { get; set; } = [];
+
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>S3 uploads can pause for a long time; 15 minutes like an NLB's idle timeout.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Like an NLB's deregistration delay.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    public int MaxConnections { get; set; } = 8192;
+
+    /// <summary>Relay buffer, rented only while a tunnel carries data; large buffers mean fewer system calls.</summary>
+    public int BufferSize { get; set; } = 128 * 1024;
+
+    /// <summary>Port the TLS mode connects to (443; tests point it elsewhere).</summary>
+    public int TlsUpstreamPort { get; set; } = 443;
+
+    /// <summary>Port the HTTP mode connects to (80; tests point it elsewhere).</summary>
+    public int HttpUpstreamPort { get; set; } = 80;
+
+    public string? Metrics { get; set; }
+}

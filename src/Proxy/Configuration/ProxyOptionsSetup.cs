@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.Proxy.Configuration;
+
+/// <summary>Defaults that depend on other settings: a local run with no listener gets CONNECT and health.</summary>
+public sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
+{
+    public void PostConfigure(string? name, ProxyOptions options)
+    {
+        if (options.Connect is null && options.Tls is null && options.Http is null)
+        {
+            options.Connect = "127.0.0.1:3128";
+            options.Health ??= "127.0.0.1:8080";
+        }
+
+        if (options.Resolver.Count == 0)
+        {
+            options.Resolver.AddRange(File.Exists("/etc/resolv.conf")
+                ? File.ReadLines("/etc/resolv.conf")
+                    .Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+                    .Where(p => p.Length >= 2 && p[0] == "nameserver")
+                    .Select(p => p[1])
+                : []);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Net;
+
+namespace Endpoints.Proxy.Policy;
+
+/// <summary>Destination names as the policy compares them: IDNA (punycode), lowercase, no trailing dot.</summary>
+public static class HostName
+{
+    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
+
+    public static bool TryNormalize(string text, out string normalized)
+    {
+        normalized = string.Empty;
+        var trimmed = text.EndsWith('.') ? text[..^1] : text;
+        if (trimmed.Length is 0 or > 253)
+        {
+            return false;
+        }
+
+        if (IPAddress.TryParse(trimmed.Trim('[', ']'), out var address))
+        {
+            normalized = address.ToString();
+            return true;
+        }
+
+        try
+        {
+            normalized = Idn.GetAscii(trimmed).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+
+        return normalized.Split('.').All(label => label.Length is > 0 and <= 63);
+    }
+}

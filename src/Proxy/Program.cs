@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using Endpoints.Proxy;
+using Endpoints.Proxy.Cli;
+using Endpoints.Proxy.Configuration;
+using Endpoints.Proxy.Health;
+using Endpoints.Proxy.Policy;
+using Endpoints.Proxy.Resolution;
+using Endpoints.Proxy.Telemetry;
+using Endpoints.Proxy.Tunneling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+var commandLine = CommandLine.Parse(args);
+if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
+{
+    foreach (var error in commandLine.Errors)
+    {
+        Console.Error.WriteLine($"error: {error}");
+    }
+
+    Console.Error.WriteLine(CommandLine.Usage);
+    return commandLine.Errors.Count > 0 ? 2 : 0;
+}
+
+if (commandLine.Command == "check")
+{
+    var path = commandLine.CheckFile ?? commandLine.Settings.GetValueOrDefault("Proxy:Policy") ?? new ProxyOptions().Policy;
+    var (policy, errors) = AccessPolicy.Load(path);
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine(error);
+    }
+
+    Console.WriteLine(policy is null ? $"FAILED: {path}" : $"OK: {path}, {policy.Rules.Count} rules");
+    return policy is null ? 1 : 0;
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddInMemoryCollection(commandLine.Settings);
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+    o.UseUtcTimestamp = true;
+});
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
+builder.Services.AddSingleton<IPostConfigureOptions<ProxyOptions>, ProxyOptionsSetup>();
+builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+builder.Services.AddSingleton<ProxyMetrics>();
+builder.Services.AddSingleton<PolicyStore>();
+builder.Services.AddSingleton<DestinationResolver>();
+builder.Services.AddSingleton(services =>
+{
+    var options = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+    var own = ProxyService.Listeners(options).Select(l => l.EndPoint).ToList();
+    if (EndpointParser.TryParse(options.Health, 0, out var health))
+    {
+        own.Add(health);
+    }
+
+    return new DestinationGuard(options.AllowRange.Select(r => IPNetwork.Parse(r)), own);
+});
+builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections));
+builder.Services.AddSingleton<Readiness>();
+builder.Services.AddSingleton<ConnectionHandler>();
+builder.Services.AddHostedService<PolicyWatcher>();
+builder.Services.AddHostedService<ProxyService>();
+builder.Services.Configure<HostOptions>(o =>
+    o.ShutdownTimeout = builder.Configuration.GetValue("Proxy:DrainTimeout", TimeSpan.FromSeconds(300)) + TimeSpan.FromSeconds(15));
+builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+{
+    metrics.AddMeter(ProxyMetrics.MeterName);
+    if (string.Equals(builder.Configuration["Proxy:Metrics"], "console", StringComparison.OrdinalIgnoreCase))
+    {
+        metrics.AddConsoleExporter();
+    }
+});
+
+try
+{
+    await builder.Build().RunAsync().ConfigureAwait(false);
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    foreach (var failure in ex.Failures)
+    {
+        Console.Error.WriteLine($"error: {failure}");
+    }
+
+    return 2;
+}
+catch (SocketException ex)
+{
+    Console.Error.WriteLine($"error: cannot listen: {ex.Message}");
+    return 1;
+}

@@ -1,0 +1,9 @@
+namespace Endpoints.Proxy.ProxyProtocol;
+
+public enum ParseStatus
+{
+    /// <summary>Not enough bytes yet: read more and try again.</summary>
+    NeedMore,
+    Done,
+    Invalid,
+}

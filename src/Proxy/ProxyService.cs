@@ -1,0 +1,107 @@
+using System.Net;
+using Endpoints.Proxy.Configuration;
+using Endpoints.Proxy.Health;
+using Endpoints.Proxy.Telemetry;
+using Endpoints.Proxy.Tunneling;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.Proxy;
+
+/// <summary>
+/// Starts the listeners and the health endpoint. On SIGTERM: readiness turns 503, listeners stop accepting,
+/// open tunnels run to completion up to the drain timeout, then whatever is left is cut.
+/// </summary>
+public sealed class ProxyService : IHostedService, IDisposable
+{
+    private readonly ProxyOptions _options;
+    private readonly ConnectionHandler _handler;
+    private readonly ConnectionTracker _tracker;
+    private readonly Readiness _readiness;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProxyService> _logger;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly List<ProxyListener> _listeners = [];
+    private HealthServer? _health;
+
+    public ProxyService(IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, Readiness readiness, TimeProvider time, ILogger<ProxyService> logger)
+    {
+        _options = options.Value;
+        _handler = handler;
+        _tracker = tracker;
+        _readiness = readiness;
+        _time = time;
+        _logger = logger;
+    }
+
+    public static IEnumerable<(ListenerMode Mode, IPEndPoint EndPoint)> Listeners(ProxyOptions options)
+    {
+        foreach (var (mode, text) in new[] { (ListenerMode.Connect, options.Connect), (ListenerMode.Tls, options.Tls), (ListenerMode.Http, options.Http) })
+        {
+            if (EndpointParser.TryParse(text, 0, out var endpoint))
+            {
+                yield return (mode, endpoint);
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (mode, endpoint) in Listeners(_options))
+        {
+            _listeners.Add(new ProxyListener(endpoint, mode, _handler, _tracker, _logger));
+        }
+
+        if (EndpointParser.TryParse(_options.Health, 0, out var health))
+        {
+            _health = new HealthServer(health, _readiness, _logger);
+            _health.Start();
+        }
+
+        foreach (var listener in _listeners)
+        {
+            listener.Start(_abort.Token);
+        }
+
+        _readiness.Ready();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _readiness.Drain();
+        await Task.WhenAll(_listeners.Select(l => l.StopAsync())).ConfigureAwait(false);
+        Log.Draining(_logger, _tracker.Open, _options.DrainTimeout.TotalSeconds);
+        var start = _time.GetTimestamp();
+        while (_tracker.Open > 0 && _time.GetElapsedTime(start) < _options.DrainTimeout && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var cut = _tracker.Open;
+        await _abort.CancelAsync().ConfigureAwait(false);
+        for (var i = 0; i < 50 && _tracker.Open > 0; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (_health is not null)
+        {
+            await _health.StopAsync().ConfigureAwait(false);
+        }
+
+        Log.Stopped(_logger, cut);
+    }
+
+    public void Dispose()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        _health?.Dispose();
+        _abort.Dispose();
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+
+namespace Endpoints.Proxy.Telemetry;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "conn client={Client} mode={Mode} dest={Destination} decision={Decision} rule={Rule} reason=\"{Reason}\" up={BytesUp} down={BytesDown} duration={DurationMs:F1}ms end={End}{Vpce}")]
+    public static partial void Connection(ILogger logger, string client, string mode, string destination, string decision, string rule, string reason,
+        long bytesUp, long bytesDown, double durationMs, string end, string vpce);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Listening for {Mode} on {Endpoint}")]
+    public static partial void Listening(ILogger logger, string mode, string endpoint);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Connection limit {Limit} reached; refusing {Client}")]
+    public static partial void Overloaded(ILogger logger, int limit, string client);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Draining: {Active} tunnels open, waiting up to {Seconds}s")]
+    public static partial void Draining(ILogger logger, int active, double seconds);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Stopped; {Active} tunnels were cut")]
+    public static partial void Stopped(ILogger logger, int active);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Policy loaded from {Path}: {Rules} rules")]
+    public static partial void PolicyLoaded(ILogger logger, string path, int rules);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Policy {Path} not loaded, keeping the last good one: {Error}")]
+    public static partial void PolicyFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Unexpected error on a {Mode} connection from {Client}")]
+    public static partial void ConnectionError(ILogger logger, Exception exception, string mode, string client);
+}

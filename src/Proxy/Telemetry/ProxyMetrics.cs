@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+
+namespace Endpoints.Proxy.Telemetry;
+
+/// <summary>Every metric of the proxy, in one place (meter <c>Endpoints.Proxy</c>).</summary>
+public sealed class ProxyMetrics : IDisposable
+{
+    public const string MeterName = "Endpoints.Proxy";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _connections;
+    private readonly Counter<long> _bytes;
+    private readonly Histogram<double> _connectLatency;
+    private readonly Counter<long> _errors;
+    private int _active;
+
+    public ProxyMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _meter.CreateObservableUpDownCounter("proxy.tunnels.active", () => Volatile.Read(ref _active), "{tunnel}", "Tunnels relaying now");
+        _connections = _meter.CreateCounter<long>("proxy.connections", "{connection}", "Connections, by mode and decision");
+        _bytes = _meter.CreateCounter<long>("proxy.bytes", "By", "Bytes relayed, by direction");
+        _connectLatency = _meter.CreateHistogram<double>("proxy.connect.duration", "ms", "Time to resolve and connect to the destination");
+        _errors = _meter.CreateCounter<long>("proxy.errors", "{error}", "Failed connections, by kind");
+    }
+
+    public void TunnelOpened() => Interlocked.Increment(ref _active);
+
+    public void TunnelClosed(long up, long down)
+    {
+        Interlocked.Decrement(ref _active);
+        _bytes.Add(up, new KeyValuePair<string, object?>("direction", "up"));
+        _bytes.Add(down, new KeyValuePair<string, object?>("direction", "down"));
+    }
+
+    public void Connection(string mode, string decision) => _connections.Add(1, new("mode", mode), new("decision", decision));
+
+    public void Connected(double milliseconds) => _connectLatency.Record(milliseconds);
+
+    public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,190 @@
+using System.Buffers.Binary;
+using System.Text;
+using Endpoints.Proxy.ProxyProtocol;
+
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>
+/// Finds the SNI in a TLS ClientHello without terminating TLS. The handshake message may span several TLS
+/// records and any number of TCP segments: call again with more bytes while it returns NeedMore.
+/// </summary>
+public static class ClientHelloParser
+{
+    public const int MaxHelloLength = 64 * 1024;
+
+    private const byte HandshakeRecord = 22;
+    private const byte ClientHelloType = 1;
+    private const ushort ServerNameExtension = 0;
+
+    public static ParseStatus TryGetServerName(ReadOnlySpan<byte> data, out string? serverName, out string? error)
+    {
+        serverName = null;
+        error = null;
+        Span<byte> header = stackalloc byte[4];
+        var handshake = new List<byte>();
+        var offset = 0;
+        var needed = -1;
+        while (true)
+        {
+            if (data.Length - offset < 5)
+            {
+                return ParseStatus.NeedMore;
+            }
+
+            if (data[offset] != HandshakeRecord || data[offset + 1] != 3)
+            {
+                error = offset == 0 ? "not TLS" : "unexpected record inside the ClientHello";
+                return ParseStatus.Invalid;
+            }
+
+            var recordLength = BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 3)..]);
+            if (recordLength is 0 or > (16384 + 2048))
+            {
+                error = $"bad TLS record length {recordLength}";
+                return ParseStatus.Invalid;
+            }
+
+            if (data.Length - offset - 5 < recordLength)
+            {
+                return ParseStatus.NeedMore;
+            }
+
+            foreach (var b in data.Slice(offset + 5, recordLength))
+            {
+                handshake.Add(b);
+            }
+
+            offset += 5 + recordLength;
+            if (needed < 0 && handshake.Count >= 4)
+            {
+                if (handshake[0] != ClientHelloType)
+                {
+                    error = "first handshake message is not a ClientHello";
+                    return ParseStatus.Invalid;
+                }
+
+                needed = 4 + ((handshake[1] << 16) | (handshake[2] << 8) | handshake[3]);
+                if (needed > MaxHelloLength)
+                {
+                    error = "ClientHello too large";
+                    return ParseStatus.Invalid;
+                }
+            }
+
+            if (needed >= 0 && handshake.Count >= needed)
+            {
+                return ParseHello(handshake.GetRange(4, needed - 4).ToArray(), out serverName, out error);
+            }
+        }
+    }
+
+    private static ParseStatus ParseHello(ReadOnlySpan<byte> hello, out string? serverName, out string? error)
+    {
+        serverName = null;
+        error = "malformed ClientHello";
+        var reader = hello;
+        if (!Skip(ref reader, 2 + 32) || !SkipVector(ref reader, 1) || !SkipVector(ref reader, 2) || !SkipVector(ref reader, 1))
+        {
+            return ParseStatus.Invalid;
+        }
+
+        if (reader.IsEmpty)
+        {
+            error = "ClientHello has no extensions (no SNI)";
+            return ParseStatus.Done;
+        }
+
+        if (reader.Length < 2)
+        {
+            return ParseStatus.Invalid;
+        }
+
+        var extensions = reader[2..];
+        if (extensions.Length != BinaryPrimitives.ReadUInt16BigEndian(reader))
+        {
+            return ParseStatus.Invalid;
+        }
+
+        while (extensions.Length >= 4)
+        {
+            var type = BinaryPrimitives.ReadUInt16BigEndian(extensions);
+            var length = BinaryPrimitives.ReadUInt16BigEndian(extensions[2..]);
+            if (extensions.Length < 4 + length)
+            {
+                return ParseStatus.Invalid;
+            }
+
+            if (type == ServerNameExtension)
+            {
+                return ParseServerName(extensions.Slice(4, length), out serverName, out error);
+            }
+
+            extensions = extensions[(4 + length)..];
+        }
+
+        error = "ClientHello has no SNI";
+        return ParseStatus.Done;
+    }
+
+    private static ParseStatus ParseServerName(ReadOnlySpan<byte> extension, out string? serverName, out string? error)
+    {
+        serverName = null;
+        error = "malformed server_name extension";
+        if (extension.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(extension) != extension.Length - 2)
+        {
+            return ParseStatus.Invalid;
+        }
+
+        var list = extension[2..];
+        while (list.Length >= 3)
+        {
+            var nameType = list[0];
+            var length = BinaryPrimitives.ReadUInt16BigEndian(list[1..]);
+            if (list.Length < 3 + length)
+            {
+                return ParseStatus.Invalid;
+            }
+
+            if (nameType == 0)
+            {
+                var name = list.Slice(3, length);
+                if (name.IsEmpty || name.ContainsAnyExceptInRange((byte)0x21, (byte)0x7E))
+                {
+                    error = "SNI is not an ASCII host name";
+                    return ParseStatus.Invalid;
+                }
+
+                serverName = Encoding.ASCII.GetString(name);
+                error = null;
+                return ParseStatus.Done;
+            }
+
+            list = list[(3 + length)..];
+        }
+
+        error = "ClientHello has no host_name in server_name";
+        return ParseStatus.Done;
+    }
+
+    private static bool Skip(ref ReadOnlySpan<byte> reader, int count)
+    {
+        if (reader.Length < count)
+        {
+            return false;
+        }
+
+        reader = reader[count..];
+        return true;
+    }
+
+    private static bool SkipVector(ref ReadOnlySpan<byte> reader, int lengthBytes)
+    {
+        if (reader.Length < lengthBytes)
+        {
+            return false;
+        }
+
+        var length = lengthBytes == 1 ? reader[0] : BinaryPrimitives.ReadUInt16BigEndian(reader);
+        return Skip(ref reader, lengthBytes + length);
+    }
+}

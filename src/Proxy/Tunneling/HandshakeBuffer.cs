@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Net.Sockets;
+
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>
+/// Bytes read from the client before the tunnel opens (PROXY header, request head, ClientHello). Rented from the
+/// pool and grown on demand up to a limit; returned as soon as the tunnel starts.
+/// </summary>
+public sealed class HandshakeBuffer : IDisposable
+{
+    private const int InitialSize = 4096;
+    private readonly int _limit;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+    private int _start;
+
+    public HandshakeBuffer(int limit) => _limit = limit;
+
+    public int Count { get; private set; }
+
+    public bool IsFull => Count >= _limit;
+
+    /// <summary>The bytes not consumed yet.</summary>
+    public ReadOnlySpan<byte> Data => _buffer.AsSpan(_start, Count);
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(_start, Count);
+
+    public void Consume(int count)
+    {
+        _start += count;
+        Count -= count;
+    }
+
+    /// <summary>Reads more from the socket; false at end of stream.</summary>
+    public async ValueTask<bool> ReadAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, Count).CopyTo(_buffer);
+            _start = 0;
+        }
+
+        if (Count == _buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _limit));
+            _buffer.AsSpan(0, Count).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        var n = await socket.ReceiveAsync(_buffer.AsMemory(Count, Math.Min(_buffer.Length, _limit) - Count), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        Count += n;
+        return n > 0;
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+}

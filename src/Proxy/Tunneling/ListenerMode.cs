@@ -1,0 +1,8 @@
+namespace Endpoints.Proxy.Tunneling;
+
+public enum ListenerMode
+{
+    Connect,
+    Tls,
+    Http,
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using Endpoints.Proxy.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>Accepts connections for one mode; over the connection limit, refuses at once (503 for CONNECT).</summary>
+public sealed class ProxyListener : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly ListenerMode _mode;
+    private readonly ConnectionHandler _handler;
+    private readonly ConnectionTracker _tracker;
+    private readonly ILogger _logger;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    public ProxyListener(IPEndPoint endpoint, ListenerMode mode, ConnectionHandler handler, ConnectionTracker tracker, ILogger logger)
+    {
+        _socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            _socket.DualMode = false;
+        }
+
+        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _socket.Bind(endpoint);
+        EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        _mode = mode;
+        _handler = handler;
+        _tracker = tracker;
+        _logger = logger;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public void Start(CancellationToken abort)
+    {
+        _socket.Listen(4096);
+        _acceptLoop = AcceptLoopAsync(abort);
+        Log.Listening(_logger, ConnectionHandler.ModeName(_mode), EndPoint.ToString());
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken abort)
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted })
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            if (!_tracker.TryEnter())
+            {
+                Log.Overloaded(_logger, _tracker.Limit, client.RemoteEndPoint?.ToString() ?? "?");
+                _ = RefuseAsync(client);
+                continue;
+            }
+
+            _ = ServeAsync(client, abort);
+        }
+    }
+
+    private async Task ServeAsync(Socket client, CancellationToken abort)
+    {
+        try
+        {
+            await _handler.HandleAsync(client, _mode, abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            _tracker.Exit();
+        }
+    }
+
+    private async Task RefuseAsync(Socket client)
+    {
+        using (client)
+        {
+            await Refusal.SendAsync(client, _mode, _mode == ListenerMode.Tls ? 0 : 503, 0, "proxy at its connection limit", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops accepting; connections already open carry on.</summary>
+    public async Task StopAsync()
+    {
+        _socket.Close();
+        await _acceptLoop.ConfigureAwait(false);
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
