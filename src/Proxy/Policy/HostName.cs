@@ -25,7 +25,8 @@ public static class HostName
 
         try
         {
-            normalized = Idn.GetAscii(trimmed).ToLowerInvariant();
+            // Lowercase first: the mapping leaves case alone, and punycode of 'Ü' differs from that of 'ü'.
+            normalized = Idn.GetAscii(trimmed.ToLowerInvariant());
         }
         catch (ArgumentException)
         {

@@ -29,7 +29,7 @@ public static class ProxyHeaderParser
         header = null;
         consumed = 0;
         error = null;
-        if (data.Length < V2Signature.Length && LooksLikeHeader(data))
+        if (data.IsEmpty || (data.Length < V2Signature.Length && LooksLikeHeader(data)))
         {
             return ParseStatus.NeedMore;
         }
@@ -76,6 +76,7 @@ public static class ProxyHeaderParser
         if (parts.Length != 6 || parts[1] is not ("TCP4" or "TCP6") ||
             !IPAddress.TryParse(parts[2], out var source) || !IPAddress.TryParse(parts[3], out var destination) ||
             !ushort.TryParse(parts[4], out var sourcePort) || !ushort.TryParse(parts[5], out var destinationPort) ||
+            source.AddressFamily != destination.AddressFamily ||
             (parts[1] == "TCP4") != (source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
         {
             error = "malformed PROXY v1 line";

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Endpoints.DnsOverride.Tests.Integration;
-using Endpoints.DnsOverride.Tests.Support;
+using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Forwarding;
 

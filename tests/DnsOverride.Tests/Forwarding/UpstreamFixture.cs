@@ -1,5 +1,5 @@
 using Endpoints.DnsOverride.Tests.Integration;
-using Endpoints.DnsOverride.Tests.Support;
+using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Forwarding;
 

@@ -1,9 +1,9 @@
 using ARSoft.Tools.Net.Dns;
 using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Protocol;
-using Endpoints.DnsOverride.Tests.Support;
 using Endpoints.DnsOverride.Tests.Zones;
 using Endpoints.DnsOverride.Zones;
+using Endpoints.Testing;
 using RecordType = ARSoft.Tools.Net.Dns.RecordType;
 
 namespace Endpoints.DnsOverride.Tests.Handlers;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Endpoints.DnsOverride.Tests.Support;
+using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Integration;
 

@@ -1,5 +1,5 @@
 using ARSoft.Tools.Net.Dns;
-using Endpoints.DnsOverride.Tests.Support;
+using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Integration;
 

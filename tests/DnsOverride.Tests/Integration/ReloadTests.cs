@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Endpoints.DnsOverride.Tests.Support;
+using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Integration;
 

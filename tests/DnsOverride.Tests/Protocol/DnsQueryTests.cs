@@ -1,5 +1,5 @@
 using Endpoints.DnsOverride.Protocol;
-using Endpoints.DnsOverride.Tests.Support;
+using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Protocol;
 

@@ -22,7 +22,7 @@ public sealed class ArsoftParserTests
     [Fact]
     public void ArsoftReplacesTtlZero()
     {
-        using var directory = new Support.TempDirectory();
+        using var directory = new Endpoints.Testing.TempDirectory();
         var file = directory.Write("t.zone", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns.x.\nwww 0 A 10.0.0.1\n");
 
         var records = ArsoftZone.ParseMasterFile(DomainName.Parse("example.com"), file);

@@ -1,6 +1,6 @@
 using Endpoints.DnsOverride.Protocol;
-using Endpoints.DnsOverride.Tests.Support;
 using Endpoints.DnsOverride.Zones;
+using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Zones;
 

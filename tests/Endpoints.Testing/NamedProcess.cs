@@ -1,4 +1,4 @@
-namespace Endpoints.DnsOverride.Tests.Support;
+namespace Endpoints.Testing;
 
 /// <summary>BIND's named on a loopback port, as the reference authoritative server or as a corporate resolver.</summary>
 public sealed class NamedProcess : IDisposable

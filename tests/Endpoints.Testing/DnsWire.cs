@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 
-namespace Endpoints.DnsOverride.Tests.Support;
+namespace Endpoints.Testing;
 
 /// <summary>A minimal test client: builds queries by hand and decodes replies with ARSoft.Tools.Net, an independent decoder.</summary>
 public static class DnsWire

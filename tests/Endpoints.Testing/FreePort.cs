@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Endpoints.DnsOverride.Tests.Support;
+namespace Endpoints.Testing;
 
 public static class FreePort
 {

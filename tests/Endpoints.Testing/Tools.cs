@@ -1,4 +1,4 @@
-namespace Endpoints.DnsOverride.Tests.Support;
+namespace Endpoints.Testing;
 
 /// <summary>Finds the real programs the tests drive; a missing one fails the test with what to install.</summary>
 public static class Tools

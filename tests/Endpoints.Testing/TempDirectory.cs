@@ -1,4 +1,4 @@
-namespace Endpoints.DnsOverride.Tests.Support;
+namespace Endpoints.Testing;
 
 public sealed class TempDirectory : IDisposable
 {

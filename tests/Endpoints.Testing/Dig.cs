@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Endpoints.DnsOverride.Tests.Support;
+namespace Endpoints.Testing;
 
 /// <summary>Runs the real <c>dig</c> and reads its output.</summary>
 public sealed partial record Dig(string Output)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Endpoints.DnsOverride.Tests.Support;
+namespace Endpoints.Testing;
 
 /// <summary>A real program started by a test; killed by its PID (and only it) on dispose.</summary>
 public sealed partial class ExternalProcess : IDisposable

@@ -1,4 +1,4 @@
-namespace Endpoints.DnsOverride.Tests.Support;
+namespace Endpoints.Testing;
 
 /// <summary>The real DNS override server, started as its own process on a free loopback port.</summary>
 public sealed class DnsServerProcess : IDisposable
@@ -17,19 +17,7 @@ public sealed class DnsServerProcess : IDisposable
 
     public string Output => _process.Output;
 
-    /// <summary>The server as built in its own output folder (same configuration as the tests), with its own dependencies.</summary>
-    public static string ServerDll
-    {
-        get
-        {
-            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-            var framework = testOutput.Name;
-            var configuration = testOutput.Parent!.Name;
-            var repository = testOutput.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-            var dll = Path.Combine(repository, "src", "DnsOverride", "bin", configuration, framework, "Endpoints.DnsOverride.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the server first: {dll} is missing");
-        }
-    }
+    public static string ServerDll => BuiltProgram.Path("DnsOverride", "Endpoints.DnsOverride");
 
     public static async Task<DnsServerProcess> StartAsync(string zones, IEnumerable<string>? upstreams = null, IEnumerable<string>? extra = null)
     {

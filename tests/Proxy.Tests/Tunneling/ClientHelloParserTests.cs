@@ -1,0 +1,74 @@
+using Endpoints.Proxy.ProxyProtocol;
+using Endpoints.Proxy.Tunneling;
+
+namespace Endpoints.Proxy.Tests.Tunneling;
+
+public sealed class ClientHelloParserTests
+{
+    [Fact]
+    public async Task FindsTheSniInARealClientHello()
+    {
+        var hello = await ClientHelloCapture.CaptureAsync("mybucket.s3.amazonaws.com");
+
+        Assert.Equal(ParseStatus.Done, ClientHelloParser.TryGetServerName(hello, out var name, out _));
+        Assert.Equal("mybucket.s3.amazonaws.com", name);
+    }
+
+    [Fact]
+    public async Task NeedsMoreUntilTheWholeHelloArrivesByteByByte()
+    {
+        var hello = await ClientHelloCapture.CaptureAsync("s3.amazonaws.com", alpnCount: 20);
+        Assert.True(hello.Length > 1500, $"ClientHello is only {hello.Length} bytes");
+
+        for (var length = 0; length < hello.Length; length += 97)
+        {
+            Assert.Equal(ParseStatus.NeedMore, ClientHelloParser.TryGetServerName(hello.AsSpan(0, length), out _, out _));
+        }
+
+        Assert.Equal(ParseStatus.Done, ClientHelloParser.TryGetServerName(hello, out var name, out _));
+        Assert.Equal("s3.amazonaws.com", name);
+    }
+
+    [Fact]
+    public async Task ReassemblesAHelloSpreadOverSeveralRecords()
+    {
+        var hello = ClientHelloCapture.Reframe(await ClientHelloCapture.CaptureAsync("dynamodb.us-east-1.amazonaws.com", alpnCount: 10), 300);
+
+        Assert.Equal(ParseStatus.NeedMore, ClientHelloParser.TryGetServerName(hello.AsSpan(0, 700), out _, out _));
+        Assert.Equal(ParseStatus.Done, ClientHelloParser.TryGetServerName(hello, out var name, out _));
+        Assert.Equal("dynamodb.us-east-1.amazonaws.com", name);
+    }
+
+    [Fact]
+    public async Task AHelloWithoutSniHasNoName()
+    {
+        var hello = await ClientHelloCapture.CaptureAsync("127.0.0.1");
+
+        Assert.Equal(ParseStatus.Done, ClientHelloParser.TryGetServerName(hello, out var name, out var error));
+        Assert.Null(name);
+        Assert.Contains("SNI", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'G', (byte)'E', (byte)'T', (byte)' ', (byte)'/', (byte)' ' })]
+    [InlineData(new byte[] { 22, 3, 1, 0, 0, 1 })]
+    [InlineData(new byte[] { 22, 3, 1, 0, 4, 2, 0, 0, 0 })]
+    [InlineData(new byte[] { 23, 3, 3, 0, 1, 0 })]
+    public void RejectsWhatIsNotAClientHello(byte[] data)
+    {
+        Assert.Equal(ParseStatus.Invalid, ClientHelloParser.TryGetServerName(data, out _, out _));
+    }
+
+    [Fact]
+    public async Task SurvivesCorruption()
+    {
+        var hello = await ClientHelloCapture.CaptureAsync("s3.amazonaws.com");
+        var random = new Random(3);
+        for (var i = 0; i < 5000; i++)
+        {
+            var copy = (byte[])hello.Clone();
+            copy[random.Next(5, copy.Length)] = (byte)random.Next(256);
+            _ = ClientHelloParser.TryGetServerName(copy.AsSpan(0, random.Next(copy.Length + 1)), out _, out _);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using Endpoints.Proxy.ProxyProtocol;
+using Endpoints.Proxy.Tunneling;
+
+namespace Endpoints.Proxy.Tests.Tunneling;
+
+public sealed class HttpHeadParserTests
+{
+    [Fact]
+    public void ParsesAConnectHead()
+    {
+        var data = "CONNECT mybucket.s3.amazonaws.com:443 HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com:443\r\nUser-Agent: x\r\n\r\nEARLY"u8;
+
+        Assert.Equal(ParseStatus.Done, HttpHeadParser.TryParse(data, out var head, out _));
+        Assert.Equal("CONNECT", head!.Method);
+        Assert.Equal("mybucket.s3.amazonaws.com:443", head.Target);
+        Assert.Equal("x", head.Header("user-agent"));
+        Assert.Equal(data.Length - 5, head.Length);
+    }
+
+    [Theory]
+    [InlineData("CONNECT host:443 HTTP/1.1\r\nHost: x")]
+    [InlineData("CONN")]
+    public void NeedsMoreForAnUnfinishedHead(string text)
+    {
+        Assert.Equal(ParseStatus.NeedMore, HttpHeadParser.TryParse(Encoding.ASCII.GetBytes(text), out _, out _));
+    }
+
+    [Theory]
+    [InlineData("CONNECT host:443\r\n\r\n")]
+    [InlineData("CONNECT host:443 SPDY/3\r\n\r\n")]
+    [InlineData("CONNECT host:443 HTTP/1.1\r\nNo colon here\r\n\r\n")]
+    [InlineData("CONNECT host:443 HTTP/1.1\r\n folded: header\r\n\r\n")]
+    [InlineData("CONNECT host:443 HTTP/1.1\r\nX: a\u0001b\r\n\r\n")]
+    public void RejectsMalformedHeads(string text)
+    {
+        Assert.Equal(ParseStatus.Invalid, HttpHeadParser.TryParse(Encoding.ASCII.GetBytes(text), out _, out _));
+    }
+
+    [Fact]
+    public void RejectsAnOversizedHead()
+    {
+        var text = "CONNECT host:443 HTTP/1.1\r\n" + string.Concat(Enumerable.Repeat("X-Filler: " + new string('a', 100) + "\r\n", 200));
+
+        Assert.Equal(ParseStatus.Invalid, HttpHeadParser.TryParse(Encoding.ASCII.GetBytes(text), out _, out var error));
+        Assert.Equal("request head too large", error);
+    }
+
+    [Theory]
+    [InlineData("s3.amazonaws.com:443", 0, "s3.amazonaws.com", 443, true)]
+    [InlineData("[2001:db8::1]:8443", 0, "2001:db8::1", 8443, true)]
+    [InlineData("s3.amazonaws.com", 80, "s3.amazonaws.com", 80, true)]
+    [InlineData("s3.amazonaws.com", 0, "s3.amazonaws.com", 0, false)]
+    [InlineData("host:0", 0, "host", 0, false)]
+    [InlineData("host:99999", 0, "host", 99999, false)]
+    [InlineData("a:b:443", 0, "a:b", 443, false)]
+    public void SplitsAuthorities(string authority, int defaultPort, string host, int port, bool ok)
+    {
+        Assert.Equal(ok, HttpHeadParser.TrySplitAuthority(authority, defaultPort, out var parsedHost, out var parsedPort));
+        if (ok)
+        {
+            Assert.Equal(host, parsedHost);
+            Assert.Equal(port, parsedPort);
+        }
+    }
+}
