@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Endpoints.Proxy.Tests.Integration;
+
+/// <summary>curl through each mode of the real proxy, to a real TLS origin, with names resolved by our DNS server.</summary>
+public sealed class ProxyModesTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
+{
+    private ProxyProcess Proxy => fixture.Proxy;
+
+    private string Ca => fixture.Certificates.CaFile;
+
+    [Fact]
+    public async Task ConnectModeRelaysTlsToTheOrigin()
+    {
+        var (exit, output) = await Curl.RunAsync("--cacert", Ca, "-x", $"http://127.0.0.1:{Proxy.ConnectPort}",
+            $"https://mybucket.s3.amazonaws.com:{fixture.Origin.TlsPort}/key");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"origin host=mybucket.s3.amazonaws.com:{fixture.Origin.TlsPort} path=/key", output, StringComparison.Ordinal);
+        Assert.True(await Proxy.Process.WaitForOutputAsync("dest=mybucket.s3.amazonaws.com:", TimeSpan.FromSeconds(5)));
+        Assert.Contains("decision=allow rule=corp-to-aws", Proxy.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("admin.s3.amazonaws.com", "no-admin-bucket")]
+    [InlineData("www.example.org", "no rule matched")]
+    public async Task ConnectModeRefusesWithA403AndNeverConnects(string host, string reason)
+    {
+        var before = fixture.Origin.Connections;
+
+        var (exit, output) = await Curl.RunAsync("-v", "--cacert", Ca, "-x", $"http://127.0.0.1:{Proxy.ConnectPort}", $"https://{host}:{fixture.Origin.TlsPort}/");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("HTTP/1.1 403 Forbidden", output, StringComparison.Ordinal);
+        Assert.True(await Proxy.Process.WaitForOutputAsync($"dest={host}:{fixture.Origin.TlsPort} decision=deny", TimeSpan.FromSeconds(5)), Proxy.Output);
+        Assert.Contains(reason, Proxy.Output, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Origin.Connections);
+    }
+
+    [Fact]
+    public async Task ConnectModeRefusesAddressesTheGuardForbids()
+    {
+        var (exit, output) = await Curl.RunAsync("-v", "--cacert", Ca, "-x", $"http://127.0.0.1:{Proxy.ConnectPort}", $"https://imds.s3.amazonaws.com:{fixture.Origin.TlsPort}/");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("HTTP/1.1 403 Forbidden", output, StringComparison.Ordinal);
+        Assert.True(await Proxy.Process.WaitForOutputAsync("169.254.169.254 is link-local", TimeSpan.FromSeconds(5)), Proxy.Output);
+    }
+
+    [Fact]
+    public async Task TlsModeRoutesBySni()
+    {
+        var (exit, output) = await Curl.RunAsync("--cacert", Ca, "--resolve", $"mybucket.s3.amazonaws.com:{Proxy.TlsPort}:127.0.0.1",
+            $"https://mybucket.s3.amazonaws.com:{Proxy.TlsPort}/object");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("path=/object", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TlsModeRefusesDeniedNamesAndMissingSni()
+    {
+        var before = fixture.Origin.Connections;
+
+        var (denied, deniedOutput) = await Curl.RunAsync("--cacert", Ca, "--resolve", $"admin.s3.amazonaws.com:{Proxy.TlsPort}:127.0.0.1",
+            $"https://admin.s3.amazonaws.com:{Proxy.TlsPort}/");
+        var (noSni, noSniOutput) = await Curl.RunAsync("-k", $"https://127.0.0.1:{Proxy.TlsPort}/");
+
+        Assert.NotEqual(0, denied);
+        Assert.Contains("access denied", deniedOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(0, noSni);
+        Assert.Contains("unrecognized name", noSniOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(before, fixture.Origin.Connections);
+    }
+
+    [Fact]
+    public async Task HttpModeRoutesByHost()
+    {
+        var (exit, output) = await Curl.RunAsync("-H", "Host: mybucket.s3.amazonaws.com", $"http://127.0.0.1:{Proxy.HttpPort}/plain");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("origin host=mybucket.s3.amazonaws.com path=/plain", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HalfCloseIsPassedOnAndTheOtherDirectionKeepsFlowing()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Proxy.ConnectPort);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT raw.s3.amazonaws.com:{fixture.Origin.RawPort} HTTP/1.1\r\nHost: x\r\n\r\n"));
+        var reader = new StreamReader(stream, Encoding.ASCII);
+        Assert.Equal("HTTP/1.1 200 Connection established", await reader.ReadLineAsync());
+        Assert.Equal(string.Empty, await reader.ReadLineAsync());
+
+        var payload = new byte[3_000_000];
+        await stream.WriteAsync(payload);
+        client.Client.Shutdown(SocketShutdown.Send);
+
+        Assert.Equal($"got {payload.Length} bytes", await reader.ReadLineAsync());
+        Assert.Null(await reader.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task GarbageAndSlowClientsDoNotHurtOthers()
+    {
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(IPAddress.Loopback, Proxy.ConnectPort);
+        var random = new Random(5);
+        foreach (var port in new[] { Proxy.ConnectPort, Proxy.TlsPort, Proxy.HttpPort })
+        {
+            using var garbage = new TcpClient();
+            await garbage.ConnectAsync(IPAddress.Loopback, port);
+            var bytes = new byte[3000];
+            random.NextBytes(bytes);
+            bytes[0] = 0x01;
+            await garbage.GetStream().WriteAsync(bytes);
+        }
+
+        var (exit, output) = await Curl.RunAsync("--cacert", Ca, "-x", $"http://127.0.0.1:{Proxy.ConnectPort}", $"https://s3.amazonaws.com:{fixture.Origin.TlsPort}/");
+        var closed = await silent.GetStream().ReadAsync(new byte[1024]).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(exit == 0, output);
+        Assert.True(closed >= 0);
+        Assert.False(Proxy.Process.HasExited);
+        Assert.True(await Proxy.Process.WaitForOutputAsync("end=handshake timeout", TimeSpan.FromSeconds(5)), Proxy.Output);
+    }
+
+    [Fact]
+    public async Task APROXYHeaderFromAnUntrustedSourceIsRefused()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Proxy.TlsPort);
+        await client.GetStream().WriteAsync("PROXY TCP4 10.1.1.1 10.0.0.1 5000 443\r\n"u8.ToArray());
+
+        var read = await client.GetStream().ReadAsync(new byte[64]).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, read);
+        Assert.True(await Proxy.Process.WaitForOutputAsync("untrusted PROXY header", TimeSpan.FromSeconds(5)), Proxy.Output);
+    }
+
+    [Fact]
+    public async Task HealthEndpointsAnswer()
+    {
+        var (healthExit, health) = await Curl.RunAsync($"http://127.0.0.1:{Proxy.HealthPort}/healthz");
+        var (readyExit, ready) = await Curl.RunAsync($"http://127.0.0.1:{Proxy.HealthPort}/readyz");
+
+        Assert.Equal(0, healthExit);
+        Assert.Equal("ok", health.Trim());
+        Assert.Equal(0, readyExit);
+        Assert.Equal("ready", ready.Trim());
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Endpoints.Testing;
+
+namespace Endpoints.Proxy.Tests.Integration;
+
+/// <summary>The real proxy, started as its own process with every listener on a free loopback port.</summary>
+public sealed class ProxyProcess : IDisposable
+{
+    private ProxyProcess(ExternalProcess process, int connect, int tls, int http, int health)
+    {
+        Process = process;
+        ConnectPort = connect;
+        TlsPort = tls;
+        HttpPort = http;
+        HealthPort = health;
+    }
+
+    public ExternalProcess Process { get; }
+
+    public int ConnectPort { get; }
+
+    public int TlsPort { get; }
+
+    public int HttpPort { get; }
+
+    public int HealthPort { get; }
+
+    public string Output => Process.Output;
+
+    public static string Dll => BuiltProgram.Path("Proxy", "Endpoints.Proxy");
+
+    public static async Task<ProxyProcess> StartAsync(string policy, int resolverPort, OriginServer origin, IEnumerable<string>? extra = null, IDictionary<string, string>? settings = null)
+    {
+        int connect = FreePort.Get(), tls = FreePort.Get(), http = FreePort.Get(), health = FreePort.Get();
+        var arguments = new List<string>
+        {
+            Dll, "--connect", $"127.0.0.1:{connect}", "--tls", $"127.0.0.1:{tls}", "--http", $"127.0.0.1:{http}", "--health", $"127.0.0.1:{health}",
+            "--policy", policy, "--resolver", $"127.0.0.1:{resolverPort}", "--allow-range", "127.0.0.1/32",
+        };
+        arguments.AddRange(extra ?? []);
+        var environment = new Dictionary<string, string>
+        {
+            ["Proxy__TlsUpstreamPort"] = origin.TlsPort.ToString(CultureInfo.InvariantCulture),
+            ["Proxy__HttpUpstreamPort"] = origin.HttpPort.ToString(CultureInfo.InvariantCulture),
+            ["Proxy__HandshakeTimeout"] = "00:00:02",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        var process = new ExternalProcess("dotnet", arguments, environment: environment);
+        if (!await process.WaitForOutputAsync("Listening for http", TimeSpan.FromSeconds(30)))
+        {
+            var output = process.Output;
+            process.Dispose();
+            throw new InvalidOperationException($"proxy did not start:\n{output}");
+        }
+
+        return new ProxyProcess(process, connect, tls, http, health);
+    }
+
+    public void Dispose() => Process.Dispose();
+}
