@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(bind9 bind9-utils bind9-dnsutils)
+packages=(bind9 bind9-utils bind9-dnsutils haproxy curl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -18,8 +18,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# named is started by the tests themselves on loopback ports; the packaged service is not needed.
-command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet named 2>/dev/null && systemctl stop named || true
+# named and haproxy are started by the tests themselves on loopback ports; the packaged services are not needed.
+for service in named haproxy; do pidof "$service" >/dev/null && [ -x "/etc/init.d/$service" ] && "/etc/init.d/$service" stop >/dev/null 2>&1; done || true
 
 dotnet format Endpoints.sln --verify-no-changes
 dotnet build Endpoints.sln -c Release -nologo -v quiet

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Endpoints.Testing;
+
+namespace Endpoints.Proxy.Tests.Integration;
+
+/// <summary>The proxy behind a real HAProxy sending PROXY v2, draining on SIGTERM, and its check command.</summary>
+public sealed class LoadBalancerTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
+{
+    [Fact]
+    public async Task PolicyAndLogsUseTheClientAddressFromHaproxysProxyV2Header()
+    {
+        using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin, ["--proxy-protocol-from", "127.0.0.1/32"]);
+        using var haproxy = await HaproxyProcess.StartAsync(proxy.TlsPort, "10.20.30.40", "192.168.7.7");
+        var corporate = haproxy.Ports["10.20.30.40"];
+        var guest = haproxy.Ports["192.168.7.7"];
+
+        var (allowed, allowedOutput) = await Curl.RunAsync("--cacert", fixture.Certificates.CaFile,
+            "--resolve", $"mybucket.s3.amazonaws.com:{corporate}:127.0.0.1", $"https://mybucket.s3.amazonaws.com:{corporate}/via-lb");
+        var before = fixture.Origin.Connections;
+        var (denied, _) = await Curl.RunAsync("--cacert", fixture.Certificates.CaFile,
+            "--resolve", $"mybucket.s3.amazonaws.com:{guest}:127.0.0.1", $"https://mybucket.s3.amazonaws.com:{guest}/");
+
+        Assert.True(allowed == 0, allowedOutput + proxy.Output);
+        Assert.Contains("path=/via-lb", allowedOutput, StringComparison.Ordinal);
+        Assert.NotEqual(0, denied);
+        Assert.Equal(before, fixture.Origin.Connections);
+        Assert.True(await proxy.Process.WaitForOutputAsync("client=192.168.7.7:", TimeSpan.FromSeconds(5)), proxy.Output);
+        Assert.Matches("client=10\\.20\\.30\\.40:\\d+ mode=tls dest=mybucket.s3.amazonaws.com:443 \\S+ decision=allow", proxy.Output);
+        Assert.Matches("client=192\\.168\\.7\\.7:\\d+ mode=tls dest=mybucket.s3.amazonaws.com:443 decision=deny", proxy.Output);
+    }
+
+    [Fact]
+    public async Task ALoadBalancerConnectionWithoutHeaderIsRefused()
+    {
+        using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin, ["--proxy-protocol-from", "127.0.0.1/32"]);
+
+        var (exit, _) = await Curl.RunAsync("--cacert", fixture.Certificates.CaFile,
+            "--resolve", $"mybucket.s3.amazonaws.com:{proxy.TlsPort}:127.0.0.1", $"https://mybucket.s3.amazonaws.com:{proxy.TlsPort}/");
+
+        Assert.NotEqual(0, exit);
+        Assert.True(await proxy.Process.WaitForOutputAsync("end=bad PROXY header", TimeSpan.FromSeconds(5)), proxy.Output);
+    }
+
+    [Fact]
+    public async Task SigtermDrainsOpenTunnelsThenExits()
+    {
+        using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin);
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, proxy.ConnectPort);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT raw.s3.amazonaws.com:{fixture.Origin.RawPort} HTTP/1.1\r\n\r\n"));
+        var reader = new StreamReader(stream, Encoding.ASCII);
+        Assert.Equal("HTTP/1.1 200 Connection established", await reader.ReadLineAsync());
+        await reader.ReadLineAsync();
+
+        proxy.Process.Signal(Signals.SIGTERM);
+        Assert.True(await proxy.Process.WaitForOutputAsync("Draining: 1 tunnels open", TimeSpan.FromSeconds(5)), proxy.Output);
+        var (_, ready) = await Curl.RunAsync($"http://127.0.0.1:{proxy.HealthPort}/readyz");
+        var refused = await Assert.ThrowsAnyAsync<SocketException>(async () =>
+        {
+            using var late = new TcpClient();
+            await late.ConnectAsync(IPAddress.Loopback, proxy.ConnectPort);
+        });
+
+        await stream.WriteAsync(new byte[100_000]);
+        client.Client.Shutdown(SocketShutdown.Send);
+        Assert.Equal("got 100000 bytes", await reader.ReadLineAsync());
+        Assert.Equal("draining", ready.Trim());
+        Assert.NotNull(refused);
+        Assert.True(proxy.Process.WaitForExit(TimeSpan.FromSeconds(10)), "did not exit after its last tunnel closed");
+        Assert.Equal(0, proxy.Process.ExitCode);
+        Assert.Contains("Stopped; 0 tunnels were cut", proxy.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckValidatesPolicyFiles()
+    {
+        var broken = fixture.Directory.Write("broken.json", """{ "rules": [ { "name": "x", "action": "allow", "sources": ["nope"], "destinations": ["a.example"] } ] }""");
+
+        var (good, goodOutput) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", fixture.PolicyFile);
+        var (bad, badOutput) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", broken);
+
+        Assert.True(good == 0, goodOutput);
+        Assert.Equal(1, bad);
+        Assert.Contains("source 'nope' is not a CIDR", badOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PolicyChangesApplyWithoutRestartAndBrokenEditsKeepTheLastGood()
+    {
+        using var directory = new TempDirectory();
+        var policy = ProxyFixture.WritePolicy(directory, fixture.Origin);
+        using var proxy = await ProxyProcess.StartAsync(policy, fixture.Resolver.Port, fixture.Origin);
+        var url = $"https://mybucket.s3.amazonaws.com:{fixture.Origin.TlsPort}/";
+        var via = $"http://127.0.0.1:{proxy.ConnectPort}";
+
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("\"admin.s3.amazonaws.com\"", "\"mybucket.s3.amazonaws.com\"", StringComparison.Ordinal));
+        Assert.True(await proxy.Process.WaitForOutputAsync("Policy loaded", TimeSpan.FromSeconds(1)));
+        await WaitForAsync(async () => (await Curl.RunAsync("--cacert", fixture.Certificates.CaFile, "-x", via, url)).ExitCode != 0);
+
+        File.WriteAllText(policy, "{ not json");
+        Assert.True(await proxy.Process.WaitForOutputAsync("keeping the last good one", TimeSpan.FromSeconds(5)), proxy.Output);
+        var (exit, _) = await Curl.RunAsync("--cacert", fixture.Certificates.CaFile, "-x", via, url);
+        Assert.NotEqual(0, exit);
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("condition not met within 4 s");
+    }
+}
