@@ -49,6 +49,12 @@ builder.Logging.AddSimpleConsole(o =>
     o.UseUtcTimestamp = true;
 });
 
+// Read by the socket engine when the first socket is created, so it must be set before the host starts.
+if (builder.Configuration.GetValue("Proxy:InlineCompletions", true))
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IPostConfigureOptions<ProxyOptions>, ProxyOptionsSetup>();

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Load generator for bench/proxy.sh: a sink/source server and clients that go direct, through a TCP
+forwarder (HAProxy) or through an HTTP CONNECT proxy (ours, Squid). Loads are bounded in time and count
+and only ever target 127.0.0.1."""
+import argparse, os, socket, threading, time
+
+CHUNK = 256 * 1024
+
+
+def sink(port):
+    """Per connection: first byte 'U' = read to EOF; 'D' = send until the peer closes; 'I' = hold open."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", port))
+    server.listen(4096)
+    payload = bytearray(CHUNK)
+
+    def serve(conn):
+        try:
+            kind = conn.recv(1)
+            if kind == b"U":
+                buf = bytearray(CHUNK)
+                while conn.recv_into(buf):
+                    pass
+            elif kind == b"D":
+                while True:
+                    conn.sendall(payload)
+            else:
+                conn.recv(1)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    while True:
+        conn, _ = server.accept()
+        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+
+def open_stream(mode, port, target_port):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if mode == "connect":
+        s.sendall(b"CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % (target_port, target_port))
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = s.recv(4096)
+            if not chunk:
+                raise OSError("proxy closed")
+            head += chunk
+        if not head.startswith(b"HTTP/1.1 200") and not head.startswith(b"HTTP/1.0 200"):
+            raise OSError("proxy said " + head.split(b"\r\n")[0].decode())
+    return s
+
+
+def throughput(mode, port, target_port, streams, direction, seconds):
+    totals = [0] * streams
+    deadline = time.time() + seconds
+
+    def run(i):
+        s = open_stream(mode, port, target_port)
+        s.sendall(b"U" if direction == "up" else b"D")
+        buf = bytearray(CHUNK)
+        try:
+            while time.time() < deadline:
+                if direction == "up":
+                    s.sendall(buf)
+                    totals[i] += len(buf)
+                else:
+                    n = s.recv_into(buf)
+                    if not n:
+                        break
+                    totals[i] += n
+        finally:
+            s.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(streams)]
+    start = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("%.0f" % (sum(totals) / (time.time() - start) / 1e6))
+
+
+def handshakes(mode, port, target_port, clients, seconds):
+    count = [0] * clients
+    deadline = time.time() + seconds
+
+    def run(i):
+        while time.time() < deadline:
+            s = open_stream(mode, port, target_port)
+            s.sendall(b"I")
+            s.close()
+            count[i] += 1
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    start = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("%.0f" % (sum(count) / (time.time() - start)))
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def idle(mode, port, target_port, tunnels, pids):
+    """RSS growth of the proxy processes (all of them, e.g. Squid's workers) per idle tunnel, in bytes."""
+    before = sum(rss_kb(p) for p in pids)
+    held = []
+    for _ in range(tunnels):
+        s = open_stream(mode, port, target_port)
+        s.sendall(b"I")
+        held.append(s)
+    time.sleep(2)
+    after = sum(rss_kb(p) for p in pids)
+    for s in held:
+        s.close()
+    print("%.0f" % ((after - before) * 1024 / tunnels))
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("command", choices=["sink", "throughput", "handshakes", "idle"])
+    p.add_argument("--mode", choices=["direct", "tcp", "connect"], default="direct")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--target-port", type=int, default=0)
+    p.add_argument("--streams", type=int, default=1)
+    p.add_argument("--direction", choices=["up", "down"], default="up")
+    p.add_argument("--seconds", type=float, default=5)
+    p.add_argument("--clients", type=int, default=32)
+    p.add_argument("--tunnels", type=int, default=1000)
+    p.add_argument("--pids", default="")
+    a = p.parse_args()
+    if a.command == "sink":
+        sink(a.port)
+    elif a.command == "throughput":
+        throughput(a.mode, a.port, a.target_port, a.streams, a.direction, a.seconds)
+    elif a.command == "handshakes":
+        handshakes(a.mode, a.port, a.target_port, a.clients, a.seconds)
+    else:
+        idle(a.mode, a.port, a.target_port, a.tunnels, [int(x) for x in a.pids.split(",") if x])
