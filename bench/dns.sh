@@ -86,11 +86,11 @@ taskset -c 1 unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 &
 pids+=($!); unbound_pid=$!
 taskset -c 1 unbound -d -c "$work/unbound-nocache.conf" >"$work/unbound-nocache.log" 2>&1 &
 pids+=($!); nocache_pid=$!
-(cd "$root" && DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 taskset -c 1 "$work/ours/Endpoints.DnsOverride" \
+(cd "$root" && DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" \
   --listen "127.0.0.1:$ours_port" --zones zones --upstream "127.0.0.1:$up_port" --log-level Warning >"$work/ours.log" 2>&1) &
 pids+=($!)
 wait_dns "$up_port" x.example.net; wait_dns "$unbound_port" s3.amazonaws.com; wait_dns "$nocache_port" s3.amazonaws.com; wait_dns "$ours_port" s3.amazonaws.com
-ours_pid=$(pgrep -f "Endpoints.DnsOverride --listen 127.0.0.1:$ours_port" | head -1)
+ours_pid=${pids[-1]}
 
 # Query mixes: (a) apex, bucket (wildcard) and AAAA (NODATA) names across the shipped zones; (b) distinct forwarded names.
 python3 - "$work" <<'PY'

@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# End-to-end acceptance test: the whole architecture in network namespaces, driven by the AWS SDK for .NET.
+#   client, guest -> corp-dns (BIND, conditional forwarders) -> dns-a, dns-b (our DNS override)
+#   client -> lb (HAProxy, PROXY v2, /readyz checks) -> proxy-a, proxy-b (our proxy) -> aws (TLS -> s3rver, dynalite)
+# Needs root. Creates namespaces ep-* and the bridge epbr0 on 10.99.0.0/24 (this test's own hosts), and removes
+# them and every process it started on exit, also on failure. Ends with one "N passed, N failed" line.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=$(mktemp -d /tmp/endpoints-e2e.XXXXXX)
+chmod 755 "$work"
+NET=10.99.0
+HOSTS=(client guest corpdns dnsa dnsb lb proxya proxyb aws)
+declare -A IP=([client]=$NET.10 [guest]=$NET.11 [corpdns]=$NET.2 [dnsa]=$NET.53 [dnsb]=$NET.54 [lb]=$NET.100 [proxya]=$NET.21 [proxyb]=$NET.22 [aws]=$NET.200)
+declare -A PID
+passed=0
+failed=0
+
+log() { echo "[$(date +%T)] $*"; }
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+in_ns() { local ns=$1; shift; ip netns exec "ep-$ns" "$@"; }
+
+stop() { # name signal: signals a process this test started, by its PID, and reaps it quietly
+  local pid=${PID[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill "-$2" "$pid" 2>/dev/null
+  [ "$2" = "KILL" ] && { wait "$pid" 2>/dev/null; unset "PID[$1]"; }
+  return 0
+}
+
+cleanup() {
+  for name in "${!PID[@]}"; do stop "$name" KILL; done
+  # Anything else still inside our namespaces was started by this test too (ip netns pids sees nothing here).
+  for host in "${HOSTS[@]}"; do
+    local inode
+    inode=$(stat -L -c %i "/var/run/netns/ep-$host" 2>/dev/null) || continue
+    for task in /proc/[0-9]*; do
+      [ "$(stat -L -c %i "$task/ns/net" 2>/dev/null)" = "$inode" ] && kill -9 "${task#/proc/}" 2>/dev/null
+    done
+  done
+  sleep 0.3
+  for host in "${HOSTS[@]}"; do
+    ip netns del "ep-$host" 2>/dev/null || true
+    rm -rf "/etc/netns/ep-$host"
+  done
+  ip link del epbr0 2>/dev/null || true
+  if [ "${KEEP_E2E:-}" = "" ]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+install() {
+  local missing=()
+  for tool in named:bind9 dig:bind9-dnsutils haproxy:haproxy ip:iproute2 ss:iproute2 openssl:openssl node:nodejs npm:npm curl:curl; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  (cd "$here/fakes" && npm ci --no-audit --no-fund --silent >/dev/null)
+  dotnet build "$root/src/DnsOverride" -c Release -o "$work/bin/dns" -v quiet -nologo >/dev/null
+  dotnet build "$root/src/Proxy" -c Release -o "$work/bin/proxy" -v quiet -nologo >/dev/null
+  dotnet build "$here/AwsClient" -c Release -o "$work/bin/client" -v quiet -nologo >/dev/null
+}
+
+network() {
+  ip link add epbr0 type bridge && ip link set epbr0 up
+  for host in "${HOSTS[@]}"; do
+    ip netns add "ep-$host"
+    ip link add "epv-$host" type veth peer name eth0 netns "ep-$host"
+    ip link set "epv-$host" master epbr0 up
+    in_ns "$host" ip link set lo up
+    in_ns "$host" ip addr add "${IP[$host]}/24" dev eth0
+    in_ns "$host" ip link set eth0 up
+    mkdir -p "/etc/netns/ep-$host"
+    echo "nameserver ${IP[corpdns]}" > "/etc/netns/ep-$host/resolv.conf"
+  done
+  # A second load balancer address, for the zone change of scenario 7.
+  in_ns lb ip addr add "$NET.101/24" dev eth0
+  echo "nameserver ${IP[aws]}" > /etc/netns/ep-proxya/resolv.conf
+  cp /etc/netns/ep-proxya/resolv.conf /etc/netns/ep-proxyb/resolv.conf
+}
+
+certificates() {
+  local c="$work/tls"
+  mkdir -p "$c"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=Endpoints E2E CA" \
+    -keyout "$c/ca.key" -out "$c/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=s3.amazonaws.com" \
+    -keyout "$c/aws.key" -out "$c/aws.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:s3.amazonaws.com,DNS:*.s3.amazonaws.com,DNS:s3.us-east-1.amazonaws.com,DNS:*.s3.us-east-1.amazonaws.com,DNS:dynamodb.us-east-1.amazonaws.com,DNS:*.ddb.us-east-1.amazonaws.com\nextendedKeyUsage=serverAuth\n' > "$c/ext"
+  openssl x509 -req -in "$c/aws.csr" -CA "$c/ca.pem" -CAkey "$c/ca.key" -CAcreateserial -days 2 -extfile "$c/ext" -out "$c/aws.crt" 2>/dev/null
+  cat "$c/aws.crt" "$c/aws.key" > "$c/aws.pem"
+}
+
+start() { # name ns command...: nsenter execs the command, so the PID recorded is the server's own
+  local name=$1 ns=$2; shift 2
+  nsenter --net="/var/run/netns/ep-$ns" "$@" >"$work/$name.log" 2>&1 &
+  PID[$name]=$!
+}
+
+wait_for() { # description seconds command...
+  local what=$1 seconds=$2; shift 2
+  for _ in $(seq $((seconds * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "timed out waiting for $what" >&2
+  return 1
+}
+
+aws_side() {
+  mkdir -p "$work/s3data" "$work/vpc"
+  start s3rver aws node "$here/fakes/node_modules/.bin/s3rver" -d "$work/s3data" -a 127.0.0.1 -p 4568 --silent --allow-mismatched-signatures
+  start dynalite aws node "$here/fakes/node_modules/.bin/dynalite" --host 127.0.0.1 --port 4567
+  cat > "$work/aws-haproxy.cfg" <<CFG
+global
+    maxconn 2000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 300s
+    timeout server 300s
+frontend endpoint
+    bind ${IP[aws]}:443 ssl crt $work/tls/aws.pem
+    use_backend dynamodb if { ssl_fc_sni -m end dynamodb.us-east-1.amazonaws.com } || { ssl_fc_sni -m end ddb.us-east-1.amazonaws.com }
+    default_backend s3
+backend s3
+    server s3rver 127.0.0.1:4568
+backend dynamodb
+    server dynalite 127.0.0.1:4567
+CFG
+  start aws-haproxy aws haproxy -db -f "$work/aws-haproxy.cfg"
+  # The VPC resolver: with private DNS on the endpoints, the AWS names resolve to the endpoint's address.
+  local zones=""
+  for zone in s3.amazonaws.com s3.us-east-1.amazonaws.com dynamodb.us-east-1.amazonaws.com ddb.us-east-1.amazonaws.com; do
+    printf '$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A %s\n@ A %s\n* A %s\n' "${IP[aws]}" "${IP[aws]}" "${IP[aws]}" > "$work/vpc/$zone.zone"
+    zones+="zone \"$zone\" { type primary; file \"$work/vpc/$zone.zone\"; };"$'\n'
+  done
+  cat > "$work/vpc/named.conf" <<CONF
+options { directory "$work/vpc"; pid-file none; listen-on { ${IP[aws]}; }; listen-on-v6 { none; }; recursion no; };
+controls { };
+$zones
+CONF
+  start vpc-resolver aws named -g -n 1 -c "$work/vpc/named.conf"
+}
+
+dns_side() {
+  for host in dnsa dnsb; do
+    mkdir -p "$work/zones-$host"
+    for file in "$root"/zones/*.zone; do
+      sed -e "s/10\.200\.0\.10/${IP[lb]}/; s/10\.200\.1\.10/${IP[lb]}/" -e "s/10\.200\.0\.53/${IP[dnsa]}/; s/10\.200\.1\.53/${IP[dnsb]}/" "$file" \
+        | awk '!seen[$0]++ || !/IN A/' > "$work/zones-$host/$(basename "$file")"
+    done
+    start "$host" "$host" "$work/bin/dns/Endpoints.DnsOverride" --listen "${IP[$host]}:53" --zones "$work/zones-$host" \
+      --upstream "${IP[aws]}" --allow-recursion "$NET.0/24" --log-level Debug
+  done
+  local forwards=""
+  for file in "$root"/zones/*.zone; do
+    forwards+="zone \"$(basename "$file" .zone)\" { type forward; forward only; forwarders { ${IP[dnsa]}; ${IP[dnsb]}; }; };"$'\n'
+  done
+  mkdir -p "$work/corp"
+  cat > "$work/corp/named.conf" <<CONF
+options { directory "$work/corp"; pid-file none; listen-on { ${IP[corpdns]}; }; listen-on-v6 { none; };
+  recursion yes; allow-recursion { $NET.0/24; }; dnssec-validation no; qname-minimization off; };
+controls { };
+$forwards
+CONF
+  start corp-dns corpdns named -g -n 1 -c "$work/corp/named.conf"
+}
+
+proxy_side() {
+  cat > "$work/policy.json" <<JSON
+{ "rules": [
+  { "name": "corp-to-aws", "action": "allow", "sources": ["${IP[client]}/32"],
+    "destinations": ["*.s3.amazonaws.com", "s3.amazonaws.com", "s3.us-east-1.amazonaws.com", "*.s3.us-east-1.amazonaws.com",
+                     "dynamodb.us-east-1.amazonaws.com", "*.ddb.us-east-1.amazonaws.com"], "ports": [443] } ] }
+JSON
+  for host in proxya proxyb; do start_proxy "$host"; done
+  cat > "$work/lb.cfg" <<CFG
+global
+    maxconn 4000
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 300s
+    timeout server 300s
+    retries 3
+    option redispatch
+frontend tls
+    bind ${IP[lb]}:443
+    bind $NET.101:443
+    default_backend proxies_tls
+frontend connect
+    bind ${IP[lb]}:3128
+    default_backend proxies_connect
+backend proxies_tls
+    option httpchk GET /readyz
+    server proxya ${IP[proxya]}:443 send-proxy-v2 check port 8080 inter 500 fall 2 rise 2
+    server proxyb ${IP[proxyb]}:443 send-proxy-v2 check port 8080 inter 500 fall 2 rise 2
+backend proxies_connect
+    option httpchk GET /readyz
+    server proxya ${IP[proxya]}:3128 send-proxy-v2 check port 8080 inter 500 fall 2 rise 2
+    server proxyb ${IP[proxyb]}:3128 send-proxy-v2 check port 8080 inter 500 fall 2 rise 2
+CFG
+  start lb lb haproxy -db -f "$work/lb.cfg"
+}
+
+start_proxy() {
+  start "$1" "$1" "$work/bin/proxy/Endpoints.Proxy" --tls 0.0.0.0:443 --connect 0.0.0.0:3128 --health 0.0.0.0:8080 \
+    --policy "$work/policy.json" --resolver "${IP[aws]}" --allow-range "${IP[aws]}/32" --proxy-protocol-from "$NET.100/31"
+}
+
+client() { # ns args... (the SDK trusts the test CA through SSL_CERT_FILE, nothing else is set)
+  local ns=$1; shift
+  in_ns "$ns" env SSL_CERT_FILE="$work/tls/ca.pem" DOTNET_CLI_TELEMETRY_OPTOUT=1 "$work/bin/client/AwsClient" "$@"
+}
+
+resolves_to() { # ns name address
+  [ "$(in_ns "$1" dig +short +time=2 +tries=1 "$2" | sort | tr '\n' ' ')" = "$3 " ]
+}
+
+ready() { in_ns lb curl -sf "http://${IP[$1]}:8080/readyz" >/dev/null; }
+
+main() {
+  log "installing and building"; install || exit 1
+  log "network"; network
+  certificates
+  log "starting the aws side, the DNS tier, the proxies and the load balancer"
+  aws_side; dns_side; proxy_side
+  wait_for "vpc resolver" 30 in_ns proxya dig +short +time=1 +tries=1 @"${IP[aws]}" s3.amazonaws.com || exit 1
+  wait_for "corp dns" 30 resolves_to client mybucket.s3.amazonaws.com "${IP[lb]}" || { tail -5 "$work"/dns*.log "$work/corp-dns.log"; exit 1; }
+  wait_for "proxies" 30 ready proxya || exit 1
+  wait_for "proxies" 30 ready proxyb || exit 1
+  wait_for "endpoint" 30 in_ns client curl -s --cacert "$work/tls/ca.pem" --resolve "s3.amazonaws.com:443:${IP[aws]}" https://s3.amazonaws.com/ -o /dev/null || exit 1
+  sleep 1.5
+
+  log "1. transparent: DNS override and SNI mode"
+  out=$(client client all e2e-bucket 2>&1); echo "$out" | sed 's/^/    /'
+  check "1 s3 and dynamodb through DNS override and SNI" grep -q "OK dynamodb-query" <<<"$out"
+  check "1 proxies saw the client's own address" grep -q "client=${IP[client]}:" "$work/proxya.log" "$work/proxyb.log"
+
+  log "2. explicit proxy: HTTPS_PROXY through the load balancer"
+  out=$(in_ns client env HTTPS_PROXY="http://${IP[lb]}:3128" SSL_CERT_FILE="$work/tls/ca.pem" "$work/bin/client/AwsClient" all e2e-proxied 2>&1); echo "$out" | sed 's/^/    /'
+  check "2 s3 and dynamodb through CONNECT" grep -q "OK dynamodb-query" <<<"$out"
+  check "2 proxies logged CONNECT tunnels" grep -q "mode=connect dest=e2e-proxied.s3.us-east-1.amazonaws.com:443" <(cat "$work/proxya.log" "$work/proxyb.log")
+
+  log "3. policy: guest is refused"
+  out=$(timeout 120 bash -c "$(declare -f client in_ns); work=$work; client guest s3 guest-bucket" 2>&1); echo "$out" | tail -2 | sed 's/^/    /'
+  check "3 guest requests fail" grep -q "FAILED" <<<"$out"
+  check "3 proxies logged the denial" grep -q "client=${IP[guest]}:[0-9]* mode=tls dest=guest-bucket.s3.us-east-1.amazonaws.com:443 decision=deny" <(cat "$work/proxya.log" "$work/proxyb.log")
+  check "3 nothing reached aws" test ! -e "$work/s3data/guest-bucket"
+
+  log "4. a proxy dies during 300 requests"
+  client client loop e2e-bucket 300 > "$work/loop4.out" 2>&1 &
+  local loop=$!
+  sleep 2
+  stop proxya KILL
+  wait "$loop"; local status=$?
+  tail -1 "$work/loop4.out" | sed 's/^/    /'
+  check "4 loop of 300 finished with zero failed operations" test "$status" -eq 0
+  check "4 load balancer stopped sending to proxy-a" wait_for "proxy-a down" 10 grep -q "proxya.*is DOWN" "$work/lb.log"
+  start_proxy proxya
+  wait_for "proxy-a back" 30 grep -q "proxya.*is UP" "$work/lb.log"
+
+  log "5. a proxy drains during a 50 MB download"
+  client client put-big e2e-bucket | sed 's/^/    /'
+  client client get-big e2e-bucket > "$work/get5.out" 2>&1 &
+  loop=$!
+  local serving=""
+  for _ in $(seq 50); do
+    for host in proxya proxyb; do
+      in_ns "$host" ss -tn state established "( dport = :443 )" | grep -q "${IP[aws]}" && serving=$host
+    done
+    [ -n "$serving" ] && break
+    sleep 0.1
+  done
+  if [ -n "$serving" ]; then
+    stop "$serving" TERM
+    wait "$loop"; status=$?
+    cat "$work/get5.out" | sed 's/^/    /'
+    check "5 the download completed whole" grep -q "OK get-50mb-sha256" "$work/get5.out"
+    check "5 $serving exited after its last tunnel" wait_for "$serving exit" 20 bash -c "! kill -0 ${PID[$serving]} 2>/dev/null"
+    check "5 $serving drained without cutting tunnels" grep -q "Stopped; 0 tunnels were cut" "$work/$serving.log"
+    out=$(client client s3 e2e-after-drain 2>&1)
+    check "5 new requests go to the other proxy" grep -q "OK delete-object" <<<"$out"
+    wait "${PID[$serving]}" 2>/dev/null; unset "PID[$serving]"
+    start_proxy "$serving"; wait_for "$serving back" 30 ready "$serving"
+  else
+    wait "$loop"; fail "5 found the proxy carrying the download"
+  fi
+
+  log "6. a DNS instance dies"
+  stop dnsa KILL
+  local ok=0
+  for i in $(seq 10); do resolves_to client "b$i.s3.us-east-1.amazonaws.com" "${IP[lb]}" && ok=$((ok + 1)); done
+  check "6 resolution keeps working through dns-b (10 of 10 names)" test "$ok" -eq 10
+
+  log "7. a zone change lands while clients run"
+  client client loop e2e-bucket 200 > "$work/loop7.out" 2>&1 &
+  loop=$!
+  for file in "$work/zones-dnsb"/*.zone; do
+    sed -i -e "s/${IP[lb]}\$/$NET.101/" -e "s/2026112501/2026112502/" "$file"
+  done
+  check "7 corporate DNS serves the new address after the TTL" wait_for "new address" 90 resolves_to client mybucket.s3.amazonaws.com "$NET.101"
+  wait "$loop"; status=$?
+  tail -1 "$work/loop7.out" | sed 's/^/    /'
+  check "7 no failed request during the change" test "$status" -eq 0
+  out=$(client client s3 e2e-after-change 2>&1)
+  check "7 clients work on the new address" grep -q "OK delete-object" <<<"$out"
+
+  log "8. a bad zone change lands"
+  printf 'this is not a record\n' >> "$work/zones-dnsb/s3.amazonaws.com.zone"
+  wait_for "error logged" 10 grep -q "s3.amazonaws.com.zone:[0-9]*:" "$work/dnsb.log"
+  check "8 the server logged FILE:LINE" grep -q "s3.amazonaws.com.zone:[0-9]*:" "$work/dnsb.log"
+  check "8 servers keep answering from the last good zone" resolves_to client other.s3.amazonaws.com "$NET.101"
+  out=$("$work/bin/dns/Endpoints.DnsOverride" check "$work/zones-dnsb" 2>&1); status=$?
+  echo "$out" | grep "zone:" | head -2 | sed 's/^/    /'
+  check "8 check fails on it with FILE:LINE" bash -c "[ $status -eq 1 ] && grep -q 's3.amazonaws.com.zone:[0-9]*: ' <<<'$out'"
+}
+
+SECONDS=0
+main
+log "done in ${SECONDS}s"
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
