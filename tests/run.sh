@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(bind9 bind9-utils bind9-dnsutils haproxy curl)
+packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -19,19 +19,34 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # named and haproxy are started by the tests themselves on loopback ports; the packaged services are not needed.
-for service in named haproxy; do pidof "$service" >/dev/null && [ -x "/etc/init.d/$service" ] && "/etc/init.d/$service" stop >/dev/null 2>&1; done || true
+for service in named haproxy unbound; do pidof "$service" >/dev/null && [ -x "/etc/init.d/$service" ] && "/etc/init.d/$service" stop >/dev/null 2>&1; done || true
 
 dotnet format Endpoints.sln --verify-no-changes
 dotnet build Endpoints.sln -c Release -nologo -v quiet
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+e2e_log=$(mktemp)
+trap 'rm -f "$log" "$e2e_log"' EXIT
 set +e
 dotnet test Endpoints.sln -c Release --no-build -nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-awk '/^(Passed|Failed)!/ {
-       for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
-     }
-     END { printf "%d passed, %d failed\n", p, f }' "$log"
-exit "$status"
+read -r passed failed < <(awk '/^(Passed|Failed)!/ {
+    for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) }
+  } END { print p + 0, f + 0 }' "$log")
+echo "unit and integration: $passed passed, $failed failed"
+
+# The end-to-end test builds its own network namespaces, so it needs root.
+if [ "$(id -u)" -ne 0 ]; then
+  echo "tests/e2e/run.sh needs root (network namespaces): run tests/run.sh as root" >&2
+  exit 1
+fi
+set +e
+tests/e2e/run.sh 2>&1 | tee "$e2e_log"
+e2e_status=${PIPESTATUS[0]}
+set -e
+read -r e2e_passed e2e_failed < <(awk '/^e2e: [0-9]+ passed, [0-9]+ failed$/ { print $2, $4 }' "$e2e_log")
+passed=$((passed + ${e2e_passed:-0}))
+failed=$((failed + ${e2e_failed:-1}))
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ]

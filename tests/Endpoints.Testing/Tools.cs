@@ -9,6 +9,9 @@ public static class Tools
         ["named"] = "bind9",
         ["named-checkzone"] = "bind9-utils",
         ["dotnet"] = "the .NET SDK",
+        ["haproxy"] = "haproxy",
+        ["curl"] = "curl",
+        ["unbound"] = "unbound",
     };
 
     public static string Require(string name)

@@ -245,7 +245,10 @@ main() {
 
   log "3. policy: guest is refused"
   out=$(timeout 120 bash -c "$(declare -f client in_ns); work=$work; client guest s3 guest-bucket" 2>&1); echo "$out" | tail -2 | sed 's/^/    /'
-  check "3 guest requests fail" grep -q "FAILED" <<<"$out"
+  check "3 guest S3 requests fail" grep -q "FAILED" <<<"$out"
+  out=$(timeout 120 bash -c "$(declare -f client in_ns); work=$work; client guest dynamodb" 2>&1); echo "$out" | tail -1 | sed 's/^/    /'
+  check "3 guest DynamoDB requests fail" grep -q "FAILED" <<<"$out"
+  check "3 proxies logged the DynamoDB denial" grep -q "client=${IP[guest]}:[0-9]* mode=tls dest=dynamodb.us-east-1.amazonaws.com:443 decision=deny" <(cat "$work/proxya.log" "$work/proxyb.log")
   check "3 proxies logged the denial" grep -q "client=${IP[guest]}:[0-9]* mode=tls dest=guest-bucket.s3.us-east-1.amazonaws.com:443 decision=deny" <(cat "$work/proxya.log" "$work/proxyb.log")
   check "3 nothing reached aws" test ! -e "$work/s3data/guest-bucket"
 

@@ -2,7 +2,7 @@ using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Integration;
 
-/// <summary>BIND as the corporate resolver, with a conditional forwarder per shipped zone pointing at us.</summary>
+/// <summary>BIND and Unbound as the corporate resolver, with a conditional forwarder per shipped zone pointing at us.</summary>
 public sealed class CorporateResolverTests
 {
     [Fact]
@@ -30,5 +30,24 @@ public sealed class CorporateResolverTests
         Assert.Equal("NOERROR", aaaa.Status);
         Assert.Empty(aaaa.Answer);
         Assert.Contains("query", ours.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CorporateUnboundResolvesAwsNamesThroughUs()
+    {
+        using var zones = new TempDirectory();
+        TestZones.CopyAll(zones);
+        using var ours = await DnsServerProcess.StartAsync(zones.Path);
+        var forwarded = Directory.GetFiles(TestZones.ShippedZoneDirectory, "*.zone").Select(Path.GetFileNameWithoutExtension).ToList();
+        using var corporate = await UnboundProcess.StartForwarderAsync(forwarded!, ours.Port);
+
+        var bucket = await Dig.QueryAsync(corporate.Port, "reports.s3.us-east-1.amazonaws.com", "A");
+        var account = await Dig.QueryAsync(corporate.Port, "111122223333.ddb.us-east-1.amazonaws.com", "A");
+
+        foreach (var (dig, name) in new[] { (bucket, "reports.s3.us-east-1.amazonaws.com."), (account, "111122223333.ddb.us-east-1.amazonaws.com.") })
+        {
+            Assert.Equal("NOERROR", dig.Status);
+            Assert.Equal([$"{name} 60 IN A 10.200.0.10", $"{name} 60 IN A 10.200.1.10"], dig.Answer.Order(StringComparer.Ordinal));
+        }
     }
 }
