@@ -1,5 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
+using Endpoints.Common.Configuration;
+using Endpoints.Common.Hosting;
 using Endpoints.Proxy;
 using Endpoints.Proxy.Cli;
 using Endpoints.Proxy.Configuration;
@@ -11,25 +12,18 @@ using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
-var commandLine = CommandLine.Parse(args);
+var commandLine = ProxyCommandLine.Parse(args);
 if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 {
-    foreach (var error in commandLine.Errors)
-    {
-        Console.Error.WriteLine($"error: {error}");
-    }
-
-    Console.Error.WriteLine(CommandLine.Usage);
-    return commandLine.Errors.Count > 0 ? 2 : 0;
+    return commandLine.ReportUsage(ProxyCommandLine.Usage);
 }
 
 if (commandLine.Command == "check")
 {
-    var path = commandLine.CheckFile ?? commandLine.Settings.GetValueOrDefault("Proxy:Policy") ?? new ProxyOptions().Policy;
+    var path = commandLine.Positional.FirstOrDefault() ?? commandLine.Settings.GetValueOrDefault("Proxy:Policy") ?? new ProxyOptions().Policy;
     var (policy, errors) = AccessPolicy.Load(path);
     foreach (var error in errors)
     {
@@ -40,14 +34,7 @@ if (commandLine.Command == "check")
     return policy is null ? 1 : 0;
 }
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddInMemoryCollection(commandLine.Settings);
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-    o.UseUtcTimestamp = true;
-});
+var builder = ServiceHost.CreateBuilder(commandLine.Settings);
 
 // Read by the socket engine when the first socket is created, so it must be set before the host starts.
 if (builder.Configuration.GetValue("Proxy:InlineCompletions", true))
@@ -55,7 +42,6 @@ if (builder.Configuration.GetValue("Proxy:InlineCompletions", true))
     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }
 
-builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IPostConfigureOptions<ProxyOptions>, ProxyOptionsSetup>();
 builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
@@ -89,22 +75,4 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
     }
 });
 
-try
-{
-    await builder.Build().RunAsync().ConfigureAwait(false);
-    return 0;
-}
-catch (OptionsValidationException ex)
-{
-    foreach (var failure in ex.Failures)
-    {
-        Console.Error.WriteLine($"error: {failure}");
-    }
-
-    return 2;
-}
-catch (SocketException ex)
-{
-    Console.Error.WriteLine($"error: cannot listen: {ex.Message}");
-    return 1;
-}
+return await ServiceHost.RunAsync(builder).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Configuration;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Health;
 using Endpoints.Proxy.Telemetry;

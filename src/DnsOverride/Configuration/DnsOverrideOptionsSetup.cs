@@ -1,3 +1,4 @@
+using Endpoints.Common.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Configuration;

@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Configuration;

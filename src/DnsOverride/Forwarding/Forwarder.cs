@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Endpoints.Common.Configuration;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Telemetry;

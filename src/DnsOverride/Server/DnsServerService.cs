@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Configuration;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;

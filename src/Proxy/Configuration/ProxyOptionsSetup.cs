@@ -1,3 +1,4 @@
+using Endpoints.Common.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.Proxy.Configuration;
@@ -15,12 +16,7 @@ public sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
 
         if (options.Resolver.Count == 0)
         {
-            options.Resolver.AddRange(File.Exists("/etc/resolv.conf")
-                ? File.ReadLines("/etc/resolv.conf")
-                    .Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-                    .Where(p => p.Length >= 2 && p[0] == "nameserver")
-                    .Select(p => p[1])
-                : []);
+            options.Resolver.AddRange(ResolvConf.ReadNameServers());
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Configuration;
 using Endpoints.Proxy.Policy;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
+using Endpoints.Common.Configuration;
 using Endpoints.Proxy.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,17 +1,22 @@
 using System.Net;
 
-namespace Endpoints.DnsOverride.Configuration;
+namespace Endpoints.Common.Configuration;
 
-/// <summary>Parses <c>ADDR[:PORT]</c> and <c>[V6]:PORT</c>.</summary>
+/// <summary>Parses <c>ADDR[:PORT]</c> and <c>[V6]:PORT</c>; a bare address takes <c>defaultPort</c> (0: a port is required).</summary>
 public static class EndpointParser
 {
-    public static bool TryParse(string text, int defaultPort, out IPEndPoint endpoint)
+    public static bool TryParse(string? text, int defaultPort, out IPEndPoint endpoint)
     {
         endpoint = null!;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
         if (IPAddress.TryParse(text, out var bare) && !text.StartsWith('['))
         {
             endpoint = new IPEndPoint(bare, defaultPort);
-            return true;
+            return defaultPort > 0;
         }
 
         if (!IPEndPoint.TryParse(text, out var parsed))

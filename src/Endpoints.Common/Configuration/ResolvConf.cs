@@ -1,4 +1,4 @@
-namespace Endpoints.DnsOverride.Configuration;
+namespace Endpoints.Common.Configuration;
 
 /// <summary>Reads the <c>nameserver</c> lines of a resolv.conf.</summary>
 public static class ResolvConf

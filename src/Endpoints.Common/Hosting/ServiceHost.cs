@@ -1,0 +1,51 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.Common.Hosting;
+
+/// <summary>The hosting both services share: configuration from appsettings.json, environment and flags, one-line logs, exit codes.</summary>
+public static class ServiceHost
+{
+    public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> settings)
+    {
+        // Flags are mapped by our CommandLine, so the host's own command-line provider gets none.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Runs until SIGTERM or SIGINT. Exit 2 for invalid settings (all reported), 1 when a port cannot be bound.</summary>
+    public static async Task<int> RunAsync(HostApplicationBuilder builder)
+    {
+        try
+        {
+            await builder.Build().RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                Console.Error.WriteLine($"error: {failure}");
+            }
+
+            return 2;
+        }
+        catch (SocketException ex)
+        {
+            Console.Error.WriteLine($"error: cannot listen: {ex.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Endpoints.Common.Cli;
+
+namespace Endpoints.Proxy.Cli;
+
+/// <summary>The proxy's commands and flags (the issue's command line), each flag a key of the configuration.</summary>
+public static class ProxyCommandLine
+{
+    public const string Usage = """
+        usage: Endpoints.Proxy [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]
+                               [--policy FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
+                               [--proxy-protocol-from CIDR]... [--metrics console] [--log-level LEVEL]
+               Endpoints.Proxy check [POLICY-FILE]
+        """;
+
+    public static readonly Flag[] Flags =
+    [
+        new("--connect", "Proxy:Connect"),
+        new("--tls", "Proxy:Tls"),
+        new("--http", "Proxy:Http"),
+        new("--health", "Proxy:Health"),
+        new("--policy", "Proxy:Policy"),
+        new("--metrics", "Proxy:Metrics"),
+        new("--resolver", "Proxy:Resolver", Repeatable: true),
+        new("--allow-range", "Proxy:AllowRange", Repeatable: true),
+        new("--proxy-protocol-from", "Proxy:ProxyProtocolFrom", Repeatable: true),
+        new("--log-level", "Logging:LogLevel:Default"),
+    ];
+
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var commandLine = CommandLine.Parse(args, Flags, ["check"], "serve");
+        return commandLine.LimitPositional(commandLine.Command == "check" ? 1 : 0);
+    }
+}
