@@ -25,6 +25,7 @@ if (commandLine.Command == "check")
 }
 
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);
+ServiceHost.UseInlineSocketCompletions(builder, "DnsOverride:InlineCompletions");
 builder.Services.AddOptions<DnsOverrideOptions>().Bind(builder.Configuration.GetSection(DnsOverrideOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IPostConfigureOptions<DnsOverrideOptions>, DnsOverrideOptionsSetup>();
 builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>, DnsOverrideOptionsValidator>();

@@ -36,12 +36,7 @@ if (commandLine.Command == "check")
 
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);
 
-// Read by the socket engine when the first socket is created, so it must be set before the host starts.
-if (builder.Configuration.GetValue("Proxy:InlineCompletions", true))
-{
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-}
-
+ServiceHost.UseInlineSocketCompletions(builder, "Proxy:InlineCompletions");
 builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IPostConfigureOptions<ProxyOptions>, ProxyOptionsSetup>();
 builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
