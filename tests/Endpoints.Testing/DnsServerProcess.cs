@@ -29,14 +29,7 @@ public sealed class DnsServerProcess : IDisposable
         }
 
         arguments.AddRange(extra ?? []);
-        var process = new ExternalProcess("dotnet", arguments, environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
-        if (!await process.WaitForOutputAsync("Listening on tcp", TimeSpan.FromSeconds(30)))
-        {
-            var output = process.Output;
-            process.Dispose();
-            throw new InvalidOperationException($"DNS server did not start:\n{output}");
-        }
-
+        var process = await ExternalProcess.StartAsync("dotnet", arguments, "Listening on tcp", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
         return new DnsServerProcess(process, port);
     }
 

@@ -37,6 +37,21 @@ public sealed partial class ExternalProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>Starts a program and waits until it prints <paramref name="readyText"/>; fails with its output otherwise.</summary>
+    public static async Task<ExternalProcess> StartAsync(
+        string fileName, IEnumerable<string> arguments, string readyText, IDictionary<string, string>? environment = null)
+    {
+        var process = new ExternalProcess(fileName, arguments, environment: environment);
+        if (await process.WaitForOutputAsync(readyText, TimeSpan.FromSeconds(30)))
+        {
+            return process;
+        }
+
+        var output = process.Output;
+        process.Dispose();
+        throw new InvalidOperationException($"{Path.GetFileName(fileName)} did not start:\n{output}");
+    }
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;

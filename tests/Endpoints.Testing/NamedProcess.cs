@@ -52,16 +52,15 @@ public sealed class NamedProcess : IDisposable
             {{zones}}
             """;
         var configFile = directory.Write("named.conf", config);
-        var process = new ExternalProcess("named", ["-g", "-n", "1", "-c", configFile]);
-        if (!await process.WaitForOutputAsync("running", TimeSpan.FromSeconds(30)))
+        try
         {
-            var output = process.Output;
-            process.Dispose();
-            directory.Dispose();
-            throw new InvalidOperationException($"named did not start:\n{output}");
+            return new NamedProcess(await ExternalProcess.StartAsync("named", ["-g", "-n", "1", "-c", configFile], "running"), directory, port);
         }
-
-        return new NamedProcess(process, directory, port);
+        catch (InvalidOperationException)
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()

@@ -37,16 +37,15 @@ public sealed class UnboundProcess : IDisposable
             {forwards}
             """;
         var file = directory.Write("unbound.conf", config);
-        var process = new ExternalProcess("unbound", ["-d", "-c", file]);
-        if (!await process.WaitForOutputAsync("start of service", TimeSpan.FromSeconds(30)))
+        try
         {
-            var output = process.Output;
-            process.Dispose();
-            directory.Dispose();
-            throw new InvalidOperationException($"unbound did not start:\n{output}");
+            return new UnboundProcess(await ExternalProcess.StartAsync("unbound", ["-d", "-c", file], "start of service"), directory, port);
         }
-
-        return new UnboundProcess(process, directory, port);
+        catch (InvalidOperationException)
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()

@@ -5,14 +5,16 @@ namespace Endpoints.DnsOverride.Tests.Integration;
 /// <summary>BIND and Unbound as the corporate resolver, with a conditional forwarder per shipped zone pointing at us.</summary>
 public sealed class CorporateResolverTests
 {
+    private static IReadOnlyList<string> ShippedZoneNames =>
+        Directory.GetFiles(TestZones.ShippedZoneDirectory, "*.zone").Select(f => Path.GetFileNameWithoutExtension(f)).ToList();
+
     [Fact]
     public async Task CorporateBindResolvesAwsNamesThroughUs()
     {
         using var zones = new TempDirectory();
         TestZones.CopyAll(zones);
         using var ours = await DnsServerProcess.StartAsync(zones.Path);
-        var forwarded = Directory.GetFiles(TestZones.ShippedZoneDirectory, "*.zone").Select(Path.GetFileNameWithoutExtension).ToList();
-        using var corporate = await NamedProcess.StartForwarderAsync(forwarded!, ours.Port);
+        using var corporate = await NamedProcess.StartForwarderAsync(ShippedZoneNames, ours.Port);
 
         var bucket = await Dig.QueryAsync(corporate.Port, "reports.s3.amazonaws.com", "A");
         var regional = await Dig.QueryAsync(corporate.Port, "my-bucket.s3.us-east-1.amazonaws.com", "A");
@@ -38,8 +40,7 @@ public sealed class CorporateResolverTests
         using var zones = new TempDirectory();
         TestZones.CopyAll(zones);
         using var ours = await DnsServerProcess.StartAsync(zones.Path);
-        var forwarded = Directory.GetFiles(TestZones.ShippedZoneDirectory, "*.zone").Select(Path.GetFileNameWithoutExtension).ToList();
-        using var corporate = await UnboundProcess.StartForwarderAsync(forwarded!, ours.Port);
+        using var corporate = await UnboundProcess.StartForwarderAsync(ShippedZoneNames, ours.Port);
 
         var bucket = await Dig.QueryAsync(corporate.Port, "reports.s3.us-east-1.amazonaws.com", "A");
         var account = await Dig.QueryAsync(corporate.Port, "111122223333.ddb.us-east-1.amazonaws.com", "A");

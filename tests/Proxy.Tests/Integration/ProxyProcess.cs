@@ -49,14 +49,7 @@ public sealed class ProxyProcess : IDisposable
             environment[key] = value;
         }
 
-        var process = new ExternalProcess("dotnet", arguments, environment: environment);
-        if (!await process.WaitForOutputAsync("Listening for http", TimeSpan.FromSeconds(30)))
-        {
-            var output = process.Output;
-            process.Dispose();
-            throw new InvalidOperationException($"proxy did not start:\n{output}");
-        }
-
+        var process = await ExternalProcess.StartAsync("dotnet", arguments, "Listening for http", environment);
         return new ProxyProcess(process, connect, tls, http, health);
     }
 
