@@ -357,12 +357,14 @@ public sealed class ConnectionHandler
             }
 
             var refusals = new List<string>();
+            var guardRefusals = 0;
             foreach (var address in resolved.Addresses)
             {
                 var check = _guard.Check(address, destination.DialPort);
                 if (!check.Allowed)
                 {
                     refusals.Add(check.Reason);
+                    guardRefusals++;
                     continue;
                 }
 
@@ -386,7 +388,7 @@ public sealed class ConnectionHandler
                 }
             }
 
-            var guarded = refusals.Count > 0 && resolved.Addresses.All(a => !_guard.Check(a, destination.DialPort).Allowed);
+            var guarded = guardRefusals == resolved.Addresses.Count;
             summary.Reason = string.Join("; ", refusals);
             summary.End = guarded ? "refused" : "connect failed";
             if (guarded)
