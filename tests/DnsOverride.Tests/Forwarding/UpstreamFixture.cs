@@ -9,7 +9,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
     private readonly TempDirectory _directory = new();
     private readonly TempDirectory _zones = new();
 
-    public NamedProcess Upstream { get; private set; } = null!;
+    public ConfiguredProcess Upstream { get; private set; } = null!;
 
     public DnsServerProcess Server { get; private set; } = null!;
 
