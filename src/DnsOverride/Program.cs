@@ -1,3 +1,4 @@
+using Endpoints.Common.Configuration;
 using Endpoints.Common.Hosting;
 using Endpoints.DnsOverride.Cli;
 using Endpoints.DnsOverride.Configuration;
@@ -29,6 +30,7 @@ ServiceHost.UseInlineSocketCompletions(builder, "DnsOverride:InlineCompletions")
 builder.Services.AddOptions<DnsOverrideOptions>().Bind(builder.Configuration.GetSection(DnsOverrideOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IPostConfigureOptions<DnsOverrideOptions>, DnsOverrideOptionsSetup>();
 builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>, DnsOverrideOptionsValidator>();
+builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>>(new KnownKeysValidator<DnsOverrideOptions>(builder.Configuration, DnsOverrideOptions.Section));
 builder.Services.AddSingleton<DnsMetrics>();
 builder.Services.AddSingleton<ZoneStore>();
 builder.Services.AddSingleton<Forwarder>();

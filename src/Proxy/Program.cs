@@ -40,6 +40,7 @@ ServiceHost.UseInlineSocketCompletions(builder, "Proxy:InlineCompletions");
 builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IPostConfigureOptions<ProxyOptions>, ProxyOptionsSetup>();
 builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+builder.Services.AddSingleton<IValidateOptions<ProxyOptions>>(new KnownKeysValidator<ProxyOptions>(builder.Configuration, ProxyOptions.Section));
 builder.Services.AddSingleton<ProxyMetrics>();
 builder.Services.AddSingleton<PolicyStore>();
 builder.Services.AddSingleton<DestinationResolver>();

@@ -34,9 +34,11 @@ public static class Tools
             $"'{name}' is not installed: install the Debian package {Packages.GetValueOrDefault(name, name)} (the README's test command does this)");
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string name, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string name, params string[] arguments) => RunWithEnvironmentAsync(null, name, arguments);
+
+    public static async Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(IDictionary<string, string>? environment, string name, params string[] arguments)
     {
-        using var process = new ExternalProcess(name, arguments);
+        using var process = new ExternalProcess(name, arguments, environment: environment);
         await Task.Run(() => process.WaitForExit(TimeSpan.FromSeconds(60)));
         return (process.ExitCode, process.Output);
     }

@@ -21,6 +21,9 @@ public static class ServiceHost
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
             o.UseUtcTimestamp = true;
         });
+
+        // RunAsync reports start-up failures in one line each; the host would log them again with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -53,6 +56,12 @@ public static class ServiceHost
                 Console.Error.WriteLine($"error: {failure}");
             }
 
+            return 2;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The binder's own message names the key and the type it wanted.
+            Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
         }
         catch (SocketException ex)

@@ -58,4 +58,21 @@ public sealed class DestinationPattern
             ? string.Equals(host, _name, StringComparison.Ordinal)
             : _suffix is not null && host.EndsWith(_suffix, StringComparison.Ordinal);
     }
+
+    /// <summary>Whether every destination <paramref name="other"/> matches is matched by this pattern too.</summary>
+    public bool Covers(DestinationPattern other)
+    {
+        if (other._network is { } inner)
+        {
+            return _network is { } outer && PolicyRule.Contains(outer, inner);
+        }
+
+        if (_suffix is null)
+        {
+            return _name is not null && _name == other._name;
+        }
+
+        var otherName = other._name ?? other._suffix!;
+        return otherName.EndsWith(_suffix, StringComparison.Ordinal);
+    }
 }

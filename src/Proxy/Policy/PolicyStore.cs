@@ -24,7 +24,7 @@ public sealed class PolicyStore
 
     public AccessPolicy Current => Volatile.Read(ref _current);
 
-    public bool Reload()
+    public bool Reload(string reason)
     {
         lock (_lock)
         {
@@ -32,12 +32,12 @@ public sealed class PolicyStore
             if (policy is null)
             {
                 _metrics.Error("policy-load");
-                Log.PolicyFailed(_logger, Path, string.Join("; ", errors));
+                Log.PolicyFailed(_logger, Path, reason, string.Join("; ", errors));
                 return false;
             }
 
             Volatile.Write(ref _current, policy);
-            Log.PolicyLoaded(_logger, Path, policy.Rules.Count);
+            Log.PolicyLoaded(_logger, Path, reason, policy.Rules.Count);
             return true;
         }
     }

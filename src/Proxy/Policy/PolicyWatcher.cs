@@ -7,5 +7,5 @@ public sealed class PolicyWatcher(PolicyStore store, TimeProvider time) : Reload
 {
     protected override string WatchedPath => store.Path;
 
-    protected override void Reload(string reason) => store.Reload();
+    protected override void Reload(string reason) => store.Reload(reason);
 }

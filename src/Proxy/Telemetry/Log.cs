@@ -21,11 +21,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Stopped; {Active} tunnels were cut")]
     public static partial void Stopped(ILogger logger, int active);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Policy loaded from {Path}: {Rules} rules")]
-    public static partial void PolicyLoaded(ILogger logger, string path, int rules);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Policy loaded from {Path} ({Reason}): {Rules} rules")]
+    public static partial void PolicyLoaded(ILogger logger, string path, string reason, int rules);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Policy {Path} not loaded, keeping the last good one: {Error}")]
-    public static partial void PolicyFailed(ILogger logger, string path, string error);
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Policy {Path} not loaded ({Reason}), keeping the last good one: {Error}")]
+    public static partial void PolicyFailed(ILogger logger, string path, string reason, string error);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Unexpected error on a {Mode} connection from {Client}")]
     public static partial void ConnectionError(ILogger logger, Exception exception, string mode, string client);

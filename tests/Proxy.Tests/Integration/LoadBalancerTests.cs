@@ -77,14 +77,33 @@ public sealed class LoadBalancerTests(ProxyFixture fixture) : IClassFixture<Prox
     [Fact]
     public async Task CheckValidatesPolicyFiles()
     {
-        var broken = fixture.Directory.Write("broken.json", """{ "rules": [ { "name": "x", "action": "allow", "sources": ["nope"], "destinations": ["a.example"] } ] }""");
+        var broken = fixture.Directory.Write("broken.json", """
+            { "rules": [
+              { "name": "x", "action": "allow", "sources": ["nope"], "destinations": ["a.example"], "port": [443] }
+            ] }
+            """);
 
         var (good, goodOutput) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", fixture.PolicyFile);
         var (bad, badOutput) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", broken);
 
         Assert.True(good == 0, goodOutput);
         Assert.Equal(1, bad);
-        Assert.Contains("source 'nope' is not a CIDR", badOutput, StringComparison.Ordinal);
+        Assert.Contains($"{broken}:2:49: source 'nope' is not an IP address or CIDR", badOutput, StringComparison.Ordinal);
+        Assert.Contains($"{broken}:2:89: unknown key 'port'; did you mean 'ports'?", badOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefusesToStartWithAMisspeltPolicyKey()
+    {
+        using var directory = new TempDirectory();
+        var policy = directory.Write("policy.json", """
+            { "rules": [ { "name": "x", "action": "allow", "sources": ["0.0.0.0/0"], "destinations": ["a.example"], "prots": [443] } ] }
+            """);
+
+        var (exit, output) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "--connect", "127.0.0.1:0", "--policy", policy, "--resolver", "127.0.0.1");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{policy}:1:105: unknown key 'prots'; did you mean 'ports'?", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,29 +114,29 @@ public sealed class LoadBalancerTests(ProxyFixture fixture) : IClassFixture<Prox
         using var proxy = await ProxyProcess.StartAsync(policy, fixture.Resolver.Port, fixture.Origin);
         var url = $"https://mybucket.s3.amazonaws.com:{fixture.Origin.TlsPort}/";
         var via = $"http://127.0.0.1:{proxy.ConnectPort}";
+        Assert.Equal(0, (await Curl.RunAsync("--cacert", fixture.Certificates.CaFile, "-x", via, url)).ExitCode);
 
         File.WriteAllText(policy, File.ReadAllText(policy).Replace("\"admin.s3.amazonaws.com\"", "\"mybucket.s3.amazonaws.com\"", StringComparison.Ordinal));
-        Assert.True(await proxy.Process.WaitForOutputAsync("Policy loaded", TimeSpan.FromSeconds(1)));
-        await WaitForAsync(async () => (await Curl.RunAsync("--cacert", fixture.Certificates.CaFile, "-x", via, url)).ExitCode != 0);
+        Assert.True(await proxy.Process.WaitForOutputAsync("(files changed): 2 rules", TimeSpan.FromSeconds(10)), proxy.Output);
+        Assert.NotEqual(0, (await Curl.RunAsync("--cacert", fixture.Certificates.CaFile, "-x", via, url)).ExitCode);
 
-        File.WriteAllText(policy, "{ not json");
-        Assert.True(await proxy.Process.WaitForOutputAsync("keeping the last good one", TimeSpan.FromSeconds(5)), proxy.Output);
-        var (exit, _) = await Curl.RunAsync("--cacert", fixture.Certificates.CaFile, "-x", via, url);
-        Assert.NotEqual(0, exit);
+        // A typo that would widen a rule if ignored: the last good policy stays, and mybucket stays denied.
+        File.WriteAllText(policy, File.ReadAllText(policy).Replace("\"destinations\"", "\"destination\"", StringComparison.Ordinal));
+        Assert.True(await proxy.Process.WaitForOutputAsync("not loaded (files changed), keeping the last good one", TimeSpan.FromSeconds(10)), proxy.Output);
+        Assert.Contains("unknown key 'destination'; did you mean 'destinations'?", proxy.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await Curl.RunAsync("--cacert", fixture.Certificates.CaFile, "-x", via, url)).ExitCode);
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    [Fact]
+    public async Task PolicyReloadsOnSighup()
     {
-        for (var i = 0; i < 40; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
+        using var directory = new TempDirectory();
+        var policy = ProxyFixture.WritePolicy(directory, fixture.Origin);
+        using var proxy = await ProxyProcess.StartAsync(policy, fixture.Resolver.Port, fixture.Origin);
 
-            await Task.Delay(100);
-        }
+        proxy.Process.Signal(Signals.SIGHUP);
 
-        Assert.Fail("condition not met within 4 s");
+        Assert.True(await proxy.Process.WaitForOutputAsync($"Policy loaded from {policy} (SIGHUP): 2 rules", TimeSpan.FromSeconds(10)), proxy.Output);
+        Assert.False(proxy.Process.HasExited);
     }
 }

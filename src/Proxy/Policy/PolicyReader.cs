@@ -1,0 +1,367 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Endpoints.Common.Text;
+
+namespace Endpoints.Proxy.Policy;
+
+/// <summary>
+/// Reads a policy file strictly: every unknown or misspelt key, wrong type, empty list, bad value, duplicate name
+/// and unreachable rule is an error at its FILE:LINE:COLUMN, all reported at once. A typo must never widen a rule
+/// (an ignored <c>"port"</c> would mean any port).
+/// </summary>
+internal sealed class PolicyReader
+{
+    private static readonly string[] TopKeys = ["rules"];
+    private static readonly string[] RuleKeys = ["name", "action", "sources", "destinations", "ports"];
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    private readonly string _path;
+    private readonly TextPositions _positions;
+    private readonly List<string> _errors = [];
+    private readonly List<(PolicyRule Rule, int Line, string Where)> _rules = [];
+
+    private PolicyReader(string path, byte[] utf8)
+    {
+        _path = path;
+        _positions = new TextPositions(utf8);
+    }
+
+    public static (AccessPolicy? Policy, IReadOnlyList<string> Errors) Read(string json, string path)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(json);
+        var reader = new PolicyReader(path, utf8);
+        var json8 = new Utf8JsonReader(utf8, ReaderOptions);
+        try
+        {
+            reader.ReadDocument(ref json8);
+        }
+        catch (JsonException ex)
+        {
+            var message = ex.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            return (null, [$"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: invalid JSON: {(cut > 0 ? message[..cut] : message)}"]);
+        }
+
+        reader.CheckNamesAndReachability();
+        return reader._errors.Count > 0 ? (null, reader._errors) : (new AccessPolicy(reader._rules.Select(r => r.Rule).ToArray()), []);
+    }
+
+    private string Where(long offset)
+    {
+        var (line, column) = _positions.At(offset);
+        return $"{_path}:{line}:{column}";
+    }
+
+    private void Error(long offset, string message) => _errors.Add($"{Where(offset)}: {message}");
+
+    private void ReadDocument(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            Error(0, "empty file; expected { \"rules\": [ ... ] }");
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Error(reader.TokenStartIndex, "expected { \"rules\": [ ... ] }");
+            return;
+        }
+
+        var start = reader.TokenStartIndex;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            var keyOffset = reader.TokenStartIndex;
+            reader.Read();
+            if (!seen.Add(key))
+            {
+                Error(keyOffset, $"'{key}' appears twice");
+                reader.Skip();
+            }
+            else if (key == "rules")
+            {
+                ReadRules(ref reader, keyOffset);
+            }
+            else
+            {
+                Error(keyOffset, $"unknown key '{key}'{Suggestion.DidYouMean(key, TopKeys)}");
+                reader.Skip();
+            }
+        }
+
+        if (!seen.Contains("rules"))
+        {
+            Error(start, "no 'rules' list");
+        }
+
+        if (reader.Read())
+        {
+            Error(reader.TokenStartIndex, "unexpected content after the policy object");
+        }
+    }
+
+    private void ReadRules(ref Utf8JsonReader reader, long keyOffset)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            Error(reader.TokenStartIndex, $"'rules' must be a list of rules, not {Describe(reader.TokenType)}");
+            reader.Skip();
+            return;
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                Error(reader.TokenStartIndex, $"a rule must be an object, not {Describe(reader.TokenType)}");
+                reader.Skip();
+                continue;
+            }
+
+            ReadRule(ref reader);
+        }
+
+        if (count == 0)
+        {
+            Error(keyOffset, "no rules (everything would be denied; write a deny rule to mean that)");
+        }
+    }
+
+    private void ReadRule(ref Utf8JsonReader reader)
+    {
+        var start = reader.TokenStartIndex;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? name = null;
+        bool? allow = null;
+        List<IPNetwork>? sources = null;
+        List<DestinationPattern>? destinations = null;
+        HashSet<int>? ports = null;
+        var valid = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            var keyOffset = reader.TokenStartIndex;
+            reader.Read();
+            if (!seen.Add(key))
+            {
+                Error(keyOffset, $"'{key}' appears twice in one rule");
+                reader.Skip();
+                valid = false;
+                continue;
+            }
+
+            switch (key)
+            {
+                case "name":
+                    name = ReadString(ref reader, key);
+                    if (name is { Length: 0 } || name?.Trim().Length == 0)
+                    {
+                        Error(reader.TokenStartIndex, "'name' must not be empty");
+                        name = null;
+                    }
+
+                    break;
+                case "action":
+                    var action = ReadString(ref reader, key);
+                    allow = action switch { "allow" => true, "deny" => false, _ => null };
+                    if (action is not null && allow is null)
+                    {
+                        Error(reader.TokenStartIndex, $"'action' must be \"allow\" or \"deny\", not \"{action}\"");
+                    }
+
+                    break;
+                case "sources":
+                    sources = ReadList<IPNetwork>(ref reader, key, ParseSource);
+                    break;
+                case "destinations":
+                    destinations = ReadList<DestinationPattern>(ref reader, key, ParseDestination);
+                    break;
+                case "ports":
+                    ports = ReadPorts(ref reader);
+                    break;
+                default:
+                    Error(keyOffset, $"unknown key '{key}'{Suggestion.DidYouMean(key, RuleKeys)}");
+                    reader.Skip();
+                    valid = false;
+                    break;
+            }
+        }
+
+        foreach (var required in RuleKeys.Where(k => k != "ports" && !seen.Contains(k)))
+        {
+            Error(start, $"rule '{name ?? "unnamed"}' has no '{required}'");
+        }
+
+        if (valid && name is not null && allow is { } isAllow && sources is not null && destinations is not null && (ports is not null || !seen.Contains("ports")))
+        {
+            _rules.Add((new PolicyRule(name, isAllow, sources, destinations, ports), _positions.At(start).Line, Where(start)));
+        }
+        else
+        {
+            _rules.Add((null!, 0, string.Empty));
+        }
+    }
+
+    private string? ReadString(ref Utf8JsonReader reader, string key)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        Error(reader.TokenStartIndex, $"'{key}' must be a string, not {Describe(reader.TokenType)}");
+        reader.Skip();
+        return null;
+    }
+
+    private delegate bool ItemParser<T>(string text, out T value, out string error);
+
+    /// <summary>A non-empty list of strings, each parsed; null when anything in it is wrong.</summary>
+    private List<T>? ReadList<T>(ref Utf8JsonReader reader, string key, ItemParser<T> parse)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            Error(reader.TokenStartIndex, $"'{key}' must be a list of strings, not {Describe(reader.TokenType)}");
+            reader.Skip();
+            return null;
+        }
+
+        var start = reader.TokenStartIndex;
+        var items = new List<T>();
+        var valid = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                Error(reader.TokenStartIndex, $"'{key}' must hold strings, not {Describe(reader.TokenType)}");
+                reader.Skip();
+                valid = false;
+            }
+            else if (parse(reader.GetString()!, out var item, out var error))
+            {
+                items.Add(item);
+            }
+            else
+            {
+                Error(reader.TokenStartIndex, error);
+                valid = false;
+            }
+        }
+
+        if (items.Count == 0 && valid)
+        {
+            Error(start, $"'{key}' must not be empty");
+            valid = false;
+        }
+
+        return valid ? items : null;
+    }
+
+    private HashSet<int>? ReadPorts(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            Error(reader.TokenStartIndex, $"'ports' must be a list of port numbers, not {Describe(reader.TokenType)} (omit it for any port)");
+            reader.Skip();
+            return null;
+        }
+
+        var start = reader.TokenStartIndex;
+        var ports = new HashSet<int>();
+        var valid = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var port) || port is < 1 or > 65535)
+            {
+                Error(reader.TokenStartIndex, $"a port must be a whole number from 1 to 65535, not {Describe(ref reader)}");
+                reader.Skip();
+                valid = false;
+            }
+            else
+            {
+                ports.Add(port);
+            }
+        }
+
+        if (ports.Count == 0 && valid)
+        {
+            Error(start, "'ports' must not be empty (omit it for any port)");
+            valid = false;
+        }
+
+        return valid ? ports : null;
+    }
+
+    private static bool ParseSource(string text, out IPNetwork network, out string error)
+    {
+        error = string.Empty;
+        if (IPNetwork.TryParse(text, out network))
+        {
+            return true;
+        }
+
+        if (IPAddress.TryParse(text, out var address))
+        {
+            network = new IPNetwork(address, address.GetAddressBytes().Length * 8);
+            return true;
+        }
+
+        error = $"source '{text}' is not an IP address or CIDR";
+        return false;
+    }
+
+    private static bool ParseDestination(string text, out DestinationPattern pattern, out string error)
+    {
+        var parsed = DestinationPattern.TryParse(text, out pattern, out var message);
+        error = message ?? string.Empty;
+        return parsed;
+    }
+
+    private void CheckNamesAndReachability()
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < _rules.Count; i++)
+        {
+            var (rule, line, where) = _rules[i];
+            if (rule is null)
+            {
+                continue;
+            }
+
+            if (!names.TryAdd(rule.Name, line))
+            {
+                _errors.Add($"{where}: rule name '{rule.Name}' is already used by the rule at line {names[rule.Name]}");
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                var (earlier, earlierLine, _) = _rules[j];
+                if (earlier is not null && earlier.Covers(rule))
+                {
+                    _errors.Add($"{where}: rule '{rule.Name}' can never match: rule '{earlier.Name}' at line {earlierLine} " +
+                        $"({(earlier.Allow ? "allow" : "deny")}) matches every connection it would");
+                    break;
+                }
+            }
+        }
+    }
+
+    private static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "a list",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "true/false",
+        JsonTokenType.Null => "null",
+        _ => type.ToString(),
+    };
+
+    private static string Describe(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number ? Encoding.UTF8.GetString(reader.ValueSpan) : Describe(reader.TokenType);
+}
