@@ -25,7 +25,10 @@ public sealed class KnownKeysValidatorTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["proxy:connect"] = "127.0.0.1:1", ["Proxy:AllowRange:0"] = "10.0.0.0/8", ["Proxy:DrainTimeout"] = "00:00:01", ["Other:Key"] = "x",
+            ["proxy:connect"] = "127.0.0.1:1",
+            ["Proxy:AllowRange:0"] = "10.0.0.0/8",
+            ["Proxy:DrainTimeout"] = "00:00:01",
+            ["Other:Key"] = "x",
         }).Build();
 
         Assert.True(new KnownKeysValidator<ProxyOptions>(configuration, ProxyOptions.Section).Validate(null, new ProxyOptions()).Succeeded);
