@@ -45,16 +45,7 @@ builder.Services.AddSingleton<ProxyMetrics>();
 builder.Services.AddSingleton<PolicyStore>();
 builder.Services.AddSingleton<DestinationResolver>();
 builder.Services.AddSingleton(services =>
-{
-    var options = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
-    var own = ProxyService.Listeners(options).Select(l => l.EndPoint).ToList();
-    if (EndpointParser.TryParse(options.Health, 0, out var health))
-    {
-        own.Add(health);
-    }
-
-    return new DestinationGuard(options.AllowRange.Select(r => IPNetwork.Parse(r)), own);
-});
+    new DestinationGuard(services.GetRequiredService<IOptions<ProxyOptions>>().Value.AllowRange.Select(r => IPNetwork.Parse(r)), []));
 builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections));
 builder.Services.AddSingleton<Readiness>();
 builder.Services.AddSingleton<ConnectionHandler>();

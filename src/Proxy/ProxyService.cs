@@ -2,6 +2,7 @@ using System.Net;
 using Endpoints.Common.Configuration;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Health;
+using Endpoints.Proxy.Resolution;
 using Endpoints.Proxy.Telemetry;
 using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ public sealed class ProxyService : IHostedService, IDisposable
     private readonly ProxyOptions _options;
     private readonly ConnectionHandler _handler;
     private readonly ConnectionTracker _tracker;
+    private readonly DestinationGuard _guard;
     private readonly Readiness _readiness;
     private readonly TimeProvider _time;
     private readonly ILogger<ProxyService> _logger;
@@ -26,11 +28,12 @@ public sealed class ProxyService : IHostedService, IDisposable
     private readonly List<ProxyListener> _listeners = [];
     private HealthServer? _health;
 
-    public ProxyService(IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, Readiness readiness, TimeProvider time, ILogger<ProxyService> logger)
+    public ProxyService(IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, DestinationGuard guard, Readiness readiness, TimeProvider time, ILogger<ProxyService> logger)
     {
         _options = options.Value;
         _handler = handler;
         _tracker = tracker;
+        _guard = guard;
         _readiness = readiness;
         _time = time;
         _logger = logger;
@@ -40,7 +43,7 @@ public sealed class ProxyService : IHostedService, IDisposable
     {
         foreach (var (mode, text) in new[] { (ListenerMode.Connect, options.Connect), (ListenerMode.Tls, options.Tls), (ListenerMode.Http, options.Http) })
         {
-            if (EndpointParser.TryParse(text, 0, out var endpoint))
+            if (EndpointParser.TryParse(text, 0, out var endpoint, allowAnyPort: true))
             {
                 yield return (mode, endpoint);
             }
@@ -51,12 +54,15 @@ public sealed class ProxyService : IHostedService, IDisposable
     {
         foreach (var (mode, endpoint) in Listeners(_options))
         {
-            _listeners.Add(new ProxyListener(endpoint, mode, _handler, _tracker, _logger));
+            var listener = new ProxyListener(endpoint, mode, _handler, _tracker, _logger);
+            _listeners.Add(listener);
+            _guard.ListeningOn(listener.EndPoint);
         }
 
-        if (EndpointParser.TryParse(_options.Health, 0, out var health))
+        if (EndpointParser.TryParse(_options.Health, 0, out var health, allowAnyPort: true))
         {
             _health = new HealthServer(health, _readiness, _logger);
+            _guard.ListeningOn(_health.EndPoint);
             _health.Start();
         }
 

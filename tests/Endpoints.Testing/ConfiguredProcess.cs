@@ -20,25 +20,36 @@ public sealed class ConfiguredProcess : IDisposable
 
     public string Output => _process.Output;
 
-    /// <param name="program"></param>
-
-    /// <param name="configName"></param>    /// <param name="config">Config file text, given the directory and the port.</param>
+    /// <summary>
+    /// Starts <paramref name="program"/> with a config file written for a free port. Another process can take that
+    /// port between our check and the program's bind, so a start that fails on a taken port tries another.
+    /// </summary>
+    /// <param name="program">The program, found by <see cref="Tools.Require"/>.</param>
+    /// <param name="configName">The config file's name in the temporary directory.</param>
+    /// <param name="config">Config file text, given the directory and the port.</param>
     /// <param name="arguments">Command line, given the config file's path.</param>
-    /// <param name="readyText"></param>
+    /// <param name="readyText">What the program prints once it serves.</param>
     public static async Task<ConfiguredProcess> StartAsync(
         string program, string configName, Func<TempDirectory, int, string> config, Func<string, string[]> arguments, string readyText)
     {
-        var directory = new TempDirectory();
-        var port = FreePort.Get();
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var file = directory.Write(configName, config(directory, port));
-            return new ConfiguredProcess(await ExternalProcess.StartAsync(program, arguments(file), readyText), directory, port);
-        }
-        catch (InvalidOperationException)
-        {
-            directory.Dispose();
-            throw;
+            var directory = new TempDirectory();
+            var port = FreePort.Get();
+            try
+            {
+                var file = directory.Write(configName, config(directory, port));
+                return new ConfiguredProcess(await ExternalProcess.StartAsync(program, arguments(file), readyText), directory, port);
+            }
+            catch (InvalidOperationException ex) when (attempt < 5 && FreePort.IsAddressInUse(ex.Message))
+            {
+                directory.Dispose();
+            }
+            catch (InvalidOperationException)
+            {
+                directory.Dispose();
+                throw;
+            }
         }
     }
 

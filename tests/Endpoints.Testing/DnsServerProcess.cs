@@ -1,6 +1,6 @@
 namespace Endpoints.Testing;
 
-/// <summary>The real DNS override server, started as its own process on a free loopback port.</summary>
+/// <summary>The real DNS override server, started as its own process on a loopback port it picks (port 0) and reports.</summary>
 public sealed class DnsServerProcess : IDisposable
 {
     private readonly ExternalProcess _process;
@@ -21,8 +21,7 @@ public sealed class DnsServerProcess : IDisposable
 
     public static async Task<DnsServerProcess> StartAsync(string zones, IEnumerable<string>? upstreams = null, IEnumerable<string>? extra = null)
     {
-        var port = FreePort.Get();
-        var arguments = new List<string> { ServerDll, "--listen", $"127.0.0.1:{port}", "--zones", zones, "--log-level", "Debug" };
+        var arguments = new List<string> { ServerDll, "--listen", "127.0.0.1:0", "--zones", zones, "--log-level", "Debug" };
         foreach (var upstream in upstreams ?? ["127.0.0.1:9"])
         {
             arguments.AddRange(["--upstream", upstream]);
@@ -30,7 +29,7 @@ public sealed class DnsServerProcess : IDisposable
 
         arguments.AddRange(extra ?? []);
         var process = await ExternalProcess.StartAsync("dotnet", arguments, "Listening on tcp", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
-        return new DnsServerProcess(process, port);
+        return new DnsServerProcess(process, process.BoundPort("Listening on tcp"));
     }
 
     public void Dispose() => _process.Dispose();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Endpoints.Testing;
 
@@ -69,25 +70,43 @@ public sealed partial class ExternalProcess : IDisposable
         }
     }
 
-    public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
+    /// <summary>The port in the first output line that reads "<paramref name="prefix"/> ADDR:PORT" (a server that bound port 0).</summary>
+    public int BoundPort(string prefix)
+    {
+        var match = Regex.Match(Output, Regex.Escape(prefix) + @" \[?[0-9a-fA-F.:]+\]?:(\d+)");
+        return match.Success
+            ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"no '{prefix} ADDR:PORT' line in the output:\n{Output}");
+    }
+
+    public Task<bool> WaitForOutputAsync(string text, TimeSpan timeout) =>
+        WaitUntilAsync(output => output.Contains(text, StringComparison.Ordinal), timeout);
+
+    /// <summary>Waits for a line matching a regular expression (a log line only this test can cause).</summary>
+    public Task<bool> WaitForMatchAsync(string pattern, TimeSpan timeout) =>
+        WaitUntilAsync(output => Regex.IsMatch(output, pattern, RegexOptions.Multiline), timeout);
+
+    private async Task<bool> WaitUntilAsync(Func<string, bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (Output.Contains(text, StringComparison.Ordinal))
+            if (condition(Output))
             {
                 return true;
             }
 
             if (_process.HasExited)
             {
-                return false;
+                // Output read after the exit is complete: one last look.
+                _process.WaitForExit();
+                return condition(Output);
             }
 
             await Task.Delay(50);
         }
 
-        return false;
+        return condition(Output);
     }
 
     public bool WaitForExit(TimeSpan timeout)

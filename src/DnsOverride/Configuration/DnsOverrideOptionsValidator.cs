@@ -13,7 +13,7 @@ public sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverrideOp
         var listen = new List<IPEndPoint>();
         foreach (var text in options.Listen)
         {
-            if (EndpointParser.TryParse(text, 53, out var endpoint))
+            if (EndpointParser.TryParse(text, 53, out var endpoint, allowAnyPort: true))
             {
                 listen.Add(endpoint);
             }

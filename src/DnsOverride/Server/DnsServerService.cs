@@ -1,5 +1,6 @@
 using System.Net;
 using Endpoints.Common.Configuration;
+using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
@@ -33,18 +34,13 @@ public sealed class DnsServerService : IHostedService, IDisposable
         _logger = logger;
     }
 
-    public IReadOnlyList<IPEndPoint> UdpEndPoints => _udp.Select(u => u.EndPoint).ToList();
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var text in _options.Listen)
         {
-            EndpointParser.TryParse(text, 53, out var endpoint);
-            var udp = new UdpServer(endpoint, _pipeline, _options.UdpThreads, _logger, _abort.Token);
+            EndpointParser.TryParse(text, 53, out var endpoint, allowAnyPort: true);
+            var (udp, tcp) = Bind(endpoint);
             _udp.Add(udp);
-
-            // Same port for TCP as UDP, even when the UDP port was chosen by the system (port 0).
-            var tcp = new TcpServer(udp.EndPoint, _pipeline, _options.TcpIdleTimeout, _options.MaxTcpConnections, _time, _logger);
             _tcp.Add(tcp);
         }
 
@@ -60,6 +56,30 @@ public sealed class DnsServerService : IHostedService, IDisposable
 
         Log.Upstreams(_logger, string.Join(", ", _forwarder.Upstreams.Select(u => u.Name)));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// UDP and TCP on the same port. With port 0 the system picks the UDP port, and TCP may find it taken: pick again.
+    /// </summary>
+    private (UdpServer Udp, TcpServer Tcp) Bind(IPEndPoint endpoint)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var udp = new UdpServer(endpoint, _pipeline, _options.UdpThreads, _logger, _abort.Token);
+            try
+            {
+                return (udp, new TcpServer(udp.EndPoint, _pipeline, _options.TcpIdleTimeout, _options.MaxTcpConnections, _time, _logger));
+            }
+            catch (ListenException) when (endpoint.Port == 0 && attempt < 20)
+            {
+                udp.Dispose();
+            }
+            catch
+            {
+                udp.Dispose();
+                throw;
+            }
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -27,14 +28,7 @@ public sealed class TcpServer : IDisposable
 
     public TcpServer(IPEndPoint endpoint, QueryPipeline pipeline, TimeSpan idleTimeout, int maxConnections, TimeProvider time, ILogger logger)
     {
-        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            _listener.DualMode = false;
-        }
-
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(endpoint);
+        _listener = ListenSocket.Bind(endpoint, ProtocolType.Tcp);
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         _pipeline = pipeline;
         _idleTimeout = idleTimeout;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -26,17 +27,9 @@ public sealed class UdpServer : IDisposable
 
     public UdpServer(IPEndPoint endpoint, QueryPipeline pipeline, int threads, ILogger logger, CancellationToken stopping)
     {
-        _socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
-        {
-            ReceiveBufferSize = SocketBufferBytes,
-            SendBufferSize = SocketBufferBytes,
-        };
-        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            _socket.DualMode = false;
-        }
-
-        _socket.Bind(endpoint);
+        _socket = ListenSocket.Bind(endpoint, ProtocolType.Udp);
+        _socket.ReceiveBufferSize = SocketBufferBytes;
+        _socket.SendBufferSize = SocketBufferBytes;
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _pipeline = pipeline;
         _logger = logger;

@@ -2,10 +2,13 @@ using System.Net;
 
 namespace Endpoints.Common.Configuration;
 
-/// <summary>Parses <c>ADDR[:PORT]</c> and <c>[V6]:PORT</c>; a bare address takes <c>defaultPort</c> (0: a port is required).</summary>
+/// <summary>
+/// Parses <c>ADDR[:PORT]</c> and <c>[V6]:PORT</c>; a bare address takes <c>defaultPort</c> (0: a port is required).
+/// Port 0 (the system picks one, as tests use) only where <c>allowAnyPort</c> says so: a listener, never a peer.
+/// </summary>
 public static class EndpointParser
 {
-    public static bool TryParse(string? text, int defaultPort, out IPEndPoint endpoint)
+    public static bool TryParse(string? text, int defaultPort, out IPEndPoint endpoint, bool allowAnyPort = false)
     {
         endpoint = null!;
         if (string.IsNullOrEmpty(text))
@@ -26,6 +29,6 @@ public static class EndpointParser
 
         var hasPort = text.StartsWith('[') ? text.Contains("]:", StringComparison.Ordinal) : text.Contains(':', StringComparison.Ordinal);
         endpoint = hasPort ? parsed : new IPEndPoint(parsed.Address, defaultPort);
-        return endpoint.Port is > 0 and <= 65535;
+        return endpoint.Port is > 0 and <= 65535 || (allowAnyPort && hasPort && endpoint.Port == 0);
     }
 }

@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Endpoints.Common.Networking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -64,9 +64,9 @@ public static class ServiceHost
             Console.Error.WriteLine($"error: {ex.Message}");
             return 2;
         }
-        catch (SocketException ex)
+        catch (ListenException ex)
         {
-            Console.Error.WriteLine($"error: cannot listen: {ex.Message}");
+            Console.Error.WriteLine($"error: {ex.Message}");
             return 1;
         }
     }

@@ -13,7 +13,7 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         var errors = new List<string>();
         foreach (var (flag, value) in new[] { ("--connect", options.Connect), ("--tls", options.Tls), ("--http", options.Http), ("--health", options.Health) })
         {
-            if (value is not null && !EndpointParser.TryParse(value, 0, out _))
+            if (value is not null && !EndpointParser.TryParse(value, 0, out _, allowAnyPort: true))
             {
                 errors.Add($"{flag} '{value}' is not ADDR:PORT");
             }

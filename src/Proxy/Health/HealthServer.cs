@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Endpoints.Common.Networking;
 using Endpoints.Proxy.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -21,9 +22,7 @@ public sealed class HealthServer : IDisposable
 
     public HealthServer(IPEndPoint endpoint, Readiness readiness, ILogger logger)
     {
-        _socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _socket.Bind(endpoint);
+        _socket = ListenSocket.Bind(endpoint, ProtocolType.Tcp);
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _readiness = readiness;
         _logger = logger;

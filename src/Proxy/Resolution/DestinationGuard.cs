@@ -41,14 +41,26 @@ public sealed class DestinationGuard
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
 
     private readonly IReadOnlyList<IPNetwork> _allowed;
-    private readonly IReadOnlyList<IPEndPoint> _ownEndpoints;
+    private IPEndPoint[] _ownEndpoints;
     private readonly HashSet<IPAddress> _ownAddresses;
 
     public DestinationGuard(IEnumerable<IPNetwork> allowed, IEnumerable<IPEndPoint> ownEndpoints, IEnumerable<IPAddress>? ownAddresses = null)
     {
         _allowed = allowed.ToList();
-        _ownEndpoints = ownEndpoints.ToList();
+        _ownEndpoints = ownEndpoints.ToArray();
         _ownAddresses = (ownAddresses ?? LocalAddresses()).Select(Canonical).ToHashSet();
+    }
+
+    /// <summary>Adds an endpoint the proxy bound (its port is known only then when the setting says port 0).</summary>
+    public void ListeningOn(IPEndPoint endpoint)
+    {
+        IPEndPoint[] current, updated;
+        do
+        {
+            current = Volatile.Read(ref _ownEndpoints);
+            updated = [.. current, endpoint];
+        }
+        while (Interlocked.CompareExchange(ref _ownEndpoints, updated, current) != current);
     }
 
     public AclDecision Check(IPAddress address, int port)
@@ -114,7 +126,7 @@ public sealed class DestinationGuard
     private static IPAddress Canonical(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private bool IsOwnEndpoint(IPAddress address, int port) =>
-        _ownEndpoints.Any(e => e.Port == port &&
+        Volatile.Read(ref _ownEndpoints).Any(e => e.Port == port &&
             (Canonical(e.Address).Equals(address) ||
              ((e.Address.Equals(IPAddress.Any) || e.Address.Equals(IPAddress.IPv6Any)) && (_ownAddresses.Contains(address) || IPAddress.IsLoopback(address)))));
 

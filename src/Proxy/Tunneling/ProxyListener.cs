@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Endpoints.Common.Networking;
 using Endpoints.Proxy.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -17,14 +18,7 @@ public sealed class ProxyListener : IDisposable
 
     public ProxyListener(IPEndPoint endpoint, ListenerMode mode, ConnectionHandler handler, ConnectionTracker tracker, ILogger logger)
     {
-        _socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            _socket.DualMode = false;
-        }
-
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _socket.Bind(endpoint);
+        _socket = ListenSocket.Bind(endpoint, ProtocolType.Tcp);
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _mode = mode;
         _handler = handler;

@@ -18,10 +18,41 @@ public sealed class HaproxyProcess : IDisposable
     /// <summary>Frontend port for each presented client address.</summary>
     public IReadOnlyDictionary<string, int> Ports { get; }
 
+    /// <summary>
+    /// Starts HAProxy and waits until every frontend listens (read from /proc: a probe connection would reach the
+    /// proxy and write a log line of its own). A frontend port taken meanwhile by someone else: pick new ones.
+    /// </summary>
     public static async Task<HaproxyProcess> StartAsync(int backendPort, params string[] clientAddresses)
     {
-        var directory = new TempDirectory();
-        var ports = clientAddresses.ToDictionary(a => a, _ => FreePort.Get());
+        for (var attempt = 1; ; attempt++)
+        {
+            var directory = new TempDirectory();
+            var ports = clientAddresses.ToDictionary(a => a, _ => FreePort.Get());
+            var process = new ExternalProcess("haproxy", ["-db", "-f", directory.Write("haproxy.cfg", Config(backendPort, ports))]);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!process.HasExited && !ports.Values.All(FreePort.IsListening) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            if (!process.HasExited && ports.Values.All(FreePort.IsListening))
+            {
+                return new HaproxyProcess(process, directory, ports);
+            }
+
+            process.WaitForExit(TimeSpan.FromSeconds(5));
+            var output = process.Output;
+            process.Dispose();
+            directory.Dispose();
+            if (attempt >= 5 || !FreePort.IsAddressInUse(output))
+            {
+                throw new InvalidOperationException($"haproxy did not start:\n{output}");
+            }
+        }
+    }
+
+    private static string Config(int backendPort, Dictionary<string, int> ports)
+    {
         var frontends = string.Concat(ports.Select((p, i) => $"""
 
             frontend as_{i}
@@ -30,7 +61,7 @@ public sealed class HaproxyProcess : IDisposable
                 default_backend proxies
 
             """));
-        var config = $"""
+        return $"""
             global
                 maxconn 1000
             defaults
@@ -41,19 +72,8 @@ public sealed class HaproxyProcess : IDisposable
             {frontends}
             backend proxies
                 server proxy1 127.0.0.1:{backendPort} send-proxy-v2
-            """;
-        var file = directory.Write("haproxy.cfg", config + "\n");
-        var process = new ExternalProcess("haproxy", ["-db", "-f", file]);
-        await Task.Delay(500);
-        if (process.HasExited)
-        {
-            var output = process.Output;
-            process.Dispose();
-            directory.Dispose();
-            throw new InvalidOperationException($"haproxy did not start:\n{output}");
-        }
 
-        return new HaproxyProcess(process, directory, ports);
+            """;
     }
 
     public void Dispose()

@@ -26,9 +26,10 @@ public sealed class LoadBalancerTests(ProxyFixture fixture) : IClassFixture<Prox
         Assert.Contains("path=/via-lb", allowedOutput, StringComparison.Ordinal);
         Assert.NotEqual(0, denied);
         Assert.Equal(before, fixture.Origin.Connections);
-        Assert.True(await proxy.Process.WaitForOutputAsync("client=192.168.7.7:", TimeSpan.FromSeconds(5)), proxy.Output);
-        Assert.Matches("client=10\\.20\\.30\\.40:\\d+ mode=tls dest=mybucket.s3.amazonaws.com:443 \\S+ decision=allow", proxy.Output);
-        Assert.Matches("client=192\\.168\\.7\\.7:\\d+ mode=tls dest=mybucket.s3.amazonaws.com:443 decision=deny", proxy.Output);
+        Assert.True(await proxy.Process.WaitForMatchAsync(
+            "client=10\\.20\\.30\\.40:\\d+ mode=tls dest=mybucket.s3.amazonaws.com:443 \\S+ decision=allow", TimeSpan.FromSeconds(10)), proxy.Output);
+        Assert.True(await proxy.Process.WaitForMatchAsync(
+            "client=192\\.168\\.7\\.7:\\d+ mode=tls dest=mybucket.s3.amazonaws.com:443 decision=deny", TimeSpan.FromSeconds(10)), proxy.Output);
     }
 
     [Fact]

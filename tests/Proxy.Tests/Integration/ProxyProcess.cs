@@ -3,7 +3,7 @@ using Endpoints.Testing;
 
 namespace Endpoints.Proxy.Tests.Integration;
 
-/// <summary>The real proxy, started as its own process with every listener on a free loopback port.</summary>
+/// <summary>The real proxy, started as its own process with every listener on a loopback port it picks (port 0) and reports.</summary>
 public sealed class ProxyProcess : IDisposable
 {
     private ProxyProcess(ExternalProcess process, int connect, int tls, int http, int health)
@@ -31,10 +31,9 @@ public sealed class ProxyProcess : IDisposable
 
     public static async Task<ProxyProcess> StartAsync(string policy, int resolverPort, OriginServer origin, IEnumerable<string>? extra = null, IDictionary<string, string>? settings = null)
     {
-        int connect = FreePort.Get(), tls = FreePort.Get(), http = FreePort.Get(), health = FreePort.Get();
         var arguments = new List<string>
         {
-            Dll, "--connect", $"127.0.0.1:{connect}", "--tls", $"127.0.0.1:{tls}", "--http", $"127.0.0.1:{http}", "--health", $"127.0.0.1:{health}",
+            Dll, "--connect", "127.0.0.1:0", "--tls", "127.0.0.1:0", "--http", "127.0.0.1:0", "--health", "127.0.0.1:0",
             "--policy", policy, "--resolver", $"127.0.0.1:{resolverPort}", "--allow-range", "127.0.0.1/32",
         };
         arguments.AddRange(extra ?? []);
@@ -50,7 +49,8 @@ public sealed class ProxyProcess : IDisposable
         }
 
         var process = await ExternalProcess.StartAsync("dotnet", arguments, "Listening for http", environment);
-        return new ProxyProcess(process, connect, tls, http, health);
+        return new ProxyProcess(process, process.BoundPort("Listening for connect on"), process.BoundPort("Listening for tls on"),
+            process.BoundPort("Listening for http on"), process.BoundPort("Listening for health on"));
     }
 
     public void Dispose() => Process.Dispose();
