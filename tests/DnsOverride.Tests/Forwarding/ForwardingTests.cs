@@ -6,6 +6,7 @@ using Endpoints.Testing;
 namespace Endpoints.DnsOverride.Tests.Forwarding;
 
 /// <summary>Names outside our zones go to the upstreams, relayed untouched; failures become SERVFAIL.</summary>
+[Trait("Category", "Integration")]
 public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<UpstreamFixture>
 {
     private int Port => fixture.Server.Port;

@@ -3,6 +3,7 @@ using Endpoints.Testing;
 namespace Endpoints.DnsOverride.Tests.Integration;
 
 /// <summary>What a pull request's CI runs on a zone edit, and how the server refuses bad settings.</summary>
+[Trait("Category", "Integration")]
 public sealed class CliTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Endpoints.Testing;
 namespace Endpoints.DnsOverride.Tests.Integration;
 
 /// <summary>BIND and Unbound as the corporate resolver, with a conditional forwarder per shipped zone pointing at us.</summary>
+[Trait("Category", "Integration")]
 public sealed class CorporateResolverTests
 {
     private static IReadOnlyList<string> ShippedZoneNames =>

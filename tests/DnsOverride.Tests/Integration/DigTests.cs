@@ -5,6 +5,7 @@ using Endpoints.Testing;
 namespace Endpoints.DnsOverride.Tests.Integration;
 
 /// <summary>The real server on loopback, asked by the real dig.</summary>
+[Trait("Category", "Integration")]
 public sealed class DigTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private int Port => fixture.Port;

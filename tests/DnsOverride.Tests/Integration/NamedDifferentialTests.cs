@@ -7,6 +7,7 @@ namespace Endpoints.DnsOverride.Tests.Integration;
 /// The standard to meet: for RD=0 queries our answers equal BIND 9's (minimal-responses yes) on the same zone
 /// files: rcode, AA, and every record of the answer, authority and additional sections with TTLs.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class NamedDifferentialTests
 {
     private static readonly string[] ExampleNames =

@@ -4,6 +4,7 @@ using Endpoints.Testing;
 namespace Endpoints.DnsOverride.Tests.Integration;
 
 /// <summary>Zone edits are served without restart; a broken edit never takes a zone down; signals behave.</summary>
+[Trait("Category", "Integration")]
 public sealed class ReloadTests
 {
     private const string Zone = "$TTL 60\n@ SOA ns h {0} 3600 600 86400 60\n@ NS ns\nns A 10.0.0.53\n* A {1}\n";

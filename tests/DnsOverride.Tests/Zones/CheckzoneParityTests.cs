@@ -8,6 +8,7 @@ namespace Endpoints.DnsOverride.Tests.Zones;
 /// Our parser accepts what named-checkzone accepts and rejects what it rejects, on the same text; a rejection
 /// names the file and line.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CheckzoneParityTests
 {
     private const string Head = """

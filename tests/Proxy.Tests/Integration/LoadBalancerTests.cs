@@ -6,6 +6,7 @@ using Endpoints.Testing;
 namespace Endpoints.Proxy.Tests.Integration;
 
 /// <summary>The proxy behind a real HAProxy sending PROXY v2, draining on SIGTERM, and its check command.</summary>
+[Trait("Category", "Integration")]
 public sealed class LoadBalancerTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
 {
     [Fact]

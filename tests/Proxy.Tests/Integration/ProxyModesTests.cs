@@ -5,6 +5,7 @@ using System.Text;
 namespace Endpoints.Proxy.Tests.Integration;
 
 /// <summary>curl through each mode of the real proxy, to a real TLS origin, with names resolved by our DNS server.</summary>
+[Trait("Category", "Integration")]
 public sealed class ProxyModesTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
 {
     private ProxyProcess Proxy => fixture.Proxy;
