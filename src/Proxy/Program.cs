@@ -48,6 +48,8 @@ builder.Services.AddSingleton(services =>
     new DestinationGuard(services.GetRequiredService<IOptions<ProxyOptions>>().Value.AllowRange.Select(r => IPNetwork.Parse(r)), []));
 builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections));
 builder.Services.AddSingleton<Readiness>();
+builder.Services.AddSingleton<HandshakeReader>();
+builder.Services.AddSingleton<Dialer>();
 builder.Services.AddSingleton<ConnectionHandler>();
 builder.Services.AddHostedService<PolicyWatcher>();
 builder.Services.AddHostedService<ProxyService>();

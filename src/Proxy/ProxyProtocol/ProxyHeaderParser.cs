@@ -24,11 +24,11 @@ public static class ProxyHeaderParser
         return data.Length > 0 && (data.StartsWith(v2) || data.StartsWith(v1));
     }
 
-    public static ParseStatus TryParse(ReadOnlySpan<byte> data, out ProxyHeader? header, out int consumed, out string? error)
+    public static ParseStatus TryParse(ReadOnlySpan<byte> data, out ProxyHeader? header, out int consumed, out ProxyHeaderError error)
     {
         header = null;
         consumed = 0;
-        error = null;
+        error = ProxyHeaderError.None;
         if (data.IsEmpty || (data.Length < V2Signature.Length && LooksLikeHeader(data)))
         {
             return ParseStatus.NeedMore;
@@ -44,21 +44,21 @@ public static class ProxyHeaderParser
             return ParseV1(data, out header, out consumed, out error);
         }
 
-        error = "no PROXY protocol header from a load balancer address";
+        error = ProxyHeaderError.Missing;
         return ParseStatus.Invalid;
     }
 
-    private static ParseStatus ParseV1(ReadOnlySpan<byte> data, out ProxyHeader? header, out int consumed, out string? error)
+    private static ParseStatus ParseV1(ReadOnlySpan<byte> data, out ProxyHeader? header, out int consumed, out ProxyHeaderError error)
     {
         header = null;
         consumed = 0;
-        error = null;
+        error = ProxyHeaderError.None;
         var end = data[..Math.Min(data.Length, V1MaxLength)].IndexOf("\r\n"u8);
         if (end < 0)
         {
             if (data.Length >= V1MaxLength)
             {
-                error = "PROXY v1 line longer than 107 bytes";
+                error = ProxyHeaderError.V1TooLong;
                 return ParseStatus.Invalid;
             }
 
@@ -79,7 +79,7 @@ public static class ProxyHeaderParser
             source.AddressFamily != destination.AddressFamily ||
             (parts[1] == "TCP4") != (source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
         {
-            error = "malformed PROXY v1 line";
+            error = ProxyHeaderError.V1Malformed;
             return ParseStatus.Invalid;
         }
 
@@ -87,11 +87,11 @@ public static class ProxyHeaderParser
         return ParseStatus.Done;
     }
 
-    private static ParseStatus ParseV2(ReadOnlySpan<byte> data, out ProxyHeader? header, out int consumed, out string? error)
+    private static ParseStatus ParseV2(ReadOnlySpan<byte> data, out ProxyHeader? header, out int consumed, out ProxyHeaderError error)
     {
         header = null;
         consumed = 0;
-        error = null;
+        error = ProxyHeaderError.None;
         if (data.Length < 16)
         {
             return ParseStatus.NeedMore;
@@ -100,14 +100,14 @@ public static class ProxyHeaderParser
         var versionCommand = data[12];
         if (versionCommand >> 4 != 2)
         {
-            error = $"PROXY v2 header with version {versionCommand >> 4}";
+            error = ProxyHeaderError.V2Version;
             return ParseStatus.Invalid;
         }
 
         var command = versionCommand & 0xF;
         if (command > 1)
         {
-            error = $"PROXY v2 header with unknown command {command}";
+            error = ProxyHeaderError.V2Command;
             return ParseStatus.Invalid;
         }
 
@@ -128,7 +128,7 @@ public static class ProxyHeaderParser
                 addressLength = 12;
                 if (body.Length < addressLength)
                 {
-                    error = "PROXY v2 IPv4 addresses truncated";
+                    error = ProxyHeaderError.V2Ipv4Truncated;
                     return ParseStatus.Invalid;
                 }
 
@@ -139,7 +139,7 @@ public static class ProxyHeaderParser
                 addressLength = 36;
                 if (body.Length < addressLength)
                 {
-                    error = "PROXY v2 IPv6 addresses truncated";
+                    error = ProxyHeaderError.V2Ipv6Truncated;
                     return ParseStatus.Invalid;
                 }
 
@@ -152,7 +152,7 @@ public static class ProxyHeaderParser
             default:
                 if (command == 1)
                 {
-                    error = $"PROXY v2 address family 0x{family:x2} is not supported";
+                    error = ProxyHeaderError.V2Family;
                     return ParseStatus.Invalid;
                 }
 
@@ -168,7 +168,7 @@ public static class ProxyHeaderParser
         {
             if (rest.Length < 3 || rest.Length < 3 + BinaryPrimitives.ReadUInt16BigEndian(rest[1..]))
             {
-                error = "PROXY v2 TLV truncated";
+                error = ProxyHeaderError.V2TlvTruncated;
                 return ParseStatus.Invalid;
             }
 

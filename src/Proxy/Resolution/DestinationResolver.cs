@@ -51,7 +51,7 @@ public sealed class DestinationResolver
                 return new ResolveResult(addresses, null);
             }
 
-            var error = responses.Select(r => r.ErrorMessage).FirstOrDefault(m => !string.IsNullOrEmpty(m) && m != "No Error");
+            var error = responses.Where(r => r.HasError).Select(r => r.ErrorMessage).FirstOrDefault();
             return new ResolveResult([], $"{host} has no address ({error ?? "no A or AAAA records"})");
         }
         catch (DnsResponseException ex)

@@ -16,10 +16,10 @@ public static class ClientHelloParser
     private const byte ClientHelloType = 1;
     private const ushort ServerNameExtension = 0;
 
-    public static ParseStatus TryGetServerName(ReadOnlySpan<byte> data, out string? serverName, out string? error)
+    public static ParseStatus TryGetServerName(ReadOnlySpan<byte> data, out string? serverName, out ClientHelloError error)
     {
         serverName = null;
-        error = null;
+        error = ClientHelloError.None;
         Span<byte> header = stackalloc byte[4];
         var handshake = new List<byte>();
         var offset = 0;
@@ -33,14 +33,14 @@ public static class ClientHelloParser
 
             if (data[offset] != HandshakeRecord || data[offset + 1] != 3)
             {
-                error = offset == 0 ? "not TLS" : "unexpected record inside the ClientHello";
+                error = offset == 0 ? ClientHelloError.NotTls : ClientHelloError.UnexpectedRecord;
                 return ParseStatus.Invalid;
             }
 
             var recordLength = BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 3)..]);
             if (recordLength is 0 or > (16384 + 2048))
             {
-                error = $"bad TLS record length {recordLength}";
+                error = ClientHelloError.BadRecordLength;
                 return ParseStatus.Invalid;
             }
 
@@ -59,14 +59,14 @@ public static class ClientHelloParser
             {
                 if (handshake[0] != ClientHelloType)
                 {
-                    error = "first handshake message is not a ClientHello";
+                    error = ClientHelloError.NotClientHello;
                     return ParseStatus.Invalid;
                 }
 
                 needed = 4 + ((handshake[1] << 16) | (handshake[2] << 8) | handshake[3]);
                 if (needed > MaxHelloLength)
                 {
-                    error = "ClientHello too large";
+                    error = ClientHelloError.TooLarge;
                     return ParseStatus.Invalid;
                 }
             }
@@ -78,10 +78,10 @@ public static class ClientHelloParser
         }
     }
 
-    private static ParseStatus ParseHello(ReadOnlySpan<byte> hello, out string? serverName, out string? error)
+    private static ParseStatus ParseHello(ReadOnlySpan<byte> hello, out string? serverName, out ClientHelloError error)
     {
         serverName = null;
-        error = "malformed ClientHello";
+        error = ClientHelloError.Malformed;
         var reader = hello;
         if (!Skip(ref reader, 2 + 32) || !SkipVector(ref reader, 1) || !SkipVector(ref reader, 2) || !SkipVector(ref reader, 1))
         {
@@ -90,7 +90,7 @@ public static class ClientHelloParser
 
         if (reader.IsEmpty)
         {
-            error = "ClientHello has no extensions (no SNI)";
+            error = ClientHelloError.NoExtensions;
             return ParseStatus.Done;
         }
 
@@ -122,14 +122,14 @@ public static class ClientHelloParser
             extensions = extensions[(4 + length)..];
         }
 
-        error = "ClientHello has no SNI";
+        error = ClientHelloError.NoServerName;
         return ParseStatus.Done;
     }
 
-    private static ParseStatus ParseServerName(ReadOnlySpan<byte> extension, out string? serverName, out string? error)
+    private static ParseStatus ParseServerName(ReadOnlySpan<byte> extension, out string? serverName, out ClientHelloError error)
     {
         serverName = null;
-        error = "malformed server_name extension";
+        error = ClientHelloError.MalformedServerName;
         if (extension.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(extension) != extension.Length - 2)
         {
             return ParseStatus.Invalid;
@@ -150,19 +150,19 @@ public static class ClientHelloParser
                 var name = list.Slice(3, length);
                 if (name.IsEmpty || name.ContainsAnyExceptInRange((byte)0x21, (byte)0x7E))
                 {
-                    error = "SNI is not an ASCII host name";
+                    error = ClientHelloError.NonAsciiServerName;
                     return ParseStatus.Invalid;
                 }
 
                 serverName = Encoding.ASCII.GetString(name);
-                error = null;
+                error = ClientHelloError.None;
                 return ParseStatus.Done;
             }
 
             list = list[(3 + length)..];
         }
 
-        error = "ClientHello has no host_name in server_name";
+        error = ClientHelloError.NoHostName;
         return ParseStatus.Done;
     }
 

@@ -1,6 +1,6 @@
 namespace Endpoints.Proxy.Tunneling;
 
-/// <summary>What one connection did, for its single log line.</summary>
+/// <summary>What one connection did, for its single log line; the words come from its <see cref="Outcome"/>.</summary>
 public sealed class ConnectionSummary(string client, ListenerMode mode)
 {
     public string Client { get; set; } = client;
@@ -9,13 +9,14 @@ public sealed class ConnectionSummary(string client, ListenerMode mode)
 
     public string Destination { get; set; } = "-";
 
-    public string Decision { get; set; } = "error";
+    public ConnectionOutcome Outcome { get; private set; } = ConnectionOutcome.ClientClosed;
 
     public string Rule { get; set; } = "-";
 
     public string Reason { get; set; } = "-";
 
-    public string End { get; set; } = "-";
+    /// <summary>How the tunnel ended, once there was one.</summary>
+    public string? TunnelEnd { get; set; }
 
     public string? VpcEndpointId { get; set; }
 
@@ -23,10 +24,20 @@ public sealed class ConnectionSummary(string client, ListenerMode mode)
 
     public long BytesDown { get; set; }
 
-    public void Refuse(string decision, string reason, string end)
+    public string Decision => Refusal.Of(Outcome).Decision;
+
+    public string End => TunnelEnd ?? Refusal.Of(Outcome).End;
+
+    public void Allow(string rule, string reason)
     {
-        Decision = decision;
+        Outcome = ConnectionOutcome.Relayed;
+        Rule = rule;
         Reason = reason;
-        End = end;
+    }
+
+    public void Refuse(ConnectionOutcome outcome, string reason)
+    {
+        Outcome = outcome;
+        Reason = reason;
     }
 }

@@ -8,23 +8,23 @@ public static class HttpHeadParser
 {
     public const int MaxHeadLength = 16 * 1024;
 
-    public static ParseStatus TryParse(ReadOnlySpan<byte> data, out HttpHead? head, out string? error)
+    public static ParseStatus TryParse(ReadOnlySpan<byte> data, out HttpHead? head, out HttpHeadError error)
     {
         head = null;
-        error = null;
+        error = HttpHeadError.None;
         var end = data.IndexOf("\r\n\r\n"u8);
         if (end < 0)
         {
             if (data.Length > MaxHeadLength)
             {
-                error = "request head too large";
+                error = HttpHeadError.TooLarge;
                 return ParseStatus.Invalid;
             }
 
             // Only a request line's worth of non-HTTP bytes is enough to give up early.
             if (data.Length >= 16 && data[..Math.Min(data.Length, 16)].IndexOfAnyInRange((byte)0, (byte)8) >= 0)
             {
-                error = "not HTTP";
+                error = HttpHeadError.NotHttp;
                 return ParseStatus.Invalid;
             }
 
@@ -33,7 +33,7 @@ public static class HttpHeadParser
 
         if (end + 4 > MaxHeadLength)
         {
-            error = "request head too large";
+            error = HttpHeadError.TooLarge;
             return ParseStatus.Invalid;
         }
 
@@ -41,7 +41,7 @@ public static class HttpHeadParser
         if (text.IndexOfAnyInRange((byte)0x00, (byte)0x08) >= 0 || text.IndexOfAnyInRange((byte)0x0B, (byte)0x0C) >= 0 ||
             text.IndexOfAnyInRange((byte)0x0E, (byte)0x1F) >= 0 || text.Contains((byte)0x7F))
         {
-            error = "control characters in request head";
+            error = HttpHeadError.ControlCharacters;
             return ParseStatus.Invalid;
         }
 
@@ -49,7 +49,7 @@ public static class HttpHeadParser
         var requestLine = lines[0].Split(' ');
         if (requestLine.Length != 3 || requestLine[0].Length == 0 || requestLine[1].Length == 0 || !requestLine[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
         {
-            error = "malformed request line";
+            error = HttpHeadError.MalformedRequestLine;
             return ParseStatus.Invalid;
         }
 
@@ -59,7 +59,7 @@ public static class HttpHeadParser
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || line[0] is ' ' or '\t' || line[..colon].Contains(' ', StringComparison.Ordinal))
             {
-                error = "malformed header field";
+                error = HttpHeadError.MalformedHeaderField;
                 return ParseStatus.Invalid;
             }
 

@@ -80,7 +80,7 @@ public sealed class ProxyListener : IDisposable
     {
         using (client)
         {
-            await Refusal.SendAsync(client, _mode, _mode == ListenerMode.Tls ? 0 : 503, 0, "proxy at its connection limit", CancellationToken.None).ConfigureAwait(false);
+            await Refusal.SendAsync(client, _mode, ConnectionOutcome.Overloaded, "proxy at its connection limit", CancellationToken.None).ConfigureAwait(false);
         }
     }
 

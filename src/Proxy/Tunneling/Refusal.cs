@@ -3,28 +3,55 @@ using System.Text;
 
 namespace Endpoints.Proxy.Tunneling;
 
-/// <summary>How a refusal looks on the wire in each mode: an HTTP status, a TLS alert, or a plain close.</summary>
+/// <summary>The one table from a connection's outcome to its log words, its answer on the wire and its metric.</summary>
 public static class Refusal
 {
     public const byte AlertAccessDenied = 49;
     public const byte AlertInternalError = 80;
     public const byte AlertUnrecognizedName = 112;
 
-    public static async Task SendAsync(Socket client, ListenerMode mode, int status, byte alert, string reason, CancellationToken cancellationToken)
+    public static OutcomeWords Of(ConnectionOutcome outcome) => outcome switch
     {
+        ConnectionOutcome.Relayed => new("allow", "closed", 0, 0, null),
+        ConnectionOutcome.HandshakeTimeout => new("timeout", "handshake timeout", 408, 0, null),
+        ConnectionOutcome.ClientClosed => new("error", "client closed", 0, 0, null),
+        ConnectionOutcome.ClientReset => new("error", "client reset", 0, 0, null),
+        ConnectionOutcome.BadProxyHeader => new("error", "bad PROXY header", 0, 0, "proxy-header"),
+        ConnectionOutcome.UntrustedProxyHeader => new("error", "untrusted PROXY header", 0, 0, "untrusted-proxy-header"),
+        ConnectionOutcome.MethodNotAllowed => new("error", "refused", 405, 0, null),
+        ConnectionOutcome.BadRequest => new("error", "refused", 400, 0, null),
+        ConnectionOutcome.HeadTooLarge => new("error", "refused", 431, 0, null),
+        ConnectionOutcome.NoServerName => new("deny", "refused", 0, AlertUnrecognizedName, null),
+        ConnectionOutcome.NotTls => new("error", "refused", 0, 0, null),
+        ConnectionOutcome.BadClientHello => new("error", "refused", 0, AlertInternalError, null),
+        ConnectionOutcome.PolicyDenied => new("deny", "refused", 403, AlertAccessDenied, null),
+        ConnectionOutcome.GuardDenied => new("deny", "refused", 403, AlertAccessDenied, "guard"),
+        ConnectionOutcome.ResolveFailed => new("allow", "resolution failed", 502, AlertInternalError, "resolve"),
+        ConnectionOutcome.ConnectFailed => new("allow", "connect failed", 502, AlertInternalError, "connect"),
+        ConnectionOutcome.ConnectTimeout => new("allow", "connect timeout", 504, AlertInternalError, "connect-timeout"),
+        ConnectionOutcome.ResetBeforeRelay => new("allow", "reset before relay", 0, 0, null),
+        ConnectionOutcome.Overloaded => new("error", "overloaded", 503, 0, "overload"),
+        _ => new("error", "unexpected error", 0, 0, "unexpected"),
+    };
+
+    /// <summary>Tells the client, as its mode allows, then closes our sending side.</summary>
+    public static async Task SendAsync(Socket client, ListenerMode mode, ConnectionOutcome outcome, string reason, CancellationToken cancellationToken)
+    {
+        var words = Of(outcome);
         try
         {
             if (mode == ListenerMode.Tls)
             {
-                if (alert != 0)
+                if (words.Alert != 0)
                 {
-                    await client.SendAsync(new byte[] { 0x15, 0x03, 0x01, 0x00, 0x02, 0x02, alert }, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    await client.SendAsync(new byte[] { 0x15, 0x03, 0x01, 0x00, 0x02, 0x02, words.Alert }, SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 }
             }
-            else if (status != 0)
+            else if (words.Status != 0)
             {
                 var body = reason + "\n";
-                var response = $"HTTP/1.1 {status} {Phrase(status)}\r\nContent-Type: text/plain\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+                var response = $"HTTP/1.1 {words.Status} {Phrase(words.Status)}\r\nContent-Type: text/plain\r\n" +
+                    $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
                 await client.SendAsync(Encoding.UTF8.GetBytes(response), SocketFlags.None, cancellationToken).ConfigureAwait(false);
             }
 
@@ -36,9 +63,8 @@ public static class Refusal
         }
     }
 
-    public static string Phrase(int status) => status switch
+    private static string Phrase(int status) => status switch
     {
-        200 => "Connection established",
         400 => "Bad Request",
         403 => "Forbidden",
         405 => "Method Not Allowed",

@@ -36,12 +36,12 @@ public sealed class Tunnel
         var (bytesUp, endUp) = await up.ConfigureAwait(false);
         var (bytesDown, endDown) = await down.ConfigureAwait(false);
         var end = abort.IsCancellationRequested ? "drain timeout"
-            : cancel.IsCancellationRequested && endUp != "reset" && endDown != "reset" ? "idle timeout"
-            : endUp == "eof" && endDown == "eof" ? "closed" : $"client {endUp}, upstream {endDown}";
+            : cancel.IsCancellationRequested && endUp != PumpEnd.Reset && endDown != PumpEnd.Reset ? "idle timeout"
+            : endUp == PumpEnd.Eof && endDown == PumpEnd.Eof ? "closed" : $"client {Word(endUp)}, upstream {Word(endDown)}";
         return new TunnelResult(bytesUp, bytesDown, end);
     }
 
-    private async Task<(long Bytes, string End)> PumpAsync(Socket from, Socket to, CancellationTokenSource cancel)
+    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, CancellationTokenSource cancel)
     {
         long total = 0;
         byte[]? buffer = null;
@@ -59,7 +59,7 @@ public sealed class Tunnel
                 if (n == 0)
                 {
                     to.Shutdown(SocketShutdown.Send);
-                    return (total, "eof");
+                    return (total, PumpEnd.Eof);
                 }
 
                 await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel.Token).ConfigureAwait(false);
@@ -74,13 +74,13 @@ public sealed class Tunnel
         }
         catch (OperationCanceledException)
         {
-            return (total, "cancelled");
+            return (total, PumpEnd.Cancelled);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // One side reset: the tunnel is over in both directions.
             await cancel.CancelAsync().ConfigureAwait(false);
-            return (total, "reset");
+            return (total, PumpEnd.Reset);
         }
         finally
         {
@@ -90,6 +90,13 @@ public sealed class Tunnel
             }
         }
     }
+
+    private static string Word(PumpEnd end) => end switch
+    {
+        PumpEnd.Eof => "eof",
+        PumpEnd.Cancelled => "cancelled",
+        _ => "reset",
+    };
 
     /// <summary>Pushes the idle deadline back, at most once a second (it is a timer change).</summary>
     private void Touch(CancellationTokenSource cancel)

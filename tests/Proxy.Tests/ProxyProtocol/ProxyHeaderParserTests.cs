@@ -78,14 +78,14 @@ public sealed class ProxyHeaderParserTests
     }
 
     [Theory]
-    [InlineData("PROXY TCP4 1.2.3.4 5.6.7.8 1 2 3\r\n")]
-    [InlineData("PROXY TCP4 1.2.3.4 ::1 1 2\r\n")]
-    [InlineData("PROXY TCP4 999.2.3.4 5.6.7.8 1 2\r\n")]
-    [InlineData("GET / HTTP/1.1\r\n\r\n")]
-    public void RejectsMalformedV1(string text)
+    [InlineData("PROXY TCP4 1.2.3.4 5.6.7.8 1 2 3\r\n", ProxyHeaderError.V1Malformed)]
+    [InlineData("PROXY TCP4 1.2.3.4 ::1 1 2\r\n", ProxyHeaderError.V1Malformed)]
+    [InlineData("PROXY TCP4 999.2.3.4 5.6.7.8 1 2\r\n", ProxyHeaderError.V1Malformed)]
+    [InlineData("GET / HTTP/1.1\r\n\r\n", ProxyHeaderError.Missing)]
+    public void RejectsMalformedV1(string text, ProxyHeaderError expected)
     {
         Assert.Equal(ParseStatus.Invalid, ProxyHeaderParser.TryParse(Encoding.ASCII.GetBytes(text), out _, out _, out var error));
-        Assert.False(string.IsNullOrEmpty(error));
+        Assert.Equal(expected, error);
     }
 
     [Fact]

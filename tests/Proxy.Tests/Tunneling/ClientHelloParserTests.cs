@@ -46,7 +46,7 @@ public sealed class ClientHelloParserTests
 
         Assert.Equal(ParseStatus.Done, ClientHelloParser.TryGetServerName(hello, out var name, out var error));
         Assert.Null(name);
-        Assert.Contains("SNI", error, StringComparison.Ordinal);
+        Assert.Equal(ClientHelloError.NoServerName, error);
     }
 
     [Theory]

@@ -43,7 +43,7 @@ public sealed class HttpHeadParserTests
         var text = "CONNECT host:443 HTTP/1.1\r\n" + string.Concat(Enumerable.Repeat("X-Filler: " + new string('a', 100) + "\r\n", 200));
 
         Assert.Equal(ParseStatus.Invalid, HttpHeadParser.TryParse(Encoding.ASCII.GetBytes(text), out _, out var error));
-        Assert.Equal("request head too large", error);
+        Assert.Equal(HttpHeadError.TooLarge, error);
     }
 
     [Theory]

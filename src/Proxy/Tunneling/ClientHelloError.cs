@@ -1,0 +1,18 @@
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>Why a ClientHello gave no destination; <see cref="ClientHelloErrors.Describe"/> words it for logs.</summary>
+public enum ClientHelloError
+{
+    None,
+    NotTls,
+    UnexpectedRecord,
+    BadRecordLength,
+    NotClientHello,
+    TooLarge,
+    Malformed,
+    NoExtensions,
+    NoServerName,
+    MalformedServerName,
+    NonAsciiServerName,
+    NoHostName,
+}

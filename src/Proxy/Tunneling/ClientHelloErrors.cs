@@ -1,0 +1,24 @@
+namespace Endpoints.Proxy.Tunneling;
+
+public static class ClientHelloErrors
+{
+    /// <summary>Missing SNI is the client's choice (an unrecognized_name alert); the rest are broken handshakes.</summary>
+    public static bool IsMissingName(this ClientHelloError error) =>
+        error is ClientHelloError.NoExtensions or ClientHelloError.NoServerName or ClientHelloError.NoHostName;
+
+    public static string Describe(this ClientHelloError error) => error switch
+    {
+        ClientHelloError.NotTls => "not TLS",
+        ClientHelloError.UnexpectedRecord => "unexpected record inside the ClientHello",
+        ClientHelloError.BadRecordLength => "bad TLS record length",
+        ClientHelloError.NotClientHello => "first handshake message is not a ClientHello",
+        ClientHelloError.TooLarge => "ClientHello too large",
+        ClientHelloError.Malformed => "malformed ClientHello",
+        ClientHelloError.NoExtensions => "ClientHello has no extensions (no SNI)",
+        ClientHelloError.NoServerName => "ClientHello has no SNI",
+        ClientHelloError.MalformedServerName => "malformed server_name extension",
+        ClientHelloError.NonAsciiServerName => "SNI is not an ASCII host name",
+        ClientHelloError.NoHostName => "ClientHello has no host_name in server_name",
+        _ => "-",
+    };
+}

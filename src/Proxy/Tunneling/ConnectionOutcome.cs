@@ -1,0 +1,26 @@
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>How a connection ended; <see cref="Refusal.Of"/> maps each to its log words, wire answer and metric.</summary>
+public enum ConnectionOutcome
+{
+    Relayed,
+    HandshakeTimeout,
+    ClientClosed,
+    ClientReset,
+    BadProxyHeader,
+    UntrustedProxyHeader,
+    MethodNotAllowed,
+    BadRequest,
+    HeadTooLarge,
+    NoServerName,
+    NotTls,
+    BadClientHello,
+    PolicyDenied,
+    GuardDenied,
+    ResolveFailed,
+    ConnectFailed,
+    ConnectTimeout,
+    ResetBeforeRelay,
+    Overloaded,
+    Unexpected,
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Sockets;
+using Endpoints.Proxy.Configuration;
+using Endpoints.Proxy.ProxyProtocol;
+using Microsoft.Extensions.Options;
+
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>
+/// Reads what a client sends before the tunnel: the PROXY header (from load balancers only, and never from anyone
+/// else), then the mode's request: a CONNECT head, a ClientHello's SNI or a Host header. Returns the destination,
+/// or null with the refusal recorded in the summary.
+/// </summary>
+public sealed class HandshakeReader
+{
+    private readonly ProxyOptions _options;
+    private readonly IPNetwork[] _loadBalancers;
+
+    public HandshakeReader(IOptions<ProxyOptions> options)
+    {
+        _options = options.Value;
+        _loadBalancers = _options.ProxyProtocolFrom.Select(c => IPNetwork.Parse(c)).ToArray();
+    }
+
+    /// <summary>The client address the policy judges: the PROXY header's source when a load balancer sent one.</summary>
+    public async Task<(Destination? Destination, IPAddress ClientAddress)> ReadAsync(
+        Socket client, IPEndPoint peer, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    {
+        var clientAddress = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address;
+        if (_loadBalancers.Any(n => n.Contains(clientAddress)))
+        {
+            var header = await ReadProxyHeaderAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false);
+            if (header is null)
+            {
+                return (null, clientAddress);
+            }
+
+            summary.VpcEndpointId = header.VpcEndpointId;
+            if (!header.IsLocal && header.Source is { } source)
+            {
+                clientAddress = source.Address;
+                summary.Client = source.ToString();
+            }
+        }
+        else if (!await RejectUntrustedProxyHeaderAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false))
+        {
+            return (null, clientAddress);
+        }
+
+        var destination = summary.Mode switch
+        {
+            ListenerMode.Connect => await ReadConnectAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false),
+            ListenerMode.Tls => await ReadClientHelloAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false),
+            _ => await ReadHostAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false),
+        };
+        return (destination, clientAddress);
+    }
+
+    private static async Task<ProxyHeader?> ReadProxyHeaderAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            switch (ProxyHeaderParser.TryParse(buffer.Data, out var header, out var consumed, out var error))
+            {
+                case ParseStatus.Done:
+                    buffer.Consume(consumed);
+                    return header;
+                case ParseStatus.Invalid:
+                    summary.Refuse(ConnectionOutcome.BadProxyHeader, error.Describe());
+                    return null;
+            }
+
+            if (!await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                summary.Refuse(ConnectionOutcome.ClientClosed, "closed before the PROXY header");
+                return null;
+            }
+        }
+    }
+
+    /// <summary>A PROXY header from a source that is not a configured load balancer could forge the client address.</summary>
+    private static async Task<bool> RejectUntrustedProxyHeaderAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    {
+        while (buffer.Count < 6 && (buffer.Count == 0 || ProxyHeaderParser.LooksLikeHeader(buffer.Data)))
+        {
+            if (!await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                summary.Refuse(ConnectionOutcome.ClientClosed, "closed before sending anything");
+                return false;
+            }
+        }
+
+        if (buffer.Count >= 6 && ProxyHeaderParser.LooksLikeHeader(buffer.Data))
+        {
+            summary.Refuse(ConnectionOutcome.UntrustedProxyHeader, "PROXY header from a source not configured as a load balancer");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task<Destination?> ReadConnectAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    {
+        var head = await ReadHeadAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false);
+        if (head is null)
+        {
+            return null;
+        }
+
+        if (!string.Equals(head.Method, "CONNECT", StringComparison.Ordinal))
+        {
+            summary.Refuse(ConnectionOutcome.MethodNotAllowed, $"method {head.Method} (only CONNECT)");
+            return null;
+        }
+
+        if (!HttpHeadParser.TrySplitAuthority(head.Target, 0, out var host, out var port))
+        {
+            summary.Refuse(ConnectionOutcome.BadRequest, $"bad CONNECT target '{head.Target}'");
+            return null;
+        }
+
+        return new Destination(host, port, port);
+    }
+
+    private async Task<Destination?> ReadHostAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    {
+        var head = await ReadHeadAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false);
+        if (head is null)
+        {
+            return null;
+        }
+
+        if (head.Header("Host") is not { Length: > 0 } authority || !HttpHeadParser.TrySplitAuthority(authority, 80, out var host, out var port))
+        {
+            summary.Refuse(ConnectionOutcome.BadRequest, "no valid Host header");
+            return null;
+        }
+
+        return new Destination(host, port, port == 80 ? _options.HttpUpstreamPort : port);
+    }
+
+    private static async Task<HttpHead?> ReadHeadAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var status = HttpHeadParser.TryParse(buffer.Data, out var head, out var error);
+            if (status == ParseStatus.Done)
+            {
+                if (summary.Mode == ListenerMode.Connect)
+                {
+                    buffer.Consume(head!.Length);
+                }
+
+                return head;
+            }
+
+            if (status == ParseStatus.Invalid || buffer.IsFull)
+            {
+                var tooLarge = error == HttpHeadError.TooLarge || buffer.Count >= HttpHeadParser.MaxHeadLength;
+                summary.Refuse(tooLarge ? ConnectionOutcome.HeadTooLarge : ConnectionOutcome.BadRequest, (tooLarge ? HttpHeadError.TooLarge : error).Describe());
+                return null;
+            }
+
+            if (!await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                summary.Refuse(ConnectionOutcome.ClientClosed, "closed before the request head ended");
+                return null;
+            }
+        }
+    }
+
+    private async Task<Destination?> ReadClientHelloAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var status = ClientHelloParser.TryGetServerName(buffer.Data, out var serverName, out var error);
+            if (status == ParseStatus.Done)
+            {
+                if (serverName is null)
+                {
+                    summary.Refuse(ConnectionOutcome.NoServerName, error.Describe());
+                    return null;
+                }
+
+                return new Destination(serverName, 443, _options.TlsUpstreamPort);
+            }
+
+            if (status == ParseStatus.Invalid || buffer.IsFull)
+            {
+                var outcome = error == ClientHelloError.NotTls ? ConnectionOutcome.NotTls : ConnectionOutcome.BadClientHello;
+                summary.Refuse(outcome, (status == ParseStatus.Invalid ? error : ClientHelloError.TooLarge).Describe());
+                return null;
+            }
+
+            if (!await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                summary.Refuse(ConnectionOutcome.ClientClosed, "closed before the ClientHello ended");
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>Why a request head was refused; <see cref="HttpHeadErrors.Describe"/> words it for logs and the 400 body.</summary>
+public enum HttpHeadError
+{
+    None,
+    TooLarge,
+    NotHttp,
+    ControlCharacters,
+    MalformedRequestLine,
+    MalformedHeaderField,
+}

@@ -1,0 +1,14 @@
+namespace Endpoints.Proxy.Tunneling;
+
+public static class HttpHeadErrors
+{
+    public static string Describe(this HttpHeadError error) => error switch
+    {
+        HttpHeadError.TooLarge => "request head too large",
+        HttpHeadError.NotHttp => "not HTTP",
+        HttpHeadError.ControlCharacters => "control characters in request head",
+        HttpHeadError.MalformedRequestLine => "malformed request line",
+        HttpHeadError.MalformedHeaderField => "malformed header field",
+        _ => "-",
+    };
+}
