@@ -1,9 +1,28 @@
 namespace Endpoints.DnsOverride.Forwarding;
 
+/// <summary>How relaying a query ended; <see cref="ForwardStatuses.Word"/> names it in logs and metric tags.</summary>
 public enum ForwardStatus
 {
     Answered,
 
-    /// <summary>No upstream answered before the deadline.</summary>
+    /// <summary>No answer within an attempt's timeout or the forward deadline.</summary>
     Timeout,
+
+    /// <summary>The upstream's port refused (ICMP port unreachable, TCP reset).</summary>
+    Refused,
+
+    /// <summary>Another socket error (network unreachable...).</summary>
+    NetworkError,
+
+    /// <summary>A reply that is not a DNS response to our question.</summary>
+    Malformed,
+
+    /// <summary>The UDP answer was truncated and the TCP retry failed.</summary>
+    TcpFailed,
+
+    /// <summary>Every upstream is backing off and none is due for a probe.</summary>
+    NoUpstream,
+
+    /// <summary>Too many queries in flight to the upstreams already.</summary>
+    Overload,
 }

@@ -19,7 +19,6 @@ namespace Endpoints.DnsOverride.Forwarding;
 public sealed class Forwarder
 {
     private const int MaxRounds = 2;
-    private const string TimeoutReason = "timeout";
     private static readonly TimeSpan MinAttempt = TimeSpan.FromMilliseconds(50);
 
     private readonly Upstream[] _upstreams;
@@ -28,6 +27,7 @@ public sealed class Forwarder
     private readonly DnsMetrics _metrics;
     private readonly TimeSpan _attemptTimeout;
     private readonly TimeSpan _deadline;
+    private readonly int _maxInFlight;
     private int _next;
     private int _inFlight;
 
@@ -43,21 +43,26 @@ public sealed class Forwarder
         _metrics = metrics;
         _attemptTimeout = settings.UpstreamTimeout;
         _deadline = settings.ForwardDeadline;
+        _maxInFlight = settings.MaxForwardsInFlight;
     }
 
     public IReadOnlyList<Upstream> Upstreams => _upstreams;
 
-    public int InFlight => Volatile.Read(ref _inFlight);
-
     public async Task<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, CancellationToken cancellationToken)
     {
         var start = _time.GetTimestamp();
-        Interlocked.Increment(ref _inFlight);
+        if (Interlocked.Increment(ref _inFlight) > _maxInFlight)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            _metrics.Forwarded(ForwardStatus.Overload.Word(), 0);
+            return new ForwardResult(ForwardStatus.Overload, 0);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(query.Length);
         try
         {
             var result = await RelayAsync(query, buffer.AsMemory(0, query.Length), response, cancellationToken).ConfigureAwait(false);
-            _metrics.Forwarded(result.Status == ForwardStatus.Answered ? "answered" : "timeout", _time.GetElapsedTime(start).TotalMilliseconds);
+            _metrics.Forwarded(result.Status.Word(), _time.GetElapsedTime(start).TotalMilliseconds);
             return result;
         }
         finally
@@ -94,6 +99,7 @@ public sealed class Forwarder
         var deadline = _time.GetUtcNow() + _deadline;
 
         // A second round only when something timed out: a lost datagram is worth one retry, a refusal is not.
+        var failure = ForwardStatus.NoUpstream;
         for (var round = 0; round < MaxRounds; round++)
         {
             var order = Order();
@@ -104,17 +110,20 @@ public sealed class Forwarder
                 var remaining = deadline - _time.GetUtcNow();
                 if (remaining < MinAttempt)
                 {
-                    return new ForwardResult(ForwardStatus.Timeout, 0, null);
+                    return new ForwardResult(ForwardStatus.Timeout, 0);
                 }
 
                 var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
                 BinaryPrimitives.WriteUInt16BigEndian(sent.Span, id);
                 var timeout = remaining < _attemptTimeout ? remaining : _attemptTimeout;
-                var (length, failure) = await ExchangeAsync(upstream, sent, response, questionEnd, timeout, cancellationToken).ConfigureAwait(false);
-                if (failure is not null)
+                var (length, status) = await ExchangeAsync(upstream, sent, response, questionEnd, timeout, cancellationToken).ConfigureAwait(false);
+                if (status != ForwardStatus.Answered)
                 {
-                    timedOut |= failure == TimeoutReason;
-                    Failed(upstream, failure);
+                    timedOut |= status == ForwardStatus.Timeout;
+
+                    // A timeout says most about why nothing answered; otherwise the last failure.
+                    failure = timedOut ? ForwardStatus.Timeout : status;
+                    Failed(upstream, status);
                     continue;
                 }
 
@@ -131,7 +140,7 @@ public sealed class Forwarder
                 }
 
                 BinaryPrimitives.WriteUInt16BigEndian(response.Span, clientId);
-                return new ForwardResult(ForwardStatus.Answered, length, upstream.Name);
+                return new ForwardResult(ForwardStatus.Answered, length);
             }
 
             if (!timedOut)
@@ -140,7 +149,7 @@ public sealed class Forwarder
             }
         }
 
-        return new ForwardResult(ForwardStatus.Timeout, 0, null);
+        return new ForwardResult(failure, 0);
     }
 
     /// <summary>Usable upstreams, rotating the start so load spreads; those backing off only as a due probe.</summary>
@@ -161,28 +170,32 @@ public sealed class Forwarder
         return order;
     }
 
-    private async Task<(int Length, string? Failure)> ExchangeAsync(
+    private async Task<(int Length, ForwardStatus Status)> ExchangeAsync(
         Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var overTcp = false;
         try
         {
             var length = await UdpExchangeAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
             if ((response.Span[2] & (DnsFlags.Truncated >> 8)) != 0)
             {
+                overTcp = true;
                 length = await TcpExchangeAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
             }
 
-            return length > 0 ? (length, null) : (0, "malformed response");
+            return length > 0 ? (length, ForwardStatus.Answered) : (0, ForwardStatus.Malformed);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (0, TimeoutReason);
+            return (0, ForwardStatus.Timeout);
         }
         catch (SocketException ex)
         {
-            return (0, ex.SocketErrorCode.ToString());
+            return (0, overTcp ? ForwardStatus.TcpFailed
+                : ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset ? ForwardStatus.Refused
+                : ForwardStatus.NetworkError);
         }
     }
 
@@ -238,10 +251,10 @@ public sealed class Forwarder
         (questionEnd < 0 || (response.Length >= questionEnd && response[4..6].SequenceEqual(query[4..6]) &&
             response[DnsFlags.HeaderLength..questionEnd].SequenceEqual(query[DnsFlags.HeaderLength..questionEnd])));
 
-    private void Failed(Upstream upstream, string reason)
+    private void Failed(Upstream upstream, ForwardStatus status)
     {
-        _metrics.UpstreamFailure(upstream.Name, reason);
-        Log.UpstreamFailed(_logger, upstream.Name, reason);
+        _metrics.UpstreamFailure(upstream.Name, status.Word());
+        Log.UpstreamFailed(_logger, upstream.Name, status.Word());
         if (upstream.Failed(_time.GetUtcNow()) is { } backoff)
         {
             Log.UpstreamDown(_logger, upstream.Name, backoff.TotalSeconds, Upstream.FailureThreshold);

@@ -43,7 +43,7 @@ public sealed class AuthoritativeHandler : IQueryHandler
         context.ZoneName = result.QueryZone!.Name;
         if (query.QType is RecordType.AXFR or RecordType.IXFR)
         {
-            context.Decision = "refused-transfer";
+            context.Decision = QueryDecision.RefusedTransfer;
             ResponseBuilder.WriteError(context, ResponseCode.Refused);
             return Mine;
         }
@@ -53,7 +53,7 @@ public sealed class AuthoritativeHandler : IQueryHandler
             return ChaseAsync(context, result, cancellationToken);
         }
 
-        context.Decision = result.Outcome == LookupOutcome.Delegation ? "referral" : "authoritative";
+        context.Decision = result.Outcome == LookupOutcome.Delegation ? QueryDecision.Referral : QueryDecision.Authoritative;
         ResponseBuilder.WriteAnswer(context, ref result);
         return Mine;
     }
@@ -67,12 +67,13 @@ public sealed class AuthoritativeHandler : IQueryHandler
                 .ConfigureAwait(false);
             if (answer.Status != ForwardStatus.Answered)
             {
-                context.Decision = "chase-timeout";
+                context.Decision = QueryDecision.ChaseFailed;
+                context.ForwardStatus = answer.Status;
                 ResponseBuilder.WriteError(context, ResponseCode.ServFail);
                 return true;
             }
 
-            context.Decision = "authoritative+chased";
+            context.Decision = QueryDecision.AuthoritativeChased;
             ResponseBuilder.WriteChasedAnswer(context, ref result, buffer.AsSpan(0, answer.Length));
             return true;
         }

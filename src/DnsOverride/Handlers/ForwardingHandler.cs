@@ -12,27 +12,15 @@ public sealed class ForwardingHandler : IQueryHandler
     private static readonly ValueTask<bool> Mine = new(true);
 
     private readonly Forwarder _forwarder;
-    private readonly int _maxInFlight;
 
-    public ForwardingHandler(Forwarder forwarder, Microsoft.Extensions.Options.IOptions<Configuration.DnsOverrideOptions> options)
-    {
-        _forwarder = forwarder;
-        _maxInFlight = options.Value.MaxForwardsInFlight;
-    }
+    public ForwardingHandler(Forwarder forwarder) => _forwarder = forwarder;
 
     public ValueTask<bool> TryServeAsync(QueryContext context, CancellationToken cancellationToken)
     {
         if (!context.RecursionAllowed)
         {
-            context.Decision = "refused";
+            context.Decision = QueryDecision.Refused;
             ResponseBuilder.WriteError(context, ResponseCode.Refused);
-            return Mine;
-        }
-
-        if (_forwarder.InFlight >= _maxInFlight)
-        {
-            context.Decision = "overload";
-            ResponseBuilder.WriteError(context, ResponseCode.ServFail);
             return Mine;
         }
 
@@ -44,12 +32,13 @@ public sealed class ForwardingHandler : IQueryHandler
         var result = await _forwarder.ForwardAsync(context.RequestMessage, context.Response, cancellationToken).ConfigureAwait(false);
         if (result.Status != ForwardStatus.Answered)
         {
-            context.Decision = "forward-timeout";
+            context.Decision = QueryDecision.ForwardFailed;
+            context.ForwardStatus = result.Status;
             ResponseBuilder.WriteError(context, ResponseCode.ServFail);
             return true;
         }
 
-        context.Decision = "forwarded";
+        context.Decision = QueryDecision.Forwarded;
         if (result.Length > context.MaxResponseSize)
         {
             // The upstream answered more than this client can take over UDP: TC sends it to TCP.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Handlers;
@@ -41,7 +42,10 @@ public sealed class QueryContext
     /// <summary>Whether this client may use us as a resolver; set by the server per query.</summary>
     public bool RecursionAllowed { get; set; }
 
-    public string Decision { get; set; } = string.Empty;
+    public QueryDecision Decision { get; set; }
+
+    /// <summary>Why a forward or a chase failed, with <see cref="QueryDecision.ForwardFailed"/> and <see cref="QueryDecision.ChaseFailed"/>.</summary>
+    public ForwardStatus ForwardStatus { get; set; }
 
     public string ZoneName { get; set; } = string.Empty;
 
@@ -64,7 +68,8 @@ public sealed class QueryContext
         Transport = transport;
         ResponseLength = 0;
         Query = default;
-        Decision = string.Empty;
+        Decision = QueryDecision.None;
+        ForwardStatus = ForwardStatus.Answered;
         ZoneName = string.Empty;
         Rcode = 0;
         RecursionAllowed = false;

@@ -93,7 +93,7 @@ public sealed class QueryPipeline
     private void Fail(QueryContext context, Exception exception)
     {
         Log.ServeError(_logger, exception, context.Transport.ToString(), context.RemoteEndPoint.ToString());
-        context.Decision = "error";
+        context.Decision = QueryDecision.Error;
         ResponseBuilder.WriteError(context, ResponseCode.ServFail);
     }
 
@@ -101,7 +101,7 @@ public sealed class QueryPipeline
     {
         if (context.ResponseLength == 0)
         {
-            _metrics.Dropped(context.Decision);
+            _metrics.Dropped(QueryDecisions.Word(context.Decision, context.ForwardStatus));
             return;
         }
 
@@ -111,7 +111,7 @@ public sealed class QueryPipeline
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.Query(_logger, context.RemoteEndPoint.ToString(), DnsName.ToPresentation(context.QName), type,
-                context.Transport == DnsTransport.Udp ? "udp" : "tcp", context.Decision, rcode, context.ResponseLength,
+                context.Transport == DnsTransport.Udp ? "udp" : "tcp", QueryDecisions.Word(context.Decision, context.ForwardStatus), rcode, context.ResponseLength,
                 _time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds);
         }
     }

@@ -17,19 +17,19 @@ public sealed class RequestValidationHandler : IQueryHandler
                 return Next;
             case QueryParseStatus.Drop:
                 // A response (QR=1) or a runt: answering could feed a loop or a reflection attack.
-                context.Decision = "dropped";
+                context.Decision = QueryDecision.Dropped;
                 context.ResponseLength = 0;
                 return Mine;
             case QueryParseStatus.NotImp:
-                context.Decision = "notimp";
+                context.Decision = QueryDecision.NotImp;
                 ResponseBuilder.WriteError(context, ResponseCode.NotImp);
                 return Mine;
             case QueryParseStatus.BadVers:
-                context.Decision = "badvers";
+                context.Decision = QueryDecision.BadVers;
                 ResponseBuilder.WriteError(context, ResponseCode.BadVers);
                 return Mine;
             default:
-                context.Decision = "formerr";
+                context.Decision = QueryDecision.FormErr;
                 ResponseBuilder.WriteError(context, ResponseCode.FormErr);
                 return Mine;
         }

@@ -103,6 +103,21 @@ public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<Ups
     }
 
     [Fact]
+    public async Task SaysWhyAForwardFailed()
+    {
+        using var zones = new TempDirectory();
+        TestZones.CopyAll(zones);
+        using var server = await DnsServerProcess.StartAsync(zones.Path, ["127.0.0.1:9"]);
+
+        var forwarded = await Dig.QueryAsync(server.Port, "refused-upstream.example.org", "A");
+
+        Assert.Equal("SERVFAIL", forwarded.Status);
+        Assert.True(await server.Process.WaitForMatchAsync(
+            @"refused-upstream\.example\.org\. A udp decision=forward-refused rcode=SERVFAIL", TimeSpan.FromSeconds(5)), server.Output);
+        Assert.Contains("Upstream 127.0.0.1:9 failed: refused", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task IsNotAnOpenResolver()
     {
         using var zones = new TempDirectory();

@@ -32,7 +32,7 @@ public sealed class QueryPipelineAllocationTests
         store.Reload("test");
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);
         var pipeline = new QueryPipeline(
-            new RequestValidationHandler(), new AuthoritativeHandler(store, forwarder), new ForwardingHandler(forwarder, options),
+            new RequestValidationHandler(), new AuthoritativeHandler(store, forwarder), new ForwardingHandler(forwarder),
             options, metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
         var context = new QueryContext();
         new IPEndPoint(IPAddress.Loopback, 5353).Serialize().Buffer.CopyTo(context.UdpRemote.Buffer);

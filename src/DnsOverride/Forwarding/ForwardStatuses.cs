@@ -1,0 +1,16 @@
+namespace Endpoints.DnsOverride.Forwarding;
+
+public static class ForwardStatuses
+{
+    public static string Word(this ForwardStatus status) => status switch
+    {
+        ForwardStatus.Answered => "answered",
+        ForwardStatus.Timeout => "timeout",
+        ForwardStatus.Refused => "refused",
+        ForwardStatus.NetworkError => "network-error",
+        ForwardStatus.Malformed => "malformed",
+        ForwardStatus.TcpFailed => "tcp-failed",
+        ForwardStatus.NoUpstream => "no-upstream",
+        _ => "overload",
+    };
+}

@@ -1,0 +1,26 @@
+namespace Endpoints.DnsOverride.Handlers;
+
+/// <summary>What the chain did with a query; <see cref="QueryDecisions.Word"/> names it in the query log and metrics.</summary>
+public enum QueryDecision
+{
+    None,
+    Dropped,
+    NotImp,
+    BadVers,
+    FormErr,
+    RefusedTransfer,
+    Referral,
+    Authoritative,
+    AuthoritativeChased,
+
+    /// <summary>A CNAME out of our zones could not be chased; <see cref="QueryContext.ForwardStatus"/> says why.</summary>
+    ChaseFailed,
+
+    /// <summary>Not our zone, and this client may not recurse.</summary>
+    Refused,
+    Forwarded,
+
+    /// <summary>No upstream answer; <see cref="QueryContext.ForwardStatus"/> says why.</summary>
+    ForwardFailed,
+    Error,
+}

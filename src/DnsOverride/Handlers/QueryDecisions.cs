@@ -1,0 +1,25 @@
+using Endpoints.DnsOverride.Forwarding;
+
+namespace Endpoints.DnsOverride.Handlers;
+
+public static class QueryDecisions
+{
+    /// <summary>The word for logs and the <c>dns.dropped</c> tag; failed forwards and chases name their cause.</summary>
+    public static string Word(QueryDecision decision, ForwardStatus status) => decision switch
+    {
+        QueryDecision.Dropped => "dropped",
+        QueryDecision.NotImp => "notimp",
+        QueryDecision.BadVers => "badvers",
+        QueryDecision.FormErr => "formerr",
+        QueryDecision.RefusedTransfer => "refused-transfer",
+        QueryDecision.Referral => "referral",
+        QueryDecision.Authoritative => "authoritative",
+        QueryDecision.AuthoritativeChased => "authoritative+chased",
+        QueryDecision.ChaseFailed => status == ForwardStatus.Overload ? "overload" : "chase-" + status.Word(),
+        QueryDecision.Refused => "refused",
+        QueryDecision.Forwarded => "forwarded",
+        QueryDecision.ForwardFailed => status == ForwardStatus.Overload ? "overload" : "forward-" + status.Word(),
+        QueryDecision.Error => "error",
+        _ => "-",
+    };
+}
