@@ -21,7 +21,7 @@ if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 
 if (commandLine.Command == "check")
 {
-    var directory = commandLine.Positional.FirstOrDefault() ?? commandLine.Settings.GetValueOrDefault("DnsOverride:Zones") ?? "zones";
+    var directory = (commandLine.Positional.Count > 0 ? commandLine.Positional[0] : null) ?? commandLine.Settings.GetValueOrDefault("DnsOverride:Zones") ?? "zones";
     return CheckCommand.Run(directory, Console.Out, Console.Error);
 }
 

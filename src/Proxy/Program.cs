@@ -23,7 +23,7 @@ if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 
 if (commandLine.Command == "check")
 {
-    var path = commandLine.Positional.FirstOrDefault() ?? commandLine.Settings.GetValueOrDefault("Proxy:Policy") ?? new ProxyOptions().Policy;
+    var path = (commandLine.Positional.Count > 0 ? commandLine.Positional[0] : null) ?? commandLine.Settings.GetValueOrDefault("Proxy:Policy") ?? new ProxyOptions().Policy;
     var (policy, errors) = AccessPolicy.Load(path);
     foreach (var error in errors)
     {

@@ -15,7 +15,7 @@ namespace Endpoints.Proxy;
 /// Starts the listeners and the health endpoint. On SIGTERM: readiness turns 503, listeners stop accepting,
 /// open tunnels run to completion up to the drain timeout, then whatever is left is cut.
 /// </summary>
-public sealed class ProxyService : IHostedService, IDisposable
+internal sealed class ProxyService : IHostedService, IDisposable
 {
     private readonly ProxyOptions _options;
     private readonly ConnectionHandler _handler;

@@ -6,7 +6,7 @@ namespace Endpoints.DnsOverride.Cli;
 /// <c>check [DIR]</c>: validates every zone file as the server would load it and prints <c>FILE:LINE: message</c>.
 /// Exit 0 when all load, 1 otherwise: what a pull request's CI runs on a zone edit.
 /// </summary>
-public static class CheckCommand
+internal static class CheckCommand
 {
     public static int Run(string directory, TextWriter output, TextWriter error)
     {

@@ -3,7 +3,7 @@ using Endpoints.Common.Cli;
 namespace Endpoints.DnsOverride.Cli;
 
 /// <summary>The server's commands and flags (the issue's command line), each flag a key of the configuration.</summary>
-public static class DnsOverrideCommandLine
+internal static class DnsOverrideCommandLine
 {
     public const string Usage = """
         usage: Endpoints.DnsOverride [serve] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...

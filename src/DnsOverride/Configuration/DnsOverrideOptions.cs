@@ -1,7 +1,7 @@
 namespace Endpoints.DnsOverride.Configuration;
 
 /// <summary>Settings of the DNS server, bound from the <c>DnsOverride</c> section (command line, env, appsettings.json).</summary>
-public sealed class DnsOverrideOptions
+internal sealed class DnsOverrideOptions
 {
     public const string Section = "DnsOverride";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.DnsOverride.Configuration;
 
 /// <summary>Fills in defaults for lists after binding (binding appends to lists, so they cannot be initialisers).</summary>
-public sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrideOptions>
+internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrideOptions>
 {
     public static readonly string[] DefaultListen = ["127.0.0.1:1053"];
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.DnsOverride.Configuration;
 
 /// <summary>Checks every setting at start-up and reports all problems at once.</summary>
-public sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverrideOptions>
+internal sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverrideOptions>
 {
     public ValidateOptionsResult Validate(string? name, DnsOverrideOptions options)
     {

@@ -1,4 +1,4 @@
 namespace Endpoints.DnsOverride.Forwarding;
 
 /// <summary>The outcome of relaying a query: a response of <see cref="Length"/> bytes, or why there is none.</summary>
-public readonly record struct ForwardResult(ForwardStatus Status, int Length);
+internal readonly record struct ForwardResult(ForwardStatus Status, int Length);

@@ -1,6 +1,7 @@
 namespace Endpoints.DnsOverride.Forwarding;
 
 /// <summary>How relaying a query ended; <see cref="ForwardStatuses.Word"/> names it in logs and metric tags.</summary>
+/// <remarks>Public: test theories take it as a parameter.</remarks>
 public enum ForwardStatus
 {
     Answered,

@@ -1,6 +1,6 @@
 namespace Endpoints.DnsOverride.Forwarding;
 
-public static class ForwardStatuses
+internal static class ForwardStatuses
 {
     public static string Word(this ForwardStatus status) => status switch
     {

@@ -16,7 +16,7 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// (a random source port, as RFC 5452 asks). A timeout moves on to the next upstream; a truncated answer is
 /// fetched again over TCP; SERVFAIL and REFUSED try the next upstream too.
 /// </summary>
-public sealed class Forwarder
+internal sealed class Forwarder
 {
     private const int MaxRounds = 2;
     private static readonly TimeSpan MinAttempt = TimeSpan.FromMilliseconds(50);

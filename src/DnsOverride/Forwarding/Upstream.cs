@@ -6,7 +6,7 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// One upstream resolver and its health. After <see cref="FailureThreshold"/> failures in a row it is skipped
 /// for a back-off that doubles up to a minute; when that expires one query probes it back.
 /// </summary>
-public sealed class Upstream
+internal sealed class Upstream
 {
     public const int FailureThreshold = 3;
     private static readonly TimeSpan BaseBackoff = TimeSpan.FromSeconds(5);
@@ -25,6 +25,8 @@ public sealed class Upstream
     public IPEndPoint EndPoint { get; }
 
     public string Name { get; }
+
+    public override string ToString() => Name;
 
     /// <summary>
     /// Whether a query may use this upstream now: always while healthy; while backing off, only the first query

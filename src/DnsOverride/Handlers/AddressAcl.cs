@@ -7,7 +7,7 @@ namespace Endpoints.DnsOverride.Handlers;
 /// CIDR list matched against raw address bytes, so the per-packet check needs no <see cref="IPAddress"/>.
 /// IPv4-mapped IPv6 addresses match the IPv4 networks.
 /// </summary>
-public sealed class AddressAcl
+internal sealed class AddressAcl
 {
     private readonly (byte[] Prefix, int Bits)[] _v4;
     private readonly (byte[] Prefix, int Bits)[] _v6;

@@ -9,7 +9,7 @@ namespace Endpoints.DnsOverride.Handlers;
 /// Answers every name inside our zones from the current zone set; such names are never forwarded.
 /// With RD=1, a CNAME chain that leaves our zones is finished through the upstreams, as a resolver would.
 /// </summary>
-public sealed class AuthoritativeHandler : IQueryHandler
+internal sealed class AuthoritativeHandler : IQueryHandler
 {
     private const ushort ClassIn = 1;
     private static readonly ValueTask<bool> Mine = new(true);

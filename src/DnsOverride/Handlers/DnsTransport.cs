@@ -1,6 +1,6 @@
 namespace Endpoints.DnsOverride.Handlers;
 
-public enum DnsTransport
+internal enum DnsTransport
 {
     Udp,
     Tcp,

@@ -7,7 +7,7 @@ namespace Endpoints.DnsOverride.Handlers;
 /// Last link: relays everything outside our zones to the upstreams, for clients allowed recursion.
 /// No answer in time becomes SERVFAIL, not an exception.
 /// </summary>
-public sealed class ForwardingHandler : IQueryHandler
+internal sealed class ForwardingHandler : IQueryHandler
 {
     private static readonly ValueTask<bool> Mine = new(true);
 

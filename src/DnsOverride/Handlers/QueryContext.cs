@@ -9,7 +9,7 @@ namespace Endpoints.DnsOverride.Handlers;
 /// One query in flight: its buffers are owned and reused, so the authoritative path allocates nothing.
 /// Handlers fill <see cref="ResponseLength"/> (0 means stay silent) and the summary fields for the log line.
 /// </summary>
-public sealed class QueryContext
+internal sealed class QueryContext
 {
     public const int MaxMessage = ushort.MaxValue;
 

@@ -1,6 +1,7 @@
 namespace Endpoints.DnsOverride.Handlers;
 
 /// <summary>What the chain did with a query; <see cref="QueryDecisions.Word"/> names it in the query log and metrics.</summary>
+/// <remarks>Public: test theories take it as a parameter.</remarks>
 public enum QueryDecision
 {
     None,

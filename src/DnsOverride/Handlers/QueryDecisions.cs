@@ -2,7 +2,7 @@ using Endpoints.DnsOverride.Forwarding;
 
 namespace Endpoints.DnsOverride.Handlers;
 
-public static class QueryDecisions
+internal static class QueryDecisions
 {
     /// <summary>The word for logs and the <c>dns.dropped</c> tag; failed forwards and chases name their cause.</summary>
     public static string Word(QueryDecision decision, ForwardStatus status) => decision switch

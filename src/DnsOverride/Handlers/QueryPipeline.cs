@@ -10,7 +10,7 @@ namespace Endpoints.DnsOverride.Handlers;
 /// The query path. The order of the handlers is fixed here and nowhere else: validate, answer from our zones,
 /// forward. Each query ends with one metric and, at Debug, one log line.
 /// </summary>
-public sealed class QueryPipeline
+internal sealed class QueryPipeline
 {
     private readonly IQueryHandler[] _handlers;
     private readonly AddressAcl _recursionAcl;
@@ -110,9 +110,11 @@ public sealed class QueryPipeline
         _metrics.Query(context.ZoneName.Length > 0 ? context.ZoneName : "-", context.Query.QType, context.Rcode);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
+#pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
             Log.Query(_logger, context.RemoteEndPoint.ToString(), DnsName.ToPresentation(context.QName), type,
                 context.Transport == DnsTransport.Udp ? "udp" : "tcp", QueryDecisions.Word(context.Decision, context.ForwardStatus), rcode, context.ResponseLength,
                 _time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds);
+#pragma warning restore CA1873
         }
     }
 }

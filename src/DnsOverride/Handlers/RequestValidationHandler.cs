@@ -3,7 +3,7 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Handlers;
 
 /// <summary>First link: parses the query and answers what is malformed or unsupported.</summary>
-public sealed class RequestValidationHandler : IQueryHandler
+internal sealed class RequestValidationHandler : IQueryHandler
 {
     private static readonly ValueTask<bool> Mine = new(true);
     private static readonly ValueTask<bool> Next = new(false);

@@ -7,7 +7,7 @@ namespace Endpoints.DnsOverride.Handlers;
 /// Turns a <see cref="LookupResult"/> or an error into wire bytes in the context's response buffer. Owner names
 /// that are the question name, or a suffix of it, are written as pointers into the echoed question.
 /// </summary>
-public static class ResponseBuilder
+internal static class ResponseBuilder
 {
     private const int OptLength = 11;
 

@@ -1,7 +1,7 @@
 namespace Endpoints.DnsOverride.Protocol;
 
 /// <summary>Bits of the second header word (RFC 1035 4.1.1, RFC 4035 3.2).</summary>
-public static class DnsFlags
+internal static class DnsFlags
 {
     public const ushort Response = 0x8000;
     public const ushort OpcodeMask = 0x7800;

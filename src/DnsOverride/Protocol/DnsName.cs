@@ -6,7 +6,7 @@ namespace Endpoints.DnsOverride.Protocol;
 /// A domain name held as its lowercased wire labels without the root byte, one char per byte.
 /// The key form makes parent lookups a slice and dictionary lookups allocation-free.
 /// </summary>
-public sealed class DnsName : IEquatable<DnsName>
+internal sealed class DnsName : IEquatable<DnsName>
 {
     public const int MaxWireLength = 255;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Endpoints.DnsOverride.Protocol;
 
 /// <summary>What the server needs from an incoming query, parsed without allocating.</summary>
-public struct DnsQuery
+internal struct DnsQuery
 {
     public const ushort DefaultEdnsPayload = 1232;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Endpoints.DnsOverride.Protocol;
 
 /// <summary>Reads names and records from messages that other servers wrote (compression allowed).</summary>
-public static class MessageReader
+internal static class MessageReader
 {
     public static bool SkipName(ReadOnlySpan<byte> message, ref int offset)
     {

@@ -6,7 +6,7 @@ namespace Endpoints.DnsOverride.Protocol;
 /// Appends to a response buffer up to a size limit. Writes past the limit set <see cref="Overflowed"/>
 /// instead of throwing, so the caller can fall back to a truncated (TC) reply.
 /// </summary>
-public ref struct MessageWriter
+internal ref struct MessageWriter
 {
     private readonly Span<byte> _buffer;
     private int _limit;

@@ -1,6 +1,6 @@
 namespace Endpoints.DnsOverride.Protocol;
 
-public enum QueryParseStatus
+internal enum QueryParseStatus
 {
     Ok,
 

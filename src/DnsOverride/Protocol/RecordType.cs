@@ -1,7 +1,7 @@
 namespace Endpoints.DnsOverride.Protocol;
 
 /// <summary>RR type numbers (RFC 1035, 3596, 2782, 6891, 8659) and their mnemonics.</summary>
-public static class RecordType
+internal static class RecordType
 {
     public const ushort A = 1;
     public const ushort NS = 2;

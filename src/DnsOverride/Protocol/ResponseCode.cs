@@ -1,7 +1,7 @@
 namespace Endpoints.DnsOverride.Protocol;
 
 /// <summary>RCODEs (RFC 1035, 6891). Values above 15 need the EDNS extended bits.</summary>
-public static class ResponseCode
+internal static class ResponseCode
 {
     public const int NoError = 0;
     public const int FormErr = 1;

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.DnsOverride.Server;
 
 /// <summary>Binds UDP and TCP on every listen address; on stop, drains queries in flight before returning.</summary>
-public sealed class DnsServerService : IHostedService, IDisposable
+internal sealed class DnsServerService : IHostedService, IDisposable
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -54,7 +54,7 @@ public sealed class DnsServerService : IHostedService, IDisposable
             tcp.Start();
         }
 
-        Log.Upstreams(_logger, string.Join(", ", _forwarder.Upstreams.Select(u => u.Name)));
+        Log.Upstreams(_logger, _forwarder.Upstreams);
         return Task.CompletedTask;
     }
 

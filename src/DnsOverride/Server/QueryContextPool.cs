@@ -5,7 +5,7 @@ using Endpoints.DnsOverride.Handlers;
 namespace Endpoints.DnsOverride.Server;
 
 /// <summary>Reuses query contexts (two 64 KiB buffers each) between queries that went asynchronous.</summary>
-public sealed class QueryContextPool(AddressFamily family, int maxRetained = 64)
+internal sealed class QueryContextPool(AddressFamily family, int maxRetained = 64)
 {
     private readonly ConcurrentBag<QueryContext> _items = [];
 

@@ -12,7 +12,7 @@ namespace Endpoints.DnsOverride.Server;
 /// DNS over TCP (RFC 7766): two-byte length prefix, many queries per connection answered in order, an idle
 /// timeout, and a connection limit beyond which new connections are closed at once.
 /// </summary>
-public sealed class TcpServer : IDisposable
+internal sealed class TcpServer : IDisposable
 {
     private readonly Socket _listener;
     private readonly QueryPipeline _pipeline;
@@ -46,7 +46,7 @@ public sealed class TcpServer : IDisposable
     {
         _listener.Listen(1024);
         _acceptLoop = AcceptLoopAsync();
-        Log.Listening(_logger, "tcp", EndPoint.ToString());
+        Log.Listening(_logger, "tcp", EndPoint);
     }
 
     private async Task AcceptLoopAsync()
@@ -128,7 +128,7 @@ public sealed class TcpServer : IDisposable
         }
         finally
         {
-            Log.TcpClosed(_logger, remote.ToString(), reason);
+            Log.TcpClosed(_logger, remote, reason);
             client.Dispose();
             _pool.Return(context);
             Interlocked.Decrement(ref _connections);

@@ -12,7 +12,7 @@ namespace Endpoints.DnsOverride.Server;
 /// runtime (see bench/README.md). Authoritative answers complete inline and allocate nothing; a query that
 /// must wait for an upstream continues on the thread pool with its own context.
 /// </summary>
-public sealed class UdpServer : IDisposable
+internal sealed class UdpServer : IDisposable
 {
     private const int SocketBufferBytes = 4 << 20;
 
@@ -53,7 +53,7 @@ public sealed class UdpServer : IDisposable
             thread.Start();
         }
 
-        Log.Listening(_logger, "udp", EndPoint.ToString());
+        Log.Listening(_logger, "udp", EndPoint);
     }
 
     private void ReceiveLoop()

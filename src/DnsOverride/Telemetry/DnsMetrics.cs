@@ -6,7 +6,7 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Telemetry;
 
 /// <summary>Every metric of the DNS server, in one place (meter <c>Endpoints.DnsOverride</c>).</summary>
-public sealed class DnsMetrics : IDisposable
+internal sealed class DnsMetrics : IDisposable
 {
     public const string MeterName = "Endpoints.DnsOverride";
 

@@ -9,10 +9,10 @@ internal static partial class Log
     public static partial void Query(ILogger logger, string client, string name, string type, string transport, string decision, string rcode, int size, double latencyMs);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Listening on {Transport} {Endpoint}")]
-    public static partial void Listening(ILogger logger, string transport, string endpoint);
+    public static partial void Listening(ILogger logger, string transport, System.Net.IPEndPoint endpoint);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Forwarding to {Upstreams}")]
-    public static partial void Upstreams(ILogger logger, string upstreams);
+    public static partial void Upstreams(ILogger logger, IEnumerable<Forwarding.Upstream> upstreams);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Stopped; {InFlight} queries were still in flight")]
     public static partial void Stopped(ILogger logger, int inFlight);
@@ -21,7 +21,7 @@ internal static partial class Log
     public static partial void ZonesLoaded(ILogger logger, int count, string directory, string zones);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Zone error: {Error}")]
-    public static partial void ZoneError(ILogger logger, string error);
+    public static partial void ZoneError(ILogger logger, Zones.ZoneError error);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Zone file {File} failed to load; {Action}")]
     public static partial void ZoneFileFailed(ILogger logger, string file, string action);
@@ -30,7 +30,7 @@ internal static partial class Log
     public static partial void Reloading(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Debug, Message = "Zone warning: {Warning}")]
-    public static partial void ZoneWarning(ILogger logger, string warning);
+    public static partial void ZoneWarning(ILogger logger, Zones.ZoneError warning);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Upstream {Upstream} failed: {Reason}")]
     public static partial void UpstreamFailed(ILogger logger, string upstream, string reason);
@@ -45,7 +45,7 @@ internal static partial class Log
     public static partial void ServeError(ILogger logger, Exception exception, string transport, string client);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "TCP connection from {Client} closed: {Reason}")]
-    public static partial void TcpClosed(ILogger logger, string client, string reason);
+    public static partial void TcpClosed(ILogger logger, System.Net.IPEndPoint client, string reason);
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "TCP connection limit {Limit} reached; refusing {Client}")]
     public static partial void TcpLimit(ILogger logger, int limit, string client);

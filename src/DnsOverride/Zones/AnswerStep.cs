@@ -3,4 +3,4 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>One RRset of an answer. A null owner stands for the question name (exact or wildcard-synthesised).</summary>
-public readonly record struct AnswerStep(DnsName? Owner, RecordSet Set);
+internal readonly record struct AnswerStep(DnsName? Owner, RecordSet Set);

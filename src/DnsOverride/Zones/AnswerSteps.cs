@@ -4,7 +4,7 @@ namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>Fixed room for a CNAME chain, so a lookup allocates nothing.</summary>
 [InlineArray(LookupResult.MaxChain)]
-public struct AnswerSteps
+internal struct AnswerSteps
 {
     private AnswerStep _element;
 }

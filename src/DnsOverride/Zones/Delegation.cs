@@ -3,4 +3,4 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>A zone cut below the apex: its NS RRset and the address records to send as glue.</summary>
-public sealed record Delegation(DnsName Owner, RecordSet NameServers, (DnsName Owner, RecordSet Addresses)[] Glue);
+internal sealed record Delegation(DnsName Owner, RecordSet NameServers, (DnsName Owner, RecordSet Addresses)[] Glue);

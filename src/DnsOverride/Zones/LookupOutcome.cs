@@ -1,5 +1,6 @@
 namespace Endpoints.DnsOverride.Zones;
 
+/// <remarks>Public: test theories take it as a parameter.</remarks>
 public enum LookupOutcome
 {
     /// <summary>The name is in none of our zones: the next handler decides.</summary>

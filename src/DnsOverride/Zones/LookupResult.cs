@@ -3,7 +3,7 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>What a zone lookup found; <see cref="Handlers.ResponseBuilder"/> turns it into a reply.</summary>
-public struct LookupResult
+internal struct LookupResult
 {
     /// <summary>Longest CNAME chain followed, as BIND's restart limit.</summary>
     public const int MaxChain = 16;

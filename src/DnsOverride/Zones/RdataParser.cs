@@ -6,7 +6,7 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>Turns the presentation form of RDATA into wire form (names uncompressed).</summary>
-public static class RdataParser
+internal static class RdataParser
 {
     public static bool TryParse(
         ushort type, IReadOnlyList<ZoneToken> tokens, int start, DnsName origin,

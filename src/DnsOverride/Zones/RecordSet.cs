@@ -7,7 +7,7 @@ namespace Endpoints.DnsOverride.Zones;
 /// An RRset encoded once at load: each record as TYPE, CLASS, TTL, RDLENGTH and RDATA, so that a reply is the
 /// owner name followed by a copy of each piece.
 /// </summary>
-public sealed class RecordSet
+internal sealed class RecordSet
 {
     private const ushort ClassIn = 1;
 

@@ -6,4 +6,4 @@ namespace Endpoints.DnsOverride.Zones;
 /// A record as read from a zone file. <see cref="Target"/> is the name the RDATA points at (CNAME, NS, MX, SRV),
 /// kept for integrity checks and for following CNAMEs.
 /// </summary>
-public sealed record ResourceRecord(DnsName Owner, ushort Type, uint Ttl, byte[] Rdata, DnsName? Target, string File, int Line);
+internal sealed record ResourceRecord(DnsName Owner, ushort Type, uint Ttl, byte[] Rdata, DnsName? Target, string File, int Line);

@@ -1,7 +1,7 @@
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>TTLs as BIND reads them: seconds, or units such as <c>1h30m</c> and <c>1W</c>.</summary>
-public static class TtlParser
+internal static class TtlParser
 {
     public static bool LooksLikeTtl(string text) => text.Length > 0 && char.IsAsciiDigit(text[0]);
 

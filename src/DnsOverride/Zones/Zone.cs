@@ -3,7 +3,7 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>One loaded, validated, immutable zone.</summary>
-public sealed class Zone
+internal sealed class Zone
 {
     private readonly Dictionary<string, ZoneNode>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 

@@ -6,7 +6,7 @@ namespace Endpoints.DnsOverride.Zones;
 /// <summary>
 /// Checks parsed records the way named-checkzone does (SOA, NS, CNAME rules, glue) and builds the lookup tree.
 /// </summary>
-public static class ZoneBuilder
+internal static class ZoneBuilder
 {
     public static Zone? Build(DnsName origin, string file, IReadOnlyList<ResourceRecord> records, List<ZoneError> errors)
     {

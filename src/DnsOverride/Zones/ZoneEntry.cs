@@ -1,4 +1,4 @@
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>A logical master-file line: parentheses joined, comments dropped.</summary>
-public sealed record ZoneEntry(IReadOnlyList<ZoneToken> Tokens, bool BlankOwner, int Line);
+internal sealed record ZoneEntry(IReadOnlyList<ZoneToken> Tokens, bool BlankOwner, int Line);

@@ -1,7 +1,7 @@
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>A problem found in a zone file, reported the way compilers and named-checkzone do.</summary>
-public sealed record ZoneError(string File, int Line, string Message, bool IsWarning = false)
+internal sealed record ZoneError(string File, int Line, string Message, bool IsWarning = false)
 {
     public override string ToString() =>
         Line > 0 ? $"{File}:{Line}: {(IsWarning ? "warning: " : string.Empty)}{Message}" : $"{File}: {Message}";

@@ -8,7 +8,7 @@ namespace Endpoints.DnsOverride.Zones;
 /// either order, blank owners, parentheses and comments. Errors carry file and line; parsing goes on after
 /// an error so that one run reports all of them.
 /// </summary>
-public sealed class ZoneFileParser
+internal sealed class ZoneFileParser
 {
     private const int MaxIncludeDepth = 8;
     private const uint MaxTtl = int.MaxValue;

@@ -6,7 +6,7 @@ namespace Endpoints.DnsOverride.Zones;
 /// Loads every <c>*.zone</c> file of a directory; the file name without <c>.zone</c> is the origin.
 /// A file that fails keeps the previous good version of its zone in service.
 /// </summary>
-public static class ZoneLoader
+internal static class ZoneLoader
 {
     public const string Extension = ".zone";
 

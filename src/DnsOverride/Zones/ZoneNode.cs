@@ -1,7 +1,7 @@
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>The RRsets at one name. A node with no sets is an empty non-terminal.</summary>
-public sealed class ZoneNode
+internal sealed class ZoneNode
 {
     public static readonly ZoneNode EmptyNonTerminal = new([]);
 

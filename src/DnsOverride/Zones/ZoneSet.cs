@@ -6,7 +6,7 @@ namespace Endpoints.DnsOverride.Zones;
 /// An immutable set of zones, swapped whole on reload. <see cref="Lookup"/> follows RFC 1034 4.3.2 with the
 /// wildcard rules of RFC 4592, and allocates nothing.
 /// </summary>
-public sealed class ZoneSet
+internal sealed class ZoneSet
 {
     public static readonly ZoneSet Empty = new([]);
 

@@ -9,7 +9,7 @@ namespace Endpoints.DnsOverride.Zones;
 /// Holds the zone set in service. A reload builds a whole new set and swaps one reference, so a query sees
 /// either the old set or the new one, never a mix.
 /// </summary>
-public sealed class ZoneStore
+internal sealed class ZoneStore
 {
     private readonly string _directory;
     private readonly ILogger<ZoneStore> _logger;
@@ -38,11 +38,11 @@ public sealed class ZoneStore
             {
                 if (error.IsWarning)
                 {
-                    Log.ZoneWarning(_logger, error.ToString());
+                    Log.ZoneWarning(_logger, error);
                 }
                 else
                 {
-                    Log.ZoneError(_logger, error.ToString());
+                    Log.ZoneError(_logger, error);
                 }
             }
 
@@ -54,8 +54,13 @@ public sealed class ZoneStore
 
             Volatile.Write(ref _current, report.Zones);
             _metrics.ZoneReload(report.Success);
-            Log.ZonesLoaded(_logger, report.Zones.Zones.Count, _directory,
-                string.Join(", ", report.Zones.Zones.Select(z => $"{z.Name} (serial {z.Serial})").Order(StringComparer.Ordinal)));
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+#pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
+                Log.ZonesLoaded(_logger, report.Zones.Zones.Count, _directory,
+                    string.Join(", ", report.Zones.Zones.Select(z => $"{z.Name} (serial {z.Serial})").Order(StringComparer.Ordinal)));
+#pragma warning restore CA1873
+            }
             return report;
         }
     }

@@ -1,4 +1,4 @@
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>One master-file token; quoted tokens keep their escapes for the RDATA parser.</summary>
-public readonly record struct ZoneToken(string Text, bool Quoted, int Line);
+internal readonly record struct ZoneToken(string Text, bool Quoted, int Line);

@@ -3,7 +3,7 @@ using System.Text;
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>Splits master-file text (RFC 1035 5.1) into logical entries.</summary>
-public static class ZoneTokenizer
+internal static class ZoneTokenizer
 {
     public static IEnumerable<ZoneEntry> Read(string text, string file, List<ZoneError> errors)
     {

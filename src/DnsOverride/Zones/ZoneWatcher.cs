@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>Loads the zones at start, then again on SIGHUP and when anything in the zone directory changes.</summary>
-public sealed class ZoneWatcher(ZoneStore store, TimeProvider time, IOptions<DnsOverrideOptions> options)
+internal sealed class ZoneWatcher(ZoneStore store, TimeProvider time, IOptions<DnsOverrideOptions> options)
     : ReloadOnChangeService(time, options.Value.ZonePollInterval)
 {
     protected override string WatchedPath => store.Directory;

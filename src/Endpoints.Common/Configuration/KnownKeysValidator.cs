@@ -24,7 +24,7 @@ public sealed class KnownKeysValidator<TOptions>(IConfiguration configuration, s
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    public static IEnumerable<string> Unknown(IConfigurationSection section) =>
+    private static IEnumerable<string> Unknown(IConfigurationSection section) =>
         section.GetChildren()
             .Where(child => !Known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             .Select(child => $"unknown setting '{child.Path}'{Suggestion.DidYouMean(child.Key, Known)}");

@@ -3,7 +3,7 @@ using Endpoints.Common.Cli;
 namespace Endpoints.Proxy.Cli;
 
 /// <summary>The proxy's commands and flags (the issue's command line), each flag a key of the configuration.</summary>
-public static class ProxyCommandLine
+internal static class ProxyCommandLine
 {
     public const string Usage = """
         usage: Endpoints.Proxy [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]

@@ -1,7 +1,7 @@
 namespace Endpoints.Proxy.Configuration;
 
 /// <summary>Settings of the proxy, bound from the <c>Proxy</c> section (command line, env, appsettings.json).</summary>
-public sealed class ProxyOptions
+internal sealed class ProxyOptions
 {
     public const string Section = "Proxy";
 

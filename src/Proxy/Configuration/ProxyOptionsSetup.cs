@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.Proxy.Configuration;
 
 /// <summary>Defaults that depend on other settings: a local run with no listener gets CONNECT and health.</summary>
-public sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
+internal sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
 {
     public void PostConfigure(string? name, ProxyOptions options)
     {

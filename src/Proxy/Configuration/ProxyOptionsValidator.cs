@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.Proxy.Configuration;
 
 /// <summary>Checks every setting at start-up, the policy file included, and reports all problems at once.</summary>
-public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
+internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProxyOptions options)
     {

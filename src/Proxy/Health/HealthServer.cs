@@ -11,7 +11,7 @@ namespace Endpoints.Proxy.Health;
 /// <c>GET /healthz</c>: 200 while the process works. <c>GET /readyz</c>: 200 while accepting, 503 once draining,
 /// so the load balancer stops sending new connections. One request per connection.
 /// </summary>
-public sealed class HealthServer : IDisposable
+internal sealed class HealthServer : IDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
@@ -34,7 +34,7 @@ public sealed class HealthServer : IDisposable
     {
         _socket.Listen(128);
         _acceptLoop = AcceptLoopAsync();
-        Log.Listening(_logger, "health", EndPoint.ToString());
+        Log.Listening(_logger, "health", EndPoint);
     }
 
     private async Task AcceptLoopAsync()

@@ -1,7 +1,7 @@
 namespace Endpoints.Proxy.Health;
 
 /// <summary>Whether the proxy takes new connections; false from the moment draining starts.</summary>
-public sealed class Readiness
+internal sealed class Readiness
 {
     private volatile bool _ready;
 

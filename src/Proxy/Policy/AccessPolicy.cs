@@ -6,7 +6,7 @@ namespace Endpoints.Proxy.Policy;
 /// Ordered rules; the first whose sources, destinations and ports all match decides. No match is a denial:
 /// the proxy is closed by default.
 /// </summary>
-public sealed class AccessPolicy
+internal sealed class AccessPolicy
 {
     public static readonly AccessPolicy DenyAll = new([]);
 

@@ -6,7 +6,7 @@ namespace Endpoints.Proxy.Policy;
 /// One destination of a rule: an exact name, <c>*.suffix</c> (any name strictly below suffix), or an IP or CIDR,
 /// which only IP-literal destinations can match.
 /// </summary>
-public sealed class DestinationPattern
+internal sealed class DestinationPattern
 {
     private readonly string? _name;
     private readonly string? _suffix;

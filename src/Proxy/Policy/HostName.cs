@@ -4,7 +4,7 @@ using System.Net;
 namespace Endpoints.Proxy.Policy;
 
 /// <summary>Destination names as the policy compares them: IDNA (punycode), lowercase, no trailing dot.</summary>
-public static class HostName
+internal static class HostName
 {
     private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
 

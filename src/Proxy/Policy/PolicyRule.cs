@@ -3,7 +3,7 @@ using System.Net;
 namespace Endpoints.Proxy.Policy;
 
 /// <summary>One rule of the policy; <see cref="Ports"/> null means any port.</summary>
-public sealed record PolicyRule(string Name, bool Allow, IReadOnlyList<IPNetwork> Sources, IReadOnlyList<DestinationPattern> Destinations, IReadOnlySet<int>? Ports)
+internal sealed record PolicyRule(string Name, bool Allow, IReadOnlyList<IPNetwork> Sources, IReadOnlyList<DestinationPattern> Destinations, IReadOnlySet<int>? Ports)
 {
     public bool Matches(IPAddress source, string host, IPAddress? hostAddress, int port) =>
         Sources.Any(s => s.Contains(source)) &&

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.Proxy.Policy;
 
 /// <summary>The policy in force. A reload that fails keeps the last good policy and logs why.</summary>
-public sealed class PolicyStore
+internal sealed class PolicyStore
 {
     private readonly ILogger<PolicyStore> _logger;
     private readonly ProxyMetrics _metrics;

@@ -3,7 +3,7 @@ using Endpoints.Common.Hosting;
 namespace Endpoints.Proxy.Policy;
 
 /// <summary>Loads the policy at start, then again when the file changes (checked every second) and on SIGHUP.</summary>
-public sealed class PolicyWatcher(PolicyStore store, TimeProvider time) : ReloadOnChangeService(time, TimeSpan.FromSeconds(1))
+internal sealed class PolicyWatcher(PolicyStore store, TimeProvider time) : ReloadOnChangeService(time, TimeSpan.FromSeconds(1))
 {
     protected override string WatchedPath => store.Path;
 

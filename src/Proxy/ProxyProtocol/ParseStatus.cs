@@ -1,6 +1,6 @@
 namespace Endpoints.Proxy.ProxyProtocol;
 
-public enum ParseStatus
+internal enum ParseStatus
 {
     /// <summary>Not enough bytes yet: read more and try again.</summary>
     NeedMore,

@@ -1,6 +1,6 @@
 namespace Endpoints.Proxy.ProxyProtocol;
 
-public static class ProxyHeaderErrors
+internal static class ProxyHeaderErrors
 {
     public static string Describe(this ProxyHeaderError error) => error switch
     {

@@ -5,7 +5,7 @@ using System.Text;
 namespace Endpoints.Proxy.ProxyProtocol;
 
 /// <summary>PROXY protocol v1 (text) and v2 (binary), per haproxy's proxy-protocol.txt.</summary>
-public static class ProxyHeaderParser
+internal static class ProxyHeaderParser
 {
     public const int V1MaxLength = 107;
 

@@ -11,7 +11,7 @@ namespace Endpoints.Proxy.Resolution;
 /// and the proxy itself; <c>--allow-range</c> re-admits ranges such as the VPC endpoint subnet. The proxy's own
 /// listening endpoints are refused always, to stop loops.
 /// </summary>
-public sealed class DestinationGuard
+internal sealed class DestinationGuard
 {
     private static readonly (IPNetwork Network, string Reason)[] Blocked =
     [
@@ -130,7 +130,7 @@ public sealed class DestinationGuard
             (Canonical(e.Address).Equals(address) ||
              ((e.Address.Equals(IPAddress.Any) || e.Address.Equals(IPAddress.IPv6Any)) && (_ownAddresses.Contains(address) || IPAddress.IsLoopback(address)))));
 
-    private static IEnumerable<IPAddress> LocalAddresses()
+    private static List<IPAddress> LocalAddresses()
     {
         try
         {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.Proxy.Resolution;
 
 /// <summary>Resolves destination names (A and AAAA) through the configured resolver, with DnsClient at the edge.</summary>
-public sealed class DestinationResolver
+internal sealed class DestinationResolver
 {
     private readonly LookupClient _client;
 

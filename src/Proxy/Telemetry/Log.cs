@@ -10,7 +10,7 @@ internal static partial class Log
         long bytesUp, long bytesDown, double durationMs, string end, string vpce);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Listening for {Mode} on {Endpoint}")]
-    public static partial void Listening(ILogger logger, string mode, string endpoint);
+    public static partial void Listening(ILogger logger, string mode, System.Net.IPEndPoint endpoint);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Connection limit {Limit} reached; refusing {Client}")]
     public static partial void Overloaded(ILogger logger, int limit, string client);

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Endpoints.Proxy.Telemetry;
 
 /// <summary>Every metric of the proxy, in one place (meter <c>Endpoints.Proxy</c>).</summary>
-public sealed class ProxyMetrics : IDisposable
+internal sealed class ProxyMetrics : IDisposable
 {
     public const string MeterName = "Endpoints.Proxy";
 

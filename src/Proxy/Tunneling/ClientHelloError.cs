@@ -1,7 +1,7 @@
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>Why a ClientHello gave no destination; <see cref="ClientHelloErrors.Describe"/> words it for logs.</summary>
-public enum ClientHelloError
+internal enum ClientHelloError
 {
     None,
     NotTls,

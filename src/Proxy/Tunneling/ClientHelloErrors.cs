@@ -1,6 +1,6 @@
 namespace Endpoints.Proxy.Tunneling;
 
-public static class ClientHelloErrors
+internal static class ClientHelloErrors
 {
     /// <summary>Missing SNI is the client's choice (an unrecognized_name alert); the rest are broken handshakes.</summary>
     public static bool IsMissingName(this ClientHelloError error) =>

@@ -8,7 +8,7 @@ namespace Endpoints.Proxy.Tunneling;
 /// Finds the SNI in a TLS ClientHello without terminating TLS. The handshake message may span several TLS
 /// records and any number of TCP segments: call again with more bytes while it returns NeedMore.
 /// </summary>
-public static class ClientHelloParser
+internal static class ClientHelloParser
 {
     public const int MaxHelloLength = 64 * 1024;
 

@@ -13,7 +13,7 @@ namespace Endpoints.Proxy.Tunneling;
 /// then the tunnel. Every outcome is a value: <see cref="Refusal"/> maps it to the wire, and the connection's one
 /// log line and metrics carry its words.
 /// </summary>
-public sealed class ConnectionHandler
+internal sealed class ConnectionHandler
 {
     private const int HandshakeLimit = ClientHelloParser.MaxHelloLength + 8192;
     private static readonly byte[] Established = "HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray();
@@ -74,9 +74,14 @@ public sealed class ConnectionHandler
             }
 
             _metrics.Connection(ModeName(mode), words.Decision);
-            Log.Connection(_logger, summary.Client, ModeName(mode), summary.Destination, words.Decision, summary.Rule, summary.Reason,
-                summary.BytesUp, summary.BytesDown, _time.GetElapsedTime(started).TotalMilliseconds, summary.End,
-                summary.VpcEndpointId is null ? string.Empty : $" vpce={summary.VpcEndpointId}");
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+#pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
+                Log.Connection(_logger, summary.Client, ModeName(mode), summary.Destination, words.Decision, summary.Rule, summary.Reason,
+                    summary.BytesUp, summary.BytesDown, _time.GetElapsedTime(started).TotalMilliseconds, summary.End,
+                    summary.VpcEndpointId is null ? string.Empty : $" vpce={summary.VpcEndpointId}");
+#pragma warning restore CA1873
+            }
         }
     }
 

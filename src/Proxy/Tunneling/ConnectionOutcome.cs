@@ -1,6 +1,7 @@
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>How a connection ended; <see cref="Refusal.Of"/> maps each to its log words, wire answer and metric.</summary>
+/// <remarks>Public: test theories take it as a parameter.</remarks>
 public enum ConnectionOutcome
 {
     Relayed,

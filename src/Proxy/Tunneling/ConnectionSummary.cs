@@ -1,7 +1,7 @@
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>What one connection did, for its single log line; the words come from its <see cref="Outcome"/>.</summary>
-public sealed class ConnectionSummary(string client, ListenerMode mode)
+internal sealed class ConnectionSummary(string client, ListenerMode mode)
 {
     public string Client { get; set; } = client;
 

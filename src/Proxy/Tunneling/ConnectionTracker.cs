@@ -1,7 +1,7 @@
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>Counts open connections for the limit and for draining.</summary>
-public sealed class ConnectionTracker(int limit)
+internal sealed class ConnectionTracker(int limit)
 {
     private int _open;
 

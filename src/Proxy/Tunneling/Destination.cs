@@ -1,4 +1,4 @@
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>Where a client asked to go: the name (or IP literal) and port the policy judges, and the port we dial.</summary>
-public sealed record Destination(string Host, int PolicyPort, int DialPort);
+internal sealed record Destination(string Host, int PolicyPort, int DialPort);

@@ -3,4 +3,4 @@ using System.Net.Sockets;
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>A connected upstream socket (outcome <see cref="ConnectionOutcome.Relayed"/>), or why there is none.</summary>
-public sealed record DialResult(Socket? Socket, ConnectionOutcome Outcome, string Reason, string Destination);
+internal sealed record DialResult(Socket? Socket, ConnectionOutcome Outcome, string Reason, string Destination);

@@ -11,7 +11,7 @@ namespace Endpoints.Proxy.Tunneling;
 /// Resolves an allowed name, checks every address with the guard, and connects to the first allowed one that
 /// answers: exactly the address it checked.
 /// </summary>
-public sealed class Dialer
+internal sealed class Dialer
 {
     private readonly ProxyOptions _options;
     private readonly DestinationResolver _resolver;

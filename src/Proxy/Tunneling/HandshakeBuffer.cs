@@ -7,7 +7,7 @@ namespace Endpoints.Proxy.Tunneling;
 /// Bytes read from the client before the tunnel opens (PROXY header, request head, ClientHello). Rented from the
 /// pool and grown on demand up to a limit; returned as soon as the tunnel starts.
 /// </summary>
-public sealed class HandshakeBuffer : IDisposable
+internal sealed class HandshakeBuffer : IDisposable
 {
     private const int InitialSize = 4096;
     private readonly int _limit;

@@ -11,7 +11,7 @@ namespace Endpoints.Proxy.Tunneling;
 /// else), then the mode's request: a CONNECT head, a ClientHello's SNI or a Host header. Returns the destination,
 /// or null with the refusal recorded in the summary.
 /// </summary>
-public sealed class HandshakeReader
+internal sealed class HandshakeReader
 {
     private readonly ProxyOptions _options;
     private readonly IPNetwork[] _loadBalancers;

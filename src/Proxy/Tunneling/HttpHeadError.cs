@@ -1,7 +1,7 @@
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>Why a request head was refused; <see cref="HttpHeadErrors.Describe"/> words it for logs and the 400 body.</summary>
-public enum HttpHeadError
+internal enum HttpHeadError
 {
     None,
     TooLarge,

@@ -1,6 +1,6 @@
 namespace Endpoints.Proxy.Tunneling;
 
-public static class HttpHeadErrors
+internal static class HttpHeadErrors
 {
     public static string Describe(this HttpHeadError error) => error switch
     {

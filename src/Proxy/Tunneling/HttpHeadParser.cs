@@ -4,7 +4,7 @@ using Endpoints.Proxy.ProxyProtocol;
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>Reads an HTTP/1.x request head (RFC 9112): request line and header fields up to the empty line.</summary>
-public static class HttpHeadParser
+internal static class HttpHeadParser
 {
     public const int MaxHeadLength = 16 * 1024;
 

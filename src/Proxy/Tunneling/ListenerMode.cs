@@ -1,6 +1,6 @@
 namespace Endpoints.Proxy.Tunneling;
 
-public enum ListenerMode
+internal enum ListenerMode
 {
     Connect,
     Tls,

@@ -5,4 +5,4 @@ namespace Endpoints.Proxy.Tunneling;
 /// (CONNECT and Host modes; 0 closes without one), the TLS alert (TLS mode; 0 closes without one), and the
 /// <c>proxy.errors</c> kind (null counts nothing).
 /// </summary>
-public readonly record struct OutcomeWords(string Decision, string End, int Status, byte Alert, string? ErrorKind);
+internal readonly record struct OutcomeWords(string Decision, string End, int Status, byte Alert, string? ErrorKind);

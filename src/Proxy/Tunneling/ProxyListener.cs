@@ -7,10 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>Accepts connections for one mode; over the connection limit, refuses at once (503 for CONNECT).</summary>
-public sealed class ProxyListener : IDisposable
+internal sealed class ProxyListener : IDisposable
 {
     private readonly Socket _socket;
     private readonly ListenerMode _mode;
+    private readonly string _modeName;
     private readonly ConnectionHandler _handler;
     private readonly ConnectionTracker _tracker;
     private readonly ILogger _logger;
@@ -21,6 +22,7 @@ public sealed class ProxyListener : IDisposable
         _socket = ListenSocket.Bind(endpoint, ProtocolType.Tcp);
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _mode = mode;
+        _modeName = ConnectionHandler.ModeName(mode);
         _handler = handler;
         _tracker = tracker;
         _logger = logger;
@@ -32,7 +34,7 @@ public sealed class ProxyListener : IDisposable
     {
         _socket.Listen(4096);
         _acceptLoop = AcceptLoopAsync(abort);
-        Log.Listening(_logger, ConnectionHandler.ModeName(_mode), EndPoint.ToString());
+        Log.Listening(_logger, _modeName, EndPoint);
     }
 
     private async Task AcceptLoopAsync(CancellationToken abort)

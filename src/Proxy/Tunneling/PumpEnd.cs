@@ -1,7 +1,7 @@
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>How one direction of a tunnel ended.</summary>
-public enum PumpEnd
+internal enum PumpEnd
 {
     Eof,
     Cancelled,

@@ -4,7 +4,7 @@ using System.Text;
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>The one table from a connection's outcome to its log words, its answer on the wire and its metric.</summary>
-public static class Refusal
+internal static class Refusal
 {
     public const byte AlertAccessDenied = 49;
     public const byte AlertInternalError = 80;

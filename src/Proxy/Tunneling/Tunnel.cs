@@ -8,7 +8,7 @@ namespace Endpoints.Proxy.Tunneling;
 /// direction keeps flowing. While a direction is idle it waits with a zero-byte read and holds no buffer, so an
 /// idle tunnel costs two sockets and a little bookkeeping.
 /// </summary>
-public sealed class Tunnel
+internal sealed class Tunnel
 {
     private readonly Socket _client;
     private readonly Socket _upstream;

@@ -1,3 +1,3 @@
 namespace Endpoints.Proxy.Tunneling;
 
-public readonly record struct TunnelResult(long BytesUp, long BytesDown, string End);
+internal readonly record struct TunnelResult(long BytesUp, long BytesDown, string End);

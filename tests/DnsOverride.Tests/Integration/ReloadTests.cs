@@ -7,10 +7,8 @@ namespace Endpoints.DnsOverride.Tests.Integration;
 [Trait("Category", "Integration")]
 public sealed class ReloadTests
 {
-    private const string Zone = "$TTL 60\n@ SOA ns h {0} 3600 600 86400 60\n@ NS ns\nns A 10.0.0.53\n* A {1}\n";
-
     private static string ZoneText(int serial, string address) =>
-        string.Format(System.Globalization.CultureInfo.InvariantCulture, Zone, serial, address);
+        FormattableString.Invariant($"$TTL 60\n@ SOA ns h {serial} 3600 600 86400 60\n@ NS ns\nns A 10.0.0.53\n* A {address}\n");
 
     private static async Task<TimeSpan> WaitForAnswerAsync(int port, string name, string expected, TimeSpan limit)
     {

@@ -3,7 +3,7 @@ using Endpoints.DnsOverride.Zones;
 
 namespace Endpoints.DnsOverride.Tests.Zones;
 
-public static class ZoneFixtures
+internal static class ZoneFixtures
 {
     public static Zone Parse(string origin, string text)
     {

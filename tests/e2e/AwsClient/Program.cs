@@ -84,15 +84,22 @@ async Task S3Async()
     {
         var response = await virtualHosted.UploadPartAsync(new UploadPartRequest
         {
-            BucketName = bucket, Key = "multipart/20mb", UploadId = upload.UploadId, PartNumber = part + 1,
-            InputStream = new MemoryStream(big, part * PartSize, Math.Min(PartSize, big.Length - (part * PartSize))), UseChunkEncoding = false,
+            BucketName = bucket,
+            Key = "multipart/20mb",
+            UploadId = upload.UploadId,
+            PartNumber = part + 1,
+            InputStream = new MemoryStream(big, part * PartSize, Math.Min(PartSize, big.Length - (part * PartSize))),
+            UseChunkEncoding = false,
         });
         parts.Add(new PartETag(part + 1, response.ETag));
     }
 
     await virtualHosted.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
     {
-        BucketName = bucket, Key = "multipart/20mb", UploadId = upload.UploadId, PartETags = parts,
+        BucketName = bucket,
+        Key = "multipart/20mb",
+        UploadId = upload.UploadId,
+        PartETags = parts,
     });
     var downloaded = await GetAsync(virtualHosted, "multipart/20mb");
     if (!SHA256.HashData(downloaded).AsSpan().SequenceEqual(SHA256.HashData(big)))
@@ -132,7 +139,9 @@ async Task DynamoAsync()
     {
         await dynamo.PutItemAsync(table, new Dictionary<string, AttributeValue>
         {
-            ["pk"] = new() { S = "tenant" }, ["sk"] = new() { N = i.ToString(CultureInfo.InvariantCulture) }, ["v"] = new() { S = $"value-{i}" },
+            ["pk"] = new() { S = "tenant" },
+            ["sk"] = new() { N = i.ToString(CultureInfo.InvariantCulture) },
+            ["v"] = new() { S = $"value-{i}" },
         });
     }
 
