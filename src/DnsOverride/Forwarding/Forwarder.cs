@@ -152,7 +152,10 @@ internal sealed class Forwarder
         return new ForwardResult(failure, 0);
     }
 
-    /// <summary>Usable upstreams, rotating the start so load spreads; those backing off only as a due probe.</summary>
+    /// <summary>
+    /// Healthy upstreams, rotating the start so load spreads. An upstream whose back-off has expired goes first, as
+    /// the one probe: it must see a real query to come back, and healthy ones are there if it fails.
+    /// </summary>
     private List<Upstream> Order()
     {
         var now = _time.GetUtcNow();
@@ -161,9 +164,14 @@ internal sealed class Forwarder
         for (var i = 0; i < _upstreams.Length; i++)
         {
             var upstream = _upstreams[(first + i) % _upstreams.Length];
-            if (upstream.TryAcquire(now))
+            if (upstream.IsHealthy)
             {
                 order.Add(upstream);
+            }
+            else if (upstream.TryStartProbe(now))
+            {
+                Log.UpstreamProbe(_logger, upstream.Name);
+                order.Insert(0, upstream);
             }
         }
 

@@ -4,7 +4,8 @@ namespace Endpoints.DnsOverride.Forwarding;
 
 /// <summary>
 /// One upstream resolver and its health. After <see cref="FailureThreshold"/> failures in a row it is skipped
-/// for a back-off that doubles up to a minute; when that expires one query probes it back.
+/// for a back-off of 5 s that doubles up to a minute; once that expires, one real query probes it: a success
+/// puts it back in rotation, a failure starts the next, longer back-off.
 /// </summary>
 internal sealed class Upstream
 {
@@ -12,9 +13,13 @@ internal sealed class Upstream
     private static readonly TimeSpan BaseBackoff = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
 
+    /// <summary>A probe whose outcome never came (its query was cancelled) stops blocking the next one after this.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Lock _lock = new();
     private int _failures;
     private DateTimeOffset _downUntil;
+    private DateTimeOffset _probeUntil;
 
     public Upstream(IPEndPoint endPoint)
     {
@@ -26,27 +31,33 @@ internal sealed class Upstream
 
     public string Name { get; }
 
+    public bool IsHealthy
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _failures < FailureThreshold;
+            }
+        }
+    }
+
     public override string ToString() => Name;
 
     /// <summary>
-    /// Whether a query may use this upstream now: always while healthy; while backing off, only the first query
-    /// after the back-off expires, as a probe (a failed probe starts a longer back-off).
+    /// Claims the one probe of a backing-off upstream once its back-off has expired. Called only for a query that
+    /// will be sent to it first, so a claimed probe is always a real query.
     /// </summary>
-    public bool TryAcquire(DateTimeOffset now)
+    public bool TryStartProbe(DateTimeOffset now)
     {
         lock (_lock)
         {
-            if (_failures < FailureThreshold)
-            {
-                return true;
-            }
-
-            if (now < _downUntil)
+            if (_failures < FailureThreshold || now < _downUntil || now < _probeUntil)
             {
                 return false;
             }
 
-            _downUntil = now + MaxBackoff;
+            _probeUntil = now + ProbeTimeout;
             return true;
         }
     }
@@ -58,6 +69,7 @@ internal sealed class Upstream
         {
             var wasDown = _failures >= FailureThreshold;
             _failures = 0;
+            _probeUntil = default;
             return wasDown;
         }
     }
@@ -67,6 +79,7 @@ internal sealed class Upstream
     {
         lock (_lock)
         {
+            _probeUntil = default;
             if (++_failures < FailureThreshold)
             {
                 return null;

@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Upstream {Upstream} is answering again")]
     public static partial void UpstreamUp(ILogger logger, string upstream);
 
+    [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Upstream {Upstream} probed: its back-off has expired")]
+    public static partial void UpstreamProbe(ILogger logger, string upstream);
+
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Error serving a {Transport} query from {Client}")]
     public static partial void ServeError(ILogger logger, Exception exception, string transport, string client);
 

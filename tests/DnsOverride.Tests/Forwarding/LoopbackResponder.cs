@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Endpoints.DnsOverride.Tests.Forwarding;
+
+/// <summary>
+/// An upstream the test switches on and off: on, it answers every query at once (NOERROR, no records); off, its
+/// port is closed and queries are refused by the kernel, so failures need no waiting on timeouts.
+/// </summary>
+internal sealed class LoopbackResponder : IDisposable
+{
+    private UdpClient? _socket;
+    private int _received;
+
+    public LoopbackResponder()
+    {
+        _socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        EndPoint = (IPEndPoint)_socket.Client.LocalEndPoint!;
+        _ = AnswerAsync(_socket);
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public int Received => Volatile.Read(ref _received);
+
+    public void GoDark()
+    {
+        _socket?.Dispose();
+        _socket = null;
+    }
+
+    public void ComeBack()
+    {
+        _socket = new UdpClient(EndPoint);
+        _ = AnswerAsync(_socket);
+    }
+
+    public void Dispose() => _socket?.Dispose();
+
+    private async Task AnswerAsync(UdpClient socket)
+    {
+        try
+        {
+            while (true)
+            {
+                var query = await socket.ReceiveAsync();
+                Interlocked.Increment(ref _received);
+                var response = query.Buffer.ToArray();
+                response[2] |= 0x80;
+                response[3] = 0x80;
+                await socket.SendAsync(response, query.RemoteEndPoint);
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            // Switched off.
+        }
+    }
+}
