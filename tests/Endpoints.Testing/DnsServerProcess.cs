@@ -19,7 +19,8 @@ public sealed class DnsServerProcess : IDisposable
 
     public static string ServerDll => BuiltProgram.Path("DnsOverride", "Endpoints.DnsOverride");
 
-    public static async Task<DnsServerProcess> StartAsync(string zones, IEnumerable<string>? upstreams = null, IEnumerable<string>? extra = null)
+    public static async Task<DnsServerProcess> StartAsync(
+        string zones, IEnumerable<string>? upstreams = null, IEnumerable<string>? extra = null, IDictionary<string, string>? settings = null)
     {
         var arguments = new List<string> { ServerDll, "--listen", "127.0.0.1:0", "--zones", zones, "--log-level", "Debug" };
         foreach (var upstream in upstreams ?? ["127.0.0.1:9"])
@@ -28,7 +29,7 @@ public sealed class DnsServerProcess : IDisposable
         }
 
         arguments.AddRange(extra ?? []);
-        var process = await ExternalProcess.StartAsync("dotnet", arguments, "Listening on tcp", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        var process = await ExternalProcess.StartAsync("dotnet", arguments, "Listening on tcp", new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["DOTNET_gcServer"] = "0" });
         return new DnsServerProcess(process, process.BoundPort("Listening on tcp"));
     }
 

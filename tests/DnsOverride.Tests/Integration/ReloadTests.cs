@@ -35,8 +35,9 @@ public sealed class ReloadTests
         using var server = await DnsServerProcess.StartAsync(zones.Path);
 
         File.WriteAllText(file, ZoneText(2, "10.2.2.2"));
-        var elapsed = await WaitForAnswerAsync(server.Port, "bucket.corp.test", "10.2.2.2", TimeSpan.FromSeconds(5));
-        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"edit served after {elapsed}");
+        // Noticed by the poll of the directory (every second), not by a signal or a restart.
+        await WaitForAnswerAsync(server.Port, "bucket.corp.test", "10.2.2.2", TimeSpan.FromSeconds(10));
+        Assert.Contains("Reloading zones (files changed)", server.Output, StringComparison.Ordinal);
 
         File.WriteAllText(file, ZoneText(3, "10.2.2.2") + "broken A 10.3.3\n");
         Assert.True(await server.Process.WaitForOutputAsync($"{file}:6: A: bad dotted quad", TimeSpan.FromSeconds(5)), server.Output);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Endpoints.Testing;
 
 namespace Endpoints.Proxy.Tests.Integration;
@@ -21,6 +23,11 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public string PolicyFile { get; private set; } = string.Empty;
 
+    /// <summary>A port held bound but not listening: connecting to it is refused (the 502 case), and nobody else can take it.</summary>
+    public Socket ClosedPortHolder { get; } = BindWithoutListening();
+
+    public int ClosedPort => ((IPEndPoint)ClosedPortHolder.LocalEndPoint!).Port;
+
     public async Task InitializeAsync()
     {
         Certificates = new TestCertificates(Directory.Path, "s3.amazonaws.com", "*.s3.amazonaws.com", "dynamodb.us-east-1.amazonaws.com");
@@ -29,13 +36,13 @@ public sealed class ProxyFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(zones, "s3.amazonaws.com.zone"),
             "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 127.0.0.1\n@ A 127.0.0.1\n* A 127.0.0.1\nimds A 169.254.169.254\nv6 AAAA ::1\n");
         Resolver = await DnsServerProcess.StartAsync(zones);
-        PolicyFile = WritePolicy(Directory, Origin);
+        PolicyFile = WritePolicy(Directory, Origin, ClosedPort);
         Proxy = await ProxyProcess.StartAsync(PolicyFile, Resolver.Port, Origin);
     }
 
-    public static string WritePolicy(TempDirectory directory, OriginServer origin)
+    public static string WritePolicy(TempDirectory directory, OriginServer origin, int extraPort = 443)
     {
-        var ports = string.Join(", ", new[] { 443, 80, origin.TlsPort, origin.RawPort }.Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        var ports = string.Join(", ", new[] { 443, 80, origin.TlsPort, origin.RawPort, extraPort }.Distinct().Select(p => p.ToString(CultureInfo.InvariantCulture)));
         return directory.Write("policy.json", $$"""
             { "rules": [
               { "name": "no-admin-bucket", "action": "deny", "sources": ["0.0.0.0/0"], "destinations": ["admin.s3.amazonaws.com"] },
@@ -45,9 +52,17 @@ public sealed class ProxyFixture : IAsyncLifetime
             """);
     }
 
+    private static Socket BindWithoutListening()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
     public Task DisposeAsync()
     {
         Proxy.Dispose();
+        ClosedPortHolder.Dispose();
         Resolver.Dispose();
         Origin.Dispose();
         Certificates.Dispose();

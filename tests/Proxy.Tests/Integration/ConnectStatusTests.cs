@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Endpoints.Proxy.Tests.Integration;
+
+/// <summary>Every CONNECT status the README promises, each caused for real, and the tunnel idle timeout.</summary>
+[Trait("Category", "Integration")]
+public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
+{
+    [Fact]
+    public async Task AnotherMethodGets405()
+    {
+        var status = await FirstLineAsync(fixture.Proxy.ConnectPort, "GET http://mybucket.s3.amazonaws.com/ HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\r\n\r\n");
+
+        Assert.Equal("HTTP/1.1 405 Method Not Allowed", status);
+    }
+
+    [Fact]
+    public async Task AHeadOver16KiBGets431()
+    {
+        var filler = string.Concat(Enumerable.Repeat("X-Filler: " + new string('a', 100) + "\r\n", 170));
+
+        var status = await FirstLineAsync(fixture.Proxy.ConnectPort, "CONNECT mybucket.s3.amazonaws.com:443 HTTP/1.1\r\n" + filler);
+
+        Assert.Equal("HTTP/1.1 431 Request Header Fields Too Large", status);
+    }
+
+    [Fact]
+    public async Task AMalformedTargetGets400()
+    {
+        var status = await FirstLineAsync(fixture.Proxy.ConnectPort, "CONNECT no-port-here HTTP/1.1\r\n\r\n");
+
+        Assert.Equal("HTTP/1.1 400 Bad Request", status);
+    }
+
+    [Fact]
+    public async Task ARefusedConnectionGets502()
+    {
+        var status = await FirstLineAsync(fixture.Proxy.ConnectPort, $"CONNECT refused.s3.amazonaws.com:{fixture.ClosedPort} HTTP/1.1\r\n\r\n");
+
+        Assert.Equal("HTTP/1.1 502 Bad Gateway", status);
+        Assert.True(await fixture.Proxy.Process.WaitForOutputAsync(
+            $"dest=refused.s3.amazonaws.com:{fixture.ClosedPort} decision=allow rule=corp-to-aws reason=\"127.0.0.1: ConnectionRefused\"", TimeSpan.FromSeconds(10)),
+            fixture.Proxy.Output);
+    }
+
+    [Fact]
+    public async Task ASilentResolverGets504AndTheConnectionLimitGets503()
+    {
+        using var silentResolver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var resolverPort = ((IPEndPoint)silentResolver.Client.LocalEndPoint!).Port;
+        using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, resolverPort, fixture.Origin,
+            settings: new Dictionary<string, string> { ["Proxy__ConnectTimeout"] = "00:00:01", ["Proxy__MaxConnections"] = "1" });
+
+        // The first connection waits on the resolver; while it holds the only slot, a second is refused at once.
+        using var waiting = new TcpClient();
+        await waiting.ConnectAsync(IPAddress.Loopback, proxy.ConnectPort);
+        await waiting.GetStream().WriteAsync(Encoding.ASCII.GetBytes("CONNECT slow.s3.amazonaws.com:443 HTTP/1.1\r\n\r\n"));
+        var overLimit = await FirstLineAsync(proxy.ConnectPort, "CONNECT other.s3.amazonaws.com:443 HTTP/1.1\r\n\r\n");
+        var timedOut = await ReadFirstLineAsync(waiting);
+
+        Assert.Equal("HTTP/1.1 503 Service Unavailable", overLimit);
+        Assert.Equal("HTTP/1.1 504 Gateway Timeout", timedOut);
+        Assert.True(await proxy.Process.WaitForOutputAsync("dest=slow.s3.amazonaws.com:443 decision=allow", TimeSpan.FromSeconds(10)), proxy.Output);
+        Assert.Contains("end=connect timeout", proxy.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnIdleTunnelIsClosedAfterTheIdleTimeout()
+    {
+        using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin,
+            settings: new Dictionary<string, string> { ["Proxy__IdleTimeout"] = "00:00:01" });
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, proxy.ConnectPort);
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"CONNECT raw.s3.amazonaws.com:{fixture.Origin.RawPort} HTTP/1.1\r\n\r\n"));
+        Assert.Equal("HTTP/1.1 200 Connection established", await ReadFirstLineAsync(client));
+
+        var read = await client.GetStream().ReadAsync(new byte[64]).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, read);
+        Assert.True(await proxy.Process.WaitForOutputAsync("end=idle timeout", TimeSpan.FromSeconds(10)), proxy.Output);
+    }
+
+    [Fact]
+    public async Task TheVpcEndpointIdFromAwsTlvIsLogged()
+    {
+        using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin, ["--proxy-protocol-from", "127.0.0.1/32"]);
+        byte[] tlv = [0xEA, 0x00, 13, 0x01, .. "vpce-0test42"u8.ToArray()];
+        byte[] header =
+        [
+            0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11, 0x00, (byte)(12 + tlv.Length),
+            10, 9, 8, 7, 127, 0, 0, 1, 0x1F, 0x90, 0x01, 0xBB, .. tlv,
+        ];
+
+        var status = await FirstLineAsync(proxy.ConnectPort, "CONNECT www.example.org:443 HTTP/1.1\r\n\r\n", prefix: header);
+
+        Assert.Equal("HTTP/1.1 403 Forbidden", status);
+        Assert.True(await proxy.Process.WaitForOutputAsync(
+            "client=10.9.8.7:8080 mode=connect dest=www.example.org:443 decision=deny", TimeSpan.FromSeconds(10)), proxy.Output);
+        Assert.Contains("vpce=vpce-0test42", proxy.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<string?> FirstLineAsync(int port, string request, byte[]? prefix = null)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        await client.GetStream().WriteAsync(prefix ?? []);
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(request));
+        return await ReadFirstLineAsync(client);
+    }
+
+    private static async Task<string?> ReadFirstLineAsync(TcpClient client)
+    {
+        var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
+        return await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}
