@@ -28,6 +28,7 @@ internal sealed class Forwarder
     private readonly TimeSpan _attemptTimeout;
     private readonly TimeSpan _deadline;
     private readonly int _maxInFlight;
+    private long _stopDeadlineTicks = DateTimeOffset.MaxValue.UtcTicks;
     private int _next;
     private int _inFlight;
 
@@ -47,6 +48,11 @@ internal sealed class Forwarder
     }
 
     public IReadOnlyList<Upstream> Upstreams => _upstreams;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>On stop: forwards started from now on end by <paramref name="deadline"/>, as those already in flight do.</summary>
+    public void BeginStop(DateTimeOffset deadline) => Volatile.Write(ref _stopDeadlineTicks, deadline.UtcTicks);
 
     public async Task<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, CancellationToken cancellationToken)
     {
@@ -97,6 +103,8 @@ internal sealed class Forwarder
         var clientId = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
         var questionEnd = MessageReader.SkipQuestion(query.Span);
         var deadline = _time.GetUtcNow() + _deadline;
+        var stopDeadline = new DateTimeOffset(Volatile.Read(ref _stopDeadlineTicks), TimeSpan.Zero);
+        deadline = stopDeadline < deadline ? stopDeadline : deadline;
 
         // A second round only when something timed out: a lost datagram is worth one retry, a refusal is not.
         var failure = ForwardStatus.NoUpstream;

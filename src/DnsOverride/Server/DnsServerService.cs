@@ -14,7 +14,8 @@ namespace Endpoints.DnsOverride.Server;
 /// <summary>Binds UDP and TCP on every listen address; on stop, drains queries in flight before returning.</summary>
 internal sealed class DnsServerService : IHostedService, IDisposable
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>For TCP connections and queries still pending once the forward deadline has passed.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(1);
 
     private readonly QueryPipeline _pipeline;
     private readonly Forwarder _forwarder;
@@ -82,23 +83,27 @@ internal sealed class DnsServerService : IHostedService, IDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM: keep reading and answering (our zones at once, new forwards within what is left of the forward
+    /// deadline) until no forward is in flight or that deadline passes; then answer what is buffered, close, exit.
+    /// Resolvers sending a steady stream meanwhile get answers, not timeouts.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var udp in _udp)
+        var started = _time.GetTimestamp();
+        _forwarder.BeginStop(_time.GetUtcNow() + _options.ForwardDeadline);
+        Log.Stopping(_logger, _forwarder.InFlight);
+        while (_forwarder.InFlight > 0 && _time.GetElapsedTime(started) < _options.ForwardDeadline && !cancellationToken.IsCancellationRequested)
         {
-            udp.StopReceiving();
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _time, CancellationToken.None).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(_tcp.Select(t => t.StopAsync(DrainTimeout))).ConfigureAwait(false);
-        var start = _time.GetTimestamp();
-        while (_udp.Sum(u => u.Pending) > 0 && _time.GetElapsedTime(start) < DrainTimeout && !cancellationToken.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, CancellationToken.None).ConfigureAwait(false);
-        }
+        await Task.WhenAll(_udp.Select(u => u.StopAsync(DrainTimeout, _time)).Concat(_tcp.Select(t => t.StopAsync(DrainTimeout)))).ConfigureAwait(false);
 
         var left = _udp.Sum(u => u.Pending);
+        var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
         await _abort.CancelAsync().ConfigureAwait(false);
-        Log.Stopped(_logger, left);
+        Log.Stopped(_logger, left, elapsed);
     }
 
     public void Dispose()

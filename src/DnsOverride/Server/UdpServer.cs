@@ -75,24 +75,33 @@ internal sealed class UdpServer : IDisposable
                 break;
             }
 
-            if (_stopped)
+            // The empty datagram StopReceiving sends wakes the thread; a real query is still answered.
+            if (length == 0 && _stopped)
             {
                 break;
             }
 
-            context.Reset(DnsTransport.Udp);
-            context.RequestLength = length;
-            var serving = _pipeline.ServeAsync(context, _stopping);
-            if (serving.IsCompletedSuccessfully)
-            {
-                Send(context);
-                continue;
-            }
-
-            Interlocked.Increment(ref _pending);
-            _ = FinishAsync(serving, context);
-            context = _pool.Rent();
+            context = Serve(context, length);
         }
+
+        _pool.Return(context);
+    }
+
+    /// <summary>Answers inline when it can; otherwise the query finishes on its own and a fresh context is returned.</summary>
+    private QueryContext Serve(QueryContext context, int length)
+    {
+        context.Reset(DnsTransport.Udp);
+        context.RequestLength = length;
+        var serving = _pipeline.ServeAsync(context, _stopping);
+        if (serving.IsCompletedSuccessfully)
+        {
+            Send(context);
+            return context;
+        }
+
+        Interlocked.Increment(ref _pending);
+        _ = FinishAsync(serving, context);
+        return _pool.Rent();
     }
 
     private async Task FinishAsync(ValueTask serving, QueryContext context)
@@ -133,10 +142,29 @@ internal sealed class UdpServer : IDisposable
     }
 
     /// <summary>
-    /// Stops taking new queries but keeps the socket open, so that queries waiting on an upstream can still be
-    /// answered. Each blocked receive is woken with an empty datagram to ourselves.
+    /// Stops the receive threads, then answers what is left in the socket buffer and what is still pending, and
+    /// closes the socket as soon as both are empty (or <paramref name="grace"/> has passed): a query that arrives
+    /// after that is refused by the kernel (ICMP), so no resolver waits for a timeout.
     /// </summary>
-    public void StopReceiving()
+    public async Task StopAsync(TimeSpan grace, TimeProvider time)
+    {
+        StopReceiving();
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            DrainBuffered();
+            if (_socket.SafeHandle.IsClosed || (Pending == 0 && _socket.Available == 0) || time.GetElapsedTime(started) > grace)
+            {
+                _socket.Close();
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), time).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Each blocked receive is woken with an empty datagram to ourselves.</summary>
+    private void StopReceiving()
     {
         _stopped = true;
         var wake = new IPEndPoint(
@@ -146,10 +174,36 @@ internal sealed class UdpServer : IDisposable
         foreach (var thread in _threads)
         {
             waker.SendTo([], wake);
-            if (!thread.Join(TimeSpan.FromSeconds(1)))
+        }
+
+        // Any thread may take any wake-up, so all are sent before waiting on each.
+        if (!_threads.All(t => t.Join(TimeSpan.FromSeconds(1))))
+        {
+            _socket.Close();
+        }
+    }
+
+    private void DrainBuffered()
+    {
+        var context = _pool.Rent();
+        try
+        {
+            while (_socket.Available > 0)
             {
-                _socket.Close();
+                var length = _socket.ReceiveFrom(context.Request, SocketFlags.None, context.UdpRemote);
+                if (length > 0)
+                {
+                    context = Serve(context, length);
+                }
             }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Closed under us, or an ICMP error from a client that left: nothing more to drain now.
+        }
+        finally
+        {
+            _pool.Return(context);
         }
     }
 

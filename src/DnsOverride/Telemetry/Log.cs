@@ -14,8 +14,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Forwarding to {Upstreams}")]
     public static partial void Upstreams(ILogger logger, IEnumerable<Forwarding.Upstream> upstreams);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Stopped; {InFlight} queries were still in flight")]
-    public static partial void Stopped(ILogger logger, int inFlight);
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Stopped after {Milliseconds:F0} ms; {InFlight} queries were still in flight")]
+    public static partial void Stopped(ILogger logger, int inFlight, double milliseconds);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Stopping: {InFlight} forwards in flight; answering until they finish")]
+    public static partial void Stopping(ILogger logger, int inFlight);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Loaded {Count} zones from {Directory}: {Zones}")]
     public static partial void ZonesLoaded(ILogger logger, int count, string directory, string zones);

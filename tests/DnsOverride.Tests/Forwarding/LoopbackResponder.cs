@@ -4,16 +4,18 @@ using System.Net.Sockets;
 namespace Endpoints.DnsOverride.Tests.Forwarding;
 
 /// <summary>
-/// An upstream the test switches on and off: on, it answers every query at once (NOERROR, no records); off, its
-/// port is closed and queries are refused by the kernel, so failures need no waiting on timeouts.
+/// An upstream the test switches on and off: on, it answers every query (NOERROR, no records) after
+/// <c>delay</c>; off, its port is closed and queries are refused by the kernel, so failures need no waiting on timeouts.
 /// </summary>
 internal sealed class LoopbackResponder : IDisposable
 {
+    private readonly TimeSpan _delay;
     private UdpClient? _socket;
     private int _received;
 
-    public LoopbackResponder()
+    public LoopbackResponder(TimeSpan delay = default)
     {
+        _delay = delay;
         _socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         EndPoint = (IPEndPoint)_socket.Client.LocalEndPoint!;
         _ = AnswerAsync(_socket);
@@ -37,6 +39,23 @@ internal sealed class LoopbackResponder : IDisposable
 
     public void Dispose() => _socket?.Dispose();
 
+    private async Task ReplyAsync(UdpClient socket, byte[] response, IPEndPoint client)
+    {
+        try
+        {
+            if (_delay > TimeSpan.Zero)
+            {
+                await Task.Delay(_delay);
+            }
+
+            await socket.SendAsync(response, client);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            // Switched off meanwhile.
+        }
+    }
+
     private async Task AnswerAsync(UdpClient socket)
     {
         try
@@ -48,7 +67,7 @@ internal sealed class LoopbackResponder : IDisposable
                 var response = query.Buffer.ToArray();
                 response[2] |= 0x80;
                 response[3] = 0x80;
-                await socket.SendAsync(response, query.RemoteEndPoint);
+                _ = ReplyAsync(socket, response, query.RemoteEndPoint);
             }
         }
         catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
