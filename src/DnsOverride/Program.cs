@@ -21,12 +21,12 @@ if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 
 if (commandLine.Command == "check")
 {
-    var directory = (commandLine.Positional.Count > 0 ? commandLine.Positional[0] : null) ?? commandLine.Settings.GetValueOrDefault("DnsOverride:Zones") ?? "zones";
+    var directory = (commandLine.Positional.Count > 0 ? commandLine.Positional[0] : null) ?? commandLine.Settings.GetValueOrDefault("DnsOverride:Zones") ?? new DnsOverrideOptions().Zones;
     return CheckCommand.Run(directory, Console.Out, Console.Error);
 }
 
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);
-ServiceHost.UseInlineSocketCompletions(builder, "DnsOverride:InlineCompletions");
+ServiceHost.UseInlineSocketCompletions(builder, "DnsOverride:InlineCompletions", new DnsOverrideOptions().InlineCompletions);
 builder.Services.AddOptions<DnsOverrideOptions>().Bind(builder.Configuration.GetSection(DnsOverrideOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IPostConfigureOptions<DnsOverrideOptions>, DnsOverrideOptionsSetup>();
 builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>, DnsOverrideOptionsValidator>();

@@ -1,4 +1,3 @@
-using System.Net;
 using Endpoints.Common.Configuration;
 using Endpoints.Common.Hosting;
 using Endpoints.Proxy;
@@ -36,7 +35,7 @@ if (commandLine.Command == "check")
 
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);
 
-ServiceHost.UseInlineSocketCompletions(builder, "Proxy:InlineCompletions");
+ServiceHost.UseInlineSocketCompletions(builder, "Proxy:InlineCompletions", new ProxyOptions().InlineCompletions);
 builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<IPostConfigureOptions<ProxyOptions>, ProxyOptionsSetup>();
 builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
@@ -45,7 +44,7 @@ builder.Services.AddSingleton<ProxyMetrics>();
 builder.Services.AddSingleton<PolicyStore>();
 builder.Services.AddSingleton<DestinationResolver>();
 builder.Services.AddSingleton(services =>
-    new DestinationGuard(services.GetRequiredService<IOptions<ProxyOptions>>().Value.AllowRange.Select(r => IPNetwork.Parse(r)), []));
+    new DestinationGuard(services.GetRequiredService<IOptions<ProxyOptions>>().Value.AllowRangeNetworks, []));
 builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections));
 builder.Services.AddSingleton<Readiness>();
 builder.Services.AddSingleton<HandshakeReader>();
@@ -53,8 +52,7 @@ builder.Services.AddSingleton<Dialer>();
 builder.Services.AddSingleton<ConnectionHandler>();
 builder.Services.AddHostedService<PolicyWatcher>();
 builder.Services.AddHostedService<ProxyService>();
-builder.Services.Configure<HostOptions>(o =>
-    o.ShutdownTimeout = builder.Configuration.GetValue("Proxy:DrainTimeout", TimeSpan.FromSeconds(300)) + TimeSpan.FromSeconds(15));
+builder.Services.AddOptions<HostOptions>().Configure<IOptions<ProxyOptions>>((host, proxy) => host.ShutdownTimeout = proxy.Value.DrainTimeout + TimeSpan.FromSeconds(15));
 builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
 {
     metrics.AddMeter(ProxyMetrics.MeterName);

@@ -1,5 +1,3 @@
-using System.Net;
-using Endpoints.Common.Configuration;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Health;
 using Endpoints.Proxy.Resolution;
@@ -39,27 +37,16 @@ internal sealed class ProxyService : IHostedService, IDisposable
         _logger = logger;
     }
 
-    public static IEnumerable<(ListenerMode Mode, IPEndPoint EndPoint)> Listeners(ProxyOptions options)
-    {
-        foreach (var (mode, text) in new[] { (ListenerMode.Connect, options.Connect), (ListenerMode.Tls, options.Tls), (ListenerMode.Http, options.Http) })
-        {
-            if (EndpointParser.TryParse(text, 0, out var endpoint, allowAnyPort: true))
-            {
-                yield return (mode, endpoint);
-            }
-        }
-    }
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var (mode, endpoint) in Listeners(_options))
+        foreach (var (mode, endpoint) in _options.ListenEndPoints)
         {
             var listener = new ProxyListener(endpoint, mode, _handler, _tracker, _logger);
             _listeners.Add(listener);
             _guard.ListeningOn(listener.EndPoint);
         }
 
-        if (EndpointParser.TryParse(_options.Health, 0, out var health, allowAnyPort: true))
+        if (_options.HealthEndPoint is { } health)
         {
             _health = new HealthServer(health, _readiness, _logger);
             _guard.ListeningOn(_health.EndPoint);

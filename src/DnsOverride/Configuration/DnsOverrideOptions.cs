@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Endpoints.DnsOverride.Configuration;
 
 /// <summary>Settings of the DNS server, bound from the <c>DnsOverride</c> section (command line, env, appsettings.json).</summary>
@@ -40,4 +42,16 @@ internal sealed class DnsOverrideOptions
 
     /// <summary>Receive threads per UDP socket; 0 means one per core.</summary>
     public int UdpThreads { get; set; }
+
+    /// <summary><see cref="Listen"/> parsed once at start (internal: not a setting).</summary>
+    internal IPEndPoint[] ListenEndPoints { get; set; } = [];
+
+    /// <summary><see cref="Upstream"/> parsed once at start.</summary>
+    internal IPEndPoint[] UpstreamEndPoints { get; set; } = [];
+
+    /// <summary><see cref="AllowRecursion"/> parsed once at start.</summary>
+    internal IPNetwork[] AllowRecursionNetworks { get; set; } = [];
+
+    /// <summary>What parsing the address settings found wrong; the validator reports it with everything else.</summary>
+    internal List<string> ParseErrors { get; } = [];
 }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Configuration;
 
-/// <summary>Fills in defaults for lists after binding (binding appends to lists, so they cannot be initialisers).</summary>
+/// <summary>
+/// Fills in defaults for lists after binding (binding appends to lists, so they cannot be initialisers), then parses
+/// the address settings once into typed values.
+/// </summary>
 internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrideOptions>
 {
     public static readonly string[] DefaultListen = ["127.0.0.1:1053"];
@@ -33,5 +36,9 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
         {
             options.UdpThreads = Environment.ProcessorCount;
         }
+
+        options.ListenEndPoints = SettingParser.Endpoints(options.Listen, 53, "--listen", options.ParseErrors, allowAnyPort: true);
+        options.UpstreamEndPoints = SettingParser.Endpoints(options.Upstream, 53, "--upstream", options.ParseErrors);
+        options.AllowRecursionNetworks = SettingParser.Networks(options.AllowRecursion, "AllowRecursion", options.ParseErrors);
     }
 }

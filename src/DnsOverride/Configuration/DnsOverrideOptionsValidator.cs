@@ -9,42 +9,18 @@ internal sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverride
 {
     public ValidateOptionsResult Validate(string? name, DnsOverrideOptions options)
     {
-        var errors = new List<string>();
-        var listen = new List<IPEndPoint>();
-        foreach (var text in options.Listen)
-        {
-            if (EndpointParser.TryParse(text, 53, out var endpoint, allowAnyPort: true))
-            {
-                listen.Add(endpoint);
-            }
-            else
-            {
-                errors.Add($"--listen '{text}' is not ADDR:PORT");
-            }
-        }
-
+        var errors = new List<string>(options.ParseErrors);
         if (options.Upstream.Count == 0)
         {
             errors.Add($"no --upstream given and no nameserver in {ResolvConf.DefaultPath}");
         }
 
-        foreach (var text in options.Upstream)
+        foreach (var upstream in options.UpstreamEndPoints)
         {
-            if (!EndpointParser.TryParse(text, 53, out var upstream))
+            if (options.ListenEndPoints.Any(l => l.Port == upstream.Port &&
+                (l.Address.Equals(upstream.Address) || (IPAddress.IsLoopback(upstream.Address) && l.Address.Equals(IPAddress.Any)))))
             {
-                errors.Add($"--upstream '{text}' is not ADDR[:PORT]");
-            }
-            else if (listen.Any(l => l.Port == upstream.Port && (l.Address.Equals(upstream.Address) || IPAddress.IsLoopback(upstream.Address) && l.Address.Equals(IPAddress.Any))))
-            {
-                errors.Add($"--upstream '{text}' is this server itself: queries would loop");
-            }
-        }
-
-        foreach (var text in options.AllowRecursion)
-        {
-            if (!IPNetwork.TryParse(text, out _))
-            {
-                errors.Add($"AllowRecursion '{text}' is not a CIDR");
+                errors.Add($"--upstream '{upstream}' is this server itself: queries would loop");
             }
         }
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using Endpoints.Common.Configuration;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Telemetry;
@@ -35,10 +34,7 @@ internal sealed class Forwarder
     public Forwarder(IOptions<DnsOverrideOptions> options, TimeProvider time, ILogger<Forwarder> logger, DnsMetrics metrics)
     {
         var settings = options.Value;
-        _upstreams = settings.Upstream
-            .Select(u => EndpointParser.TryParse(u, 53, out var endpoint) ? new Upstream(endpoint) : null)
-            .OfType<Upstream>()
-            .ToArray();
+        _upstreams = settings.UpstreamEndPoints.Select(e => new Upstream(e)).ToArray();
         _time = time;
         _logger = logger;
         _metrics = metrics;

@@ -21,8 +21,6 @@ internal sealed class AddressAcl
             .Select(n => (n.BaseAddress.GetAddressBytes(), n.PrefixLength)).ToArray();
     }
 
-    public static AddressAcl Parse(IEnumerable<string> cidrs) => new(cidrs.Select(c => IPNetwork.Parse(c)));
-
     public bool Contains(SocketAddress address)
     {
         var bytes = address.Buffer.Span;

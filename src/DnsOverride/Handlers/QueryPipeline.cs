@@ -29,7 +29,7 @@ internal sealed class QueryPipeline
         TimeProvider time)
     {
         _handlers = [validation, authoritative, forwarding];
-        _recursionAcl = AddressAcl.Parse(options.Value.AllowRecursion);
+        _recursionAcl = new AddressAcl(options.Value.AllowRecursionNetworks);
         _udpPayloadLimit = options.Value.MaxUdpPayload;
         _metrics = metrics;
         _logger = logger;

@@ -1,5 +1,4 @@
 using System.Net;
-using Endpoints.Common.Configuration;
 using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
@@ -37,9 +36,8 @@ internal sealed class DnsServerService : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var text in _options.Listen)
+        foreach (var endpoint in _options.ListenEndPoints)
         {
-            EndpointParser.TryParse(text, 53, out var endpoint, allowAnyPort: true);
             var (udp, tcp) = Bind(endpoint);
             _udp.Add(udp);
             _tcp.Add(tcp);

@@ -33,9 +33,9 @@ public static class ServiceHost
     /// switch less per I/O; bench/README.md). The engine reads the switch when the first socket is created, so this
     /// must run before the host starts. Only for code whose continuations never block.
     /// </summary>
-    public static void UseInlineSocketCompletions(HostApplicationBuilder builder, string settingKey)
+    public static void UseInlineSocketCompletions(HostApplicationBuilder builder, string settingKey, bool defaultValue)
     {
-        if (builder.Configuration.GetValue(settingKey, true))
+        if (builder.Configuration.GetValue(settingKey, defaultValue))
         {
             Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         }

@@ -1,3 +1,6 @@
+using System.Net;
+using Endpoints.Proxy.Tunneling;
+
 namespace Endpoints.Proxy.Configuration;
 
 /// <summary>Settings of the proxy, bound from the <c>Proxy</c> section (command line, env, appsettings.json).</summary>
@@ -56,4 +59,18 @@ internal sealed class ProxyOptions
     /// 1.5x more CONNECT handshakes per second on one core (bench/README.md). Our continuations never block.
     /// </summary>
     public bool InlineCompletions { get; set; } = true;
+
+    /// <summary>The listeners that are set, parsed once at start (internal: not a setting).</summary>
+    internal IReadOnlyList<(ListenerMode Mode, IPEndPoint EndPoint)> ListenEndPoints { get; set; } = [];
+
+    internal IPEndPoint? HealthEndPoint { get; set; }
+
+    internal IPEndPoint[] ResolverEndPoints { get; set; } = [];
+
+    internal IPNetwork[] AllowRangeNetworks { get; set; } = [];
+
+    internal IPNetwork[] LoadBalancerNetworks { get; set; } = [];
+
+    /// <summary>What parsing the address settings found wrong; the validator reports it with everything else.</summary>
+    internal List<string> ParseErrors { get; } = [];
 }

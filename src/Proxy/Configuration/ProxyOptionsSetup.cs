@@ -1,9 +1,13 @@
 using Endpoints.Common.Configuration;
+using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.Proxy.Configuration;
 
-/// <summary>Defaults that depend on other settings: a local run with no listener gets CONNECT and health.</summary>
+/// <summary>
+/// Defaults that depend on other settings (a local run with no listener gets CONNECT and health), then the address
+/// settings parsed once into typed values.
+/// </summary>
 internal sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
 {
     public void PostConfigure(string? name, ProxyOptions options)
@@ -18,5 +22,16 @@ internal sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
         {
             options.Resolver.AddRange(ResolvConf.ReadNameServers());
         }
+
+        var errors = options.ParseErrors;
+        options.ListenEndPoints = new[] { (ListenerMode.Connect, options.Connect, "--connect"), (ListenerMode.Tls, options.Tls, "--tls"), (ListenerMode.Http, options.Http, "--http") }
+            .Select(l => (l.Item1, SettingParser.Endpoint(l.Item2, l.Item3, errors)))
+            .Where(l => l.Item2 is not null)
+            .Select(l => (l.Item1, l.Item2!))
+            .ToList();
+        options.HealthEndPoint = SettingParser.Endpoint(options.Health, "--health", errors);
+        options.ResolverEndPoints = SettingParser.Endpoints(options.Resolver, 53, "--resolver", errors);
+        options.AllowRangeNetworks = SettingParser.Networks(options.AllowRange, "--allow-range", errors);
+        options.LoadBalancerNetworks = SettingParser.Networks(options.ProxyProtocolFrom, "--proxy-protocol-from", errors);
     }
 }

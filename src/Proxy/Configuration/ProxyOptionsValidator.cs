@@ -1,5 +1,3 @@
-using System.Net;
-using Endpoints.Common.Configuration;
 using Endpoints.Proxy.Policy;
 using Microsoft.Extensions.Options;
 
@@ -10,23 +8,12 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProxyOptions options)
     {
-        var errors = new List<string>();
-        foreach (var (flag, value) in new[] { ("--connect", options.Connect), ("--tls", options.Tls), ("--http", options.Http), ("--health", options.Health) })
-        {
-            if (value is not null && !EndpointParser.TryParse(value, 0, out _, allowAnyPort: true))
-            {
-                errors.Add($"{flag} '{value}' is not ADDR:PORT");
-            }
-        }
-
+        var errors = new List<string>(options.ParseErrors);
         if (options.Resolver.Count == 0)
         {
             errors.Add("no --resolver given and no nameserver in /etc/resolv.conf");
         }
 
-        errors.AddRange(options.Resolver.Where(r => !EndpointParser.TryParse(r, 53, out _)).Select(r => $"--resolver '{r}' is not ADDR[:PORT]"));
-        errors.AddRange(options.AllowRange.Where(r => !IPNetwork.TryParse(r, out _)).Select(r => $"--allow-range '{r}' is not a CIDR"));
-        errors.AddRange(options.ProxyProtocolFrom.Where(r => !IPNetwork.TryParse(r, out _)).Select(r => $"--proxy-protocol-from '{r}' is not a CIDR"));
         var (_, policyErrors) = AccessPolicy.Load(options.Policy);
         errors.AddRange(policyErrors.Select(e => $"--policy: {e}"));
         foreach (var (setting, value) in new[] { ("HandshakeTimeout", options.HandshakeTimeout), ("ConnectTimeout", options.ConnectTimeout), ("IdleTimeout", options.IdleTimeout) })

@@ -1,7 +1,6 @@
 using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
-using Endpoints.Common.Configuration;
 using Endpoints.Proxy.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +13,7 @@ internal sealed class DestinationResolver
 
     public DestinationResolver(IOptions<ProxyOptions> options)
     {
-        var servers = options.Value.Resolver
-            .Select(r => EndpointParser.TryParse(r, 53, out var endpoint) ? new NameServer(endpoint) : null)
-            .OfType<NameServer>()
-            .ToArray();
+        var servers = options.Value.ResolverEndPoints.Select(e => new NameServer(e)).ToArray();
         _client = new LookupClient(new LookupClientOptions(servers)
         {
             UseCache = true,

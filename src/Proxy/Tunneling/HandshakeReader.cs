@@ -19,7 +19,7 @@ internal sealed class HandshakeReader
     public HandshakeReader(IOptions<ProxyOptions> options)
     {
         _options = options.Value;
-        _loadBalancers = _options.ProxyProtocolFrom.Select(c => IPNetwork.Parse(c)).ToArray();
+        _loadBalancers = _options.LoadBalancerNetworks;
     }
 
     /// <summary>The client address the policy judges: the PROXY header's source when a load balancer sent one.</summary>

@@ -1,10 +1,10 @@
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Tests.Configuration;
 using Endpoints.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Forwarding;
@@ -25,7 +25,7 @@ public sealed class UpstreamBackoffTests : IDisposable
     public UpstreamBackoffTests()
     {
         _metrics = new DnsMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var options = Options.Create(new DnsOverrideOptions { Upstream = [_a.EndPoint.ToString(), _b.EndPoint.ToString()] });
+        var options = TestOptions.Create(new DnsOverrideOptions { Upstream = [_a.EndPoint.ToString(), _b.EndPoint.ToString()] });
         _forwarder = new Forwarder(options, _time, NullLogger<Forwarder>.Instance, _metrics);
     }
 

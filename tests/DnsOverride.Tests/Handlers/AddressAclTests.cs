@@ -5,7 +5,7 @@ namespace Endpoints.DnsOverride.Tests.Handlers;
 
 public sealed class AddressAclTests
 {
-    private static readonly AddressAcl Acl = AddressAcl.Parse(["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "fc00::/7", "::1/128"]);
+    private static readonly AddressAcl Acl = new(new[] { "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "fc00::/7", "::1/128" }.Select(c => IPNetwork.Parse(c)));
 
     [Theory]
     [InlineData("127.0.0.1", true)]

@@ -3,12 +3,12 @@ using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Tests.Configuration;
 using Endpoints.DnsOverride.Tests.Integration;
 using Endpoints.DnsOverride.Zones;
 using Endpoints.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Tests.Handlers;
 
@@ -20,7 +20,7 @@ public sealed class QueryPipelineAllocationTests
     {
         using var zones = new TempDirectory();
         TestZones.CopyAll(zones);
-        var options = Options.Create(new DnsOverrideOptions
+        var options = TestOptions.Create(new DnsOverrideOptions
         {
             Zones = zones.Path,
             Upstream = ["127.0.0.1:9"],
