@@ -1,3 +1,4 @@
+using Endpoints.Common.Hosting;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Health;
 using Endpoints.Proxy.Resolution;
@@ -67,18 +68,10 @@ internal sealed class ProxyService : IHostedService, IDisposable
         _readiness.Drain();
         await Task.WhenAll(_listeners.Select(l => l.StopAsync())).ConfigureAwait(false);
         Log.Draining(_logger, _tracker.Open, _options.DrainTimeout.TotalSeconds);
-        var start = _time.GetTimestamp();
-        while (_tracker.Open > 0 && _time.GetElapsedTime(start) < _options.DrainTimeout && !cancellationToken.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        var cut = _tracker.Open;
+        var cut = await DrainWait.UntilIdleAsync(() => _tracker.Open, _options.DrainTimeout, TimeSpan.FromMilliseconds(100), _time, cancellationToken)
+            .ConfigureAwait(false);
         await _abort.CancelAsync().ConfigureAwait(false);
-        for (var i = 0; i < 50 && _tracker.Open > 0; i++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, CancellationToken.None).ConfigureAwait(false);
-        }
+        await DrainWait.UntilIdleAsync(() => _tracker.Open, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20), _time, CancellationToken.None).ConfigureAwait(false);
 
         if (_health is not null)
         {

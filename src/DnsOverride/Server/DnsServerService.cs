@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Hosting;
 using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
@@ -91,10 +92,8 @@ internal sealed class DnsServerService : IHostedService, IDisposable
         var started = _time.GetTimestamp();
         _forwarder.BeginStop(_time.GetUtcNow() + _options.ForwardDeadline);
         Log.Stopping(_logger, _forwarder.InFlight);
-        while (_forwarder.InFlight > 0 && _time.GetElapsedTime(started) < _options.ForwardDeadline && !cancellationToken.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), _time, CancellationToken.None).ConfigureAwait(false);
-        }
+        await DrainWait.UntilIdleAsync(() => _forwarder.InFlight, _options.ForwardDeadline, TimeSpan.FromMilliseconds(10), _time, cancellationToken)
+            .ConfigureAwait(false);
 
         await Task.WhenAll(_udp.Select(u => u.StopAsync(DrainTimeout, _time)).Concat(_tcp.Select(t => t.StopAsync(DrainTimeout)))).ConfigureAwait(false);
 

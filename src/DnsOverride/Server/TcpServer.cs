@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Endpoints.Common.Hosting;
 using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Telemetry;
@@ -161,11 +162,7 @@ internal sealed class TcpServer : IDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Close();
         await _acceptLoop.ConfigureAwait(false);
-        var deadline = _time.GetTimestamp();
-        while (Connections > 0 && _time.GetElapsedTime(deadline) < grace)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time).ConfigureAwait(false);
-        }
+        await DrainWait.UntilIdleAsync(() => Connections, grace, TimeSpan.FromMilliseconds(20), _time, CancellationToken.None).ConfigureAwait(false);
 
         await _abort.CancelAsync().ConfigureAwait(false);
     }

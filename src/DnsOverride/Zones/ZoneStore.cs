@@ -1,3 +1,4 @@
+using Endpoints.Common.Hosting;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -9,59 +10,58 @@ namespace Endpoints.DnsOverride.Zones;
 /// Holds the zone set in service. A reload builds a whole new set and swaps one reference, so a query sees
 /// either the old set or the new one, never a mix.
 /// </summary>
-internal sealed class ZoneStore
+internal sealed class ZoneStore : LastGoodStore<ZoneSet>
 {
     private readonly string _directory;
     private readonly ILogger<ZoneStore> _logger;
     private readonly DnsMetrics _metrics;
-    private readonly Lock _reloadLock = new();
-    private ZoneSet _current = ZoneSet.Empty;
 
     public ZoneStore(IOptions<DnsOverrideOptions> options, ILogger<ZoneStore> logger, DnsMetrics metrics)
+        : base(ZoneSet.Empty)
     {
         _directory = options.Value.Zones;
         _logger = logger;
         _metrics = metrics;
     }
 
-    public ZoneSet Current => Volatile.Read(ref _current);
-
     public string Directory => _directory;
 
-    public ZoneLoadReport Reload(string reason)
+    /// <summary>What the last reload found, for tests and diagnostics.</summary>
+    public ZoneLoadReport? LastReport { get; private set; }
+
+    /// <summary>Always a new set: a file that failed keeps its last good zone inside it (<see cref="ZoneLoader"/>).</summary>
+    protected override ZoneSet Load(string reason, ZoneSet current)
     {
-        lock (_reloadLock)
+        Log.Reloading(_logger, reason);
+        var report = ZoneLoader.Load(_directory, current);
+        foreach (var error in report.Errors)
         {
-            Log.Reloading(_logger, reason);
-            var report = ZoneLoader.Load(_directory, Current);
-            foreach (var error in report.Errors)
+            if (error.IsWarning)
             {
-                if (error.IsWarning)
-                {
-                    Log.ZoneWarning(_logger, error);
-                }
-                else
-                {
-                    Log.ZoneError(_logger, error);
-                }
+                Log.ZoneWarning(_logger, error);
             }
-
-            foreach (var file in report.FailedFiles)
+            else
             {
-                _metrics.ZoneLoadFailure(Path.GetFileName(file));
-                Log.ZoneFileFailed(_logger, file, report.KeptFiles.Contains(file) ? "serving its last good version" : "zone not served");
+                Log.ZoneError(_logger, error);
             }
-
-            Volatile.Write(ref _current, report.Zones);
-            _metrics.ZoneReload(report.Success);
-            if (_logger.IsEnabled(LogLevel.Information))
-            {
-#pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
-                Log.ZonesLoaded(_logger, report.Zones.Zones.Count, _directory,
-                    string.Join(", ", report.Zones.Zones.Select(z => $"{z.Name} (serial {z.Serial})").Order(StringComparer.Ordinal)));
-#pragma warning restore CA1873
-            }
-            return report;
         }
+
+        foreach (var file in report.FailedFiles)
+        {
+            _metrics.ZoneLoadFailure(Path.GetFileName(file));
+            Log.ZoneFileFailed(_logger, file, report.KeptFiles.Contains(file) ? "serving its last good version" : "zone not served");
+        }
+
+        _metrics.ZoneReload(report.Success);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+#pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
+            Log.ZonesLoaded(_logger, report.Zones.Zones.Count, _directory,
+                string.Join(", ", report.Zones.Zones.Select(z => $"{z.Name} (serial {z.Serial})").Order(StringComparer.Ordinal)));
+#pragma warning restore CA1873
+        }
+
+        LastReport = report;
+        return report.Zones;
     }
 }

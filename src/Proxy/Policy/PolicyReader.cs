@@ -43,7 +43,7 @@ internal sealed class PolicyReader
             return (null, [$"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: invalid JSON: {(cut > 0 ? message[..cut] : message)}"]);
         }
 
-        reader.CheckNamesAndReachability();
+        PolicyRuleChecks.Check(reader._rules, reader._errors);
         return reader._errors.Count > 0 ? (null, reader._errors) : (new AccessPolicy(reader._rules.Select(r => r.Rule).ToArray()), []);
     }
 
@@ -107,7 +107,7 @@ internal sealed class PolicyReader
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            Error(reader.TokenStartIndex, $"'rules' must be a list of rules, not {Describe(reader.TokenType)}");
+            Error(reader.TokenStartIndex, $"'rules' must be a list of rules, not {PolicyValues.Describe(reader.TokenType)}");
             reader.Skip();
             return;
         }
@@ -118,7 +118,7 @@ internal sealed class PolicyReader
             count++;
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                Error(reader.TokenStartIndex, $"a rule must be an object, not {Describe(reader.TokenType)}");
+                Error(reader.TokenStartIndex, $"a rule must be an object, not {PolicyValues.Describe(reader.TokenType)}");
                 reader.Skip();
                 continue;
             }
@@ -176,10 +176,10 @@ internal sealed class PolicyReader
 
                     break;
                 case "sources":
-                    sources = ReadList<IPNetwork>(ref reader, key, ParseSource);
+                    sources = ReadList<IPNetwork>(ref reader, key, PolicyValues.ParseSource);
                     break;
                 case "destinations":
-                    destinations = ReadList<DestinationPattern>(ref reader, key, ParseDestination);
+                    destinations = ReadList<DestinationPattern>(ref reader, key, PolicyValues.ParseDestination);
                     break;
                 case "ports":
                     ports = ReadPorts(ref reader);
@@ -214,19 +214,17 @@ internal sealed class PolicyReader
             return reader.GetString();
         }
 
-        Error(reader.TokenStartIndex, $"'{key}' must be a string, not {Describe(reader.TokenType)}");
+        Error(reader.TokenStartIndex, $"'{key}' must be a string, not {PolicyValues.Describe(reader.TokenType)}");
         reader.Skip();
         return null;
     }
-
-    private delegate bool ItemParser<T>(string text, out T value, out string error);
 
     /// <summary>A non-empty list of strings, each parsed; null when anything in it is wrong.</summary>
     private List<T>? ReadList<T>(ref Utf8JsonReader reader, string key, ItemParser<T> parse)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            Error(reader.TokenStartIndex, $"'{key}' must be a list of strings, not {Describe(reader.TokenType)}");
+            Error(reader.TokenStartIndex, $"'{key}' must be a list of strings, not {PolicyValues.Describe(reader.TokenType)}");
             reader.Skip();
             return null;
         }
@@ -238,7 +236,7 @@ internal sealed class PolicyReader
         {
             if (reader.TokenType != JsonTokenType.String)
             {
-                Error(reader.TokenStartIndex, $"'{key}' must hold strings, not {Describe(reader.TokenType)}");
+                Error(reader.TokenStartIndex, $"'{key}' must hold strings, not {PolicyValues.Describe(reader.TokenType)}");
                 reader.Skip();
                 valid = false;
             }
@@ -266,7 +264,7 @@ internal sealed class PolicyReader
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            Error(reader.TokenStartIndex, $"'ports' must be a list of port numbers, not {Describe(reader.TokenType)} (omit it for any port)");
+            Error(reader.TokenStartIndex, $"'ports' must be a list of port numbers, not {PolicyValues.Describe(reader.TokenType)} (omit it for any port)");
             reader.Skip();
             return null;
         }
@@ -278,7 +276,7 @@ internal sealed class PolicyReader
         {
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var port) || port is < 1 or > 65535)
             {
-                Error(reader.TokenStartIndex, $"a port must be a whole number from 1 to 65535, not {Describe(ref reader)}");
+                Error(reader.TokenStartIndex, $"a port must be a whole number from 1 to 65535, not {PolicyValues.Describe(ref reader)}");
                 reader.Skip();
                 valid = false;
             }
@@ -296,72 +294,4 @@ internal sealed class PolicyReader
 
         return valid ? ports : null;
     }
-
-    private static bool ParseSource(string text, out IPNetwork network, out string error)
-    {
-        error = string.Empty;
-        if (IPNetwork.TryParse(text, out network))
-        {
-            return true;
-        }
-
-        if (IPAddress.TryParse(text, out var address))
-        {
-            network = new IPNetwork(address, address.GetAddressBytes().Length * 8);
-            return true;
-        }
-
-        error = $"source '{text}' is not an IP address or CIDR";
-        return false;
-    }
-
-    private static bool ParseDestination(string text, out DestinationPattern pattern, out string error)
-    {
-        var parsed = DestinationPattern.TryParse(text, out pattern, out var message);
-        error = message ?? string.Empty;
-        return parsed;
-    }
-
-    private void CheckNamesAndReachability()
-    {
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < _rules.Count; i++)
-        {
-            var (rule, line, where) = _rules[i];
-            if (rule is null)
-            {
-                continue;
-            }
-
-            if (!names.TryAdd(rule.Name, line))
-            {
-                _errors.Add($"{where}: rule name '{rule.Name}' is already used by the rule at line {names[rule.Name]}");
-            }
-
-            for (var j = 0; j < i; j++)
-            {
-                var (earlier, earlierLine, _) = _rules[j];
-                if (earlier is not null && earlier.Covers(rule))
-                {
-                    _errors.Add($"{where}: rule '{rule.Name}' can never match: rule '{earlier.Name}' at line {earlierLine} " +
-                        $"({(earlier.Allow ? "allow" : "deny")}) matches every connection it would");
-                    break;
-                }
-            }
-        }
-    }
-
-    private static string Describe(JsonTokenType type) => type switch
-    {
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "a list",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "true/false",
-        JsonTokenType.Null => "null",
-        _ => type.ToString(),
-    };
-
-    private static string Describe(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.Number ? Encoding.UTF8.GetString(reader.ValueSpan) : Describe(reader.TokenType);
 }

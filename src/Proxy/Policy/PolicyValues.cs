@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Endpoints.Proxy.Policy;
+
+/// <summary>The values of a policy file's lists, and how its JSON tokens are named in errors.</summary>
+internal static class PolicyValues
+{
+    public static bool ParseSource(string text, out IPNetwork network, out string error)
+    {
+        error = string.Empty;
+        if (IPNetwork.TryParse(text, out network))
+        {
+            return true;
+        }
+
+        if (IPAddress.TryParse(text, out var address))
+        {
+            network = new IPNetwork(address, address.GetAddressBytes().Length * 8);
+            return true;
+        }
+
+        error = $"source '{text}' is not an IP address or CIDR";
+        return false;
+    }
+
+    public static bool ParseDestination(string text, out DestinationPattern pattern, out string error)
+    {
+        var parsed = DestinationPattern.TryParse(text, out pattern, out var message);
+        error = message ?? string.Empty;
+        return parsed;
+    }
+
+    public static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "a list",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "true/false",
+        JsonTokenType.Null => "null",
+        _ => type.ToString(),
+    };
+
+    public static string Describe(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number ? Encoding.UTF8.GetString(reader.ValueSpan) : Describe(reader.TokenType);
+}
