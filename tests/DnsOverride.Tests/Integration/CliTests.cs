@@ -64,4 +64,18 @@ public sealed class CliTests
         Assert.Contains("error: unknown setting 'DnsOverride:Bogus'", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Listening", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ASecondInstanceOnTheSamePortFailsToStart()
+    {
+        using var zones = new TempDirectory();
+        TestZones.CopyAll(zones);
+        using var first = await DnsServerProcess.StartAsync(zones.Path);
+
+        var (exit, output) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll,
+            "--listen", $"127.0.0.1:{first.Port}", "--upstream", "127.0.0.1:9", "--zones", zones.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: cannot listen on udp 127.0.0.1:{first.Port}: Address already in use", output, StringComparison.Ordinal);
+    }
 }

@@ -130,6 +130,19 @@ public sealed class LoadBalancerTests(ProxyFixture fixture) : IClassFixture<Prox
     }
 
     [Fact]
+    public async Task ASecondInstanceOnTheSamePortsFailsToStart()
+    {
+        using var directory = new TempDirectory();
+        var denyAll = directory.Write("deny.json", """{ "rules": [ { "name": "none", "action": "deny", "sources": ["0.0.0.0/0"], "destinations": ["*.example"] } ] }""");
+
+        var (exit, output) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "--connect", $"127.0.0.1:{fixture.Proxy.ConnectPort}",
+            "--health", "127.0.0.1:0", "--policy", denyAll, "--resolver", "127.0.0.1");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"error: cannot listen on tcp 127.0.0.1:{fixture.Proxy.ConnectPort}: Address already in use", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PolicyReloadsOnSighup()
     {
         using var directory = new TempDirectory();
