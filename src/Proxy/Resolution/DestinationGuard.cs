@@ -34,9 +34,16 @@ internal sealed class DestinationGuard
         (IPNetwork.Parse("ff00::/8"), "multicast"),
         (IPNetwork.Parse("2001::/32"), "Teredo"),
         (IPNetwork.Parse("100::/64"), "discard-only"),
+        (IPNetwork.Parse("64:ff9b:1::/48"), "local-use NAT64 (RFC 8215)"),
     ];
 
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+
+    /// <summary>RFC 7915 (SIIT) IPv4-translated addresses, ::ffff:0:a.b.c.d.</summary>
+    private static readonly IPNetwork Translated = IPNetwork.Parse("::ffff:0:0:0/96");
+
+    /// <summary>Never a destination, whatever --allow-range says: 0.0.0.0 and :: reach this host's own listeners.</summary>
+    private static readonly IPNetwork[] Unspecified = [IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("::/128")];
     private static readonly IPNetwork Compatible = IPNetwork.Parse("::/96");
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
 
@@ -69,6 +76,11 @@ internal sealed class DestinationGuard
         if (IsOwnEndpoint(address, port))
         {
             return AclDecision.Deny("guard", $"{address}:{port} is this proxy");
+        }
+
+        if (Unspecified.Any(n => n.Contains(address)))
+        {
+            return AclDecision.Deny("guard", $"{address} is unspecified (this host), never allowed");
         }
 
         if (_allowed.Any(n => n.Contains(address)))
@@ -105,7 +117,7 @@ internal sealed class DestinationGuard
         {
             var bytes = address.GetAddressBytes();
             IPAddress? embedded = null;
-            if (Nat64.Contains(address) || Compatible.Contains(address))
+            if (Nat64.Contains(address) || Compatible.Contains(address) || Translated.Contains(address))
             {
                 embedded = new IPAddress(bytes.AsSpan(12, 4));
             }
