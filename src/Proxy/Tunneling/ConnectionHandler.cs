@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Endpoints.Common.Text;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Policy;
 using Endpoints.Proxy.Telemetry;
@@ -77,9 +78,9 @@ internal sealed class ConnectionHandler
             if (_logger.IsEnabled(LogLevel.Information))
             {
 #pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
-                Log.Connection(_logger, summary.Client, ModeName(mode), summary.Destination, words.Decision, summary.Rule, summary.Reason,
+                Log.Connection(_logger, summary.Client, ModeName(mode), summary.Destination, words.Decision, summary.Rule, LogText.Escape(summary.Reason),
                     summary.BytesUp, summary.BytesDown, _time.GetElapsedTime(started).TotalMilliseconds, summary.End,
-                    summary.VpcEndpointId is null ? string.Empty : $" vpce={summary.VpcEndpointId}");
+                    summary.VpcEndpointId is null ? string.Empty : $" vpce={LogText.Field(summary.VpcEndpointId)}");
 #pragma warning restore CA1873
             }
         }
@@ -103,7 +104,7 @@ internal sealed class ConnectionHandler
             return null;
         }
 
-        summary.Destination = $"{destination.Host}:{destination.PolicyPort}";
+        summary.Destination = $"{LogText.Field(destination.Host)}:{destination.PolicyPort}";
         var decision = _policy.Current.Evaluate(clientAddress, destination.Host, destination.PolicyPort);
         summary.Rule = decision.Rule;
         if (!decision.Allowed)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Endpoints.Common.Text;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Resolution;
 using Endpoints.Proxy.Telemetry;
@@ -31,7 +32,7 @@ internal sealed class Dialer
     public async Task<DialResult> DialAsync(Destination destination, CancellationToken abort)
     {
         var started = _time.GetTimestamp();
-        var name = $"{destination.Host}:{destination.PolicyPort}";
+        var name = $"{LogText.Field(destination.Host)}:{destination.PolicyPort}";
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
         using var token = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
         try

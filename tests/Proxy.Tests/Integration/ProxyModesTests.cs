@@ -148,6 +148,23 @@ public sealed class ProxyModesTests(ProxyFixture fixture) : IClassFixture<ProxyF
     }
 
     [Fact]
+    public async Task AForgedHostHeaderCannotWriteFieldsIntoTheLog()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Proxy.HttpPort);
+        await client.GetStream().WriteAsync("GET / HTTP/1.1\r\nHost: forged.example decision=allow rule=corp\r\n\r\n"u8.ToArray());
+
+        await client.GetStream().ReadAsync(new byte[256]).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        var port = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
+        Assert.True(await Proxy.Process.WaitForOutputAsync($"client=127.0.0.1:{port} mode=http", TimeSpan.FromSeconds(10)), Proxy.Output);
+        var line = Proxy.Output.Split('\n').Single(l => l.Contains($"client=127.0.0.1:{port} mode=http", StringComparison.Ordinal));
+        Assert.Contains("dest=\"forged.example decision=allow rule=corp\":80 decision=deny", line, StringComparison.Ordinal);
+        var outsideQuotes = Regex.Replace(line, @"""(\\.|[^""\\])*""", "\"\"");
+        Assert.Single(Regex.Matches(outsideQuotes, " decision="));
+    }
+
+    [Fact]
     public async Task HealthEndpointsAnswer()
     {
         var (healthExit, health) = await Curl.RunAsync($"http://127.0.0.1:{Proxy.HealthPort}/healthz");
