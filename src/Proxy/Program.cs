@@ -46,6 +46,7 @@ builder.Services.AddSingleton<DestinationResolver>();
 builder.Services.AddSingleton(services =>
     new DestinationGuard(services.GetRequiredService<IOptions<ProxyOptions>>().Value.AllowRangeNetworks, []));
 builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections));
+builder.Services.AddSingleton(services => new SourceLimiter(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnectionsPerSource));
 builder.Services.AddSingleton<Readiness>();
 builder.Services.AddSingleton<HandshakeReader>();
 builder.Services.AddSingleton<Dialer>();

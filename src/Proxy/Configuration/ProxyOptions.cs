@@ -43,6 +43,9 @@ internal sealed class ProxyOptions
 
     public int MaxConnections { get; set; } = 8192;
 
+    /// <summary>Open connections per client address (after PROXY); past it a new one gets 503.</summary>
+    public int MaxConnectionsPerSource { get; set; } = 512;
+
     /// <summary>Relay buffer, rented only while a tunnel carries data; large buffers mean fewer system calls.</summary>
     public int BufferSize { get; set; } = 128 * 1024;
 

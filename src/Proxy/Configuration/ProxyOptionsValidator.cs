@@ -24,9 +24,9 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             }
         }
 
-        if (options.DrainTimeout < TimeSpan.Zero || options.MaxConnections < 1 || options.BufferSize < 4096)
+        if (options.DrainTimeout < TimeSpan.Zero || options.MaxConnections < 1 || options.MaxConnectionsPerSource < 1 || options.BufferSize < 4096)
         {
-            errors.Add("DrainTimeout must not be negative, MaxConnections at least 1, BufferSize at least 4096");
+            errors.Add("DrainTimeout must not be negative, MaxConnections and MaxConnectionsPerSource at least 1, BufferSize at least 4096");
         }
 
         if (options.Metrics is not (null or "" or "console" or "none"))

@@ -21,6 +21,7 @@ internal sealed class ConnectionHandler
 
     private readonly ProxyOptions _options;
     private readonly HandshakeReader _handshake;
+    private readonly SourceLimiter _sources;
     private readonly PolicyStore _policy;
     private readonly Dialer _dialer;
     private readonly ProxyMetrics _metrics;
@@ -28,11 +29,12 @@ internal sealed class ConnectionHandler
     private readonly TimeProvider _time;
 
     public ConnectionHandler(
-        IOptions<ProxyOptions> options, HandshakeReader handshake, PolicyStore policy, Dialer dialer, ProxyMetrics metrics,
+        IOptions<ProxyOptions> options, HandshakeReader handshake, SourceLimiter sources, PolicyStore policy, Dialer dialer, ProxyMetrics metrics,
         ILogger<ConnectionHandler> logger, TimeProvider time)
     {
         _options = options.Value;
         _handshake = handshake;
+        _sources = sources;
         _policy = policy;
         _dialer = dialer;
         _metrics = metrics;
@@ -68,6 +70,11 @@ internal sealed class ConnectionHandler
         {
             upstream?.Dispose();
             client.Dispose();
+            if (summary.CountedSource is { } source)
+            {
+                _sources.Exit(source);
+            }
+
             var words = Refusal.Of(summary.Outcome);
             if (words.ErrorKind is { } kind)
             {

@@ -23,5 +23,6 @@ public enum ConnectionOutcome
     ConnectTimeout,
     ResetBeforeRelay,
     Overloaded,
+    SourceLimited,
     Unexpected,
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>What one connection did, for its single log line; the words come from its <see cref="Outcome"/>.</summary>
@@ -19,6 +21,9 @@ internal sealed class ConnectionSummary(string client, ListenerMode mode)
     public string? TunnelEnd { get; set; }
 
     public string? VpcEndpointId { get; set; }
+
+    /// <summary>The address counted against the per-source limit, to release when the connection ends.</summary>
+    public IPAddress? CountedSource { get; set; }
 
     public long BytesUp { get; set; }
 

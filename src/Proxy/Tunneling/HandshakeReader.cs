@@ -14,11 +14,13 @@ namespace Endpoints.Proxy.Tunneling;
 internal sealed class HandshakeReader
 {
     private readonly ProxyOptions _options;
+    private readonly SourceLimiter _sources;
     private readonly IPNetwork[] _loadBalancers;
 
-    public HandshakeReader(IOptions<ProxyOptions> options)
+    public HandshakeReader(IOptions<ProxyOptions> options, SourceLimiter sources)
     {
         _options = options.Value;
+        _sources = sources;
         _loadBalancers = _options.LoadBalancerNetworks;
     }
 
@@ -42,7 +44,12 @@ internal sealed class HandshakeReader
                 summary.Client = source.ToString();
             }
         }
-        else if (!await RejectUntrustedProxyHeaderAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false))
+        else if (!CountSource(clientAddress, summary) || !await RejectUntrustedProxyHeaderAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false))
+        {
+            return (null, clientAddress);
+        }
+
+        if (summary.CountedSource is null && !CountSource(clientAddress, summary))
         {
             return (null, clientAddress);
         }
@@ -54,6 +61,19 @@ internal sealed class HandshakeReader
             _ => await ReadHostAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false),
         };
         return (destination, clientAddress);
+    }
+
+    /// <summary>Counted as soon as the address is known: at once for a direct client, after the PROXY header otherwise.</summary>
+    private bool CountSource(IPAddress clientAddress, ConnectionSummary summary)
+    {
+        if (!_sources.TryEnter(clientAddress))
+        {
+            summary.Refuse(ConnectionOutcome.SourceLimited, $"{clientAddress} already has {_sources.Limit} connections open");
+            return false;
+        }
+
+        summary.CountedSource = clientAddress;
+        return true;
     }
 
     private static async Task<ProxyHeader?> ReadProxyHeaderAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)

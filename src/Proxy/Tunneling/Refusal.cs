@@ -31,6 +31,7 @@ internal static class Refusal
         ConnectionOutcome.ConnectTimeout => new("allow", "connect timeout", 504, AlertInternalError, "connect-timeout"),
         ConnectionOutcome.ResetBeforeRelay => new("allow", "reset before relay", 0, 0, null),
         ConnectionOutcome.Overloaded => new("error", "overloaded", 503, 0, "overload"),
+        ConnectionOutcome.SourceLimited => new("error", "source limit", 503, 0, "source-limit"),
         _ => new("error", "unexpected error", 0, 0, "unexpected"),
     };
 

@@ -67,6 +67,25 @@ public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task OneSourceAtItsLimitGets503WhileAnotherGetsThrough()
+    {
+        using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin,
+            settings: new Dictionary<string, string> { ["Proxy__MaxConnectionsPerSource"] = "2" });
+        using var first = await ConnectFromAsync("127.0.0.2", proxy.ConnectPort);
+        using var second = await ConnectFromAsync("127.0.0.2", proxy.ConnectPort);
+        using var third = await ConnectFromAsync("127.0.0.2", proxy.ConnectPort);
+        using var other = await ConnectFromAsync("127.0.0.3", proxy.ConnectPort);
+
+        await other.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"CONNECT raw.s3.amazonaws.com:{fixture.Origin.RawPort} HTTP/1.1\r\n\r\n"));
+
+        Assert.Equal("HTTP/1.1 503 Service Unavailable", await ReadFirstLineAsync(third));
+        Assert.Equal("HTTP/1.1 200 Connection established", await ReadFirstLineAsync(other));
+        Assert.True(await proxy.Process.WaitForOutputAsync(
+            $"client=127.0.0.2:{((IPEndPoint)third.Client.LocalEndPoint!).Port} mode=connect dest=- decision=error", TimeSpan.FromSeconds(10)), proxy.Output);
+        Assert.Contains("127.0.0.2 already has 2 connections open", proxy.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnIdleTunnelIsClosedAfterTheIdleTimeout()
     {
         using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin,
@@ -99,6 +118,14 @@ public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<Pro
         Assert.True(await proxy.Process.WaitForOutputAsync(
             "client=10.9.8.7:8080 mode=connect dest=www.example.org:443 decision=deny", TimeSpan.FromSeconds(10)), proxy.Output);
         Assert.Contains("vpce=vpce-0test42", proxy.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A connection from another loopback address, as a second client host would be.</summary>
+    private static async Task<TcpClient> ConnectFromAsync(string source, int port)
+    {
+        var client = new TcpClient(new IPEndPoint(IPAddress.Parse(source), 0));
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        return client;
     }
 
     private static async Task<string?> FirstLineAsync(int port, string request, byte[]? prefix = null)
