@@ -63,6 +63,12 @@ internal sealed class ProxyOptions
     /// </summary>
     public bool InlineCompletions { get; set; } = true;
 
+    /// <summary>
+    /// In CONNECT tunnels, a TLS ClientHello's SNI must be the CONNECT host, or be allowed by the policy on its own:
+    /// otherwise a deny rule for one bucket could be walked around through an allowed name on the same addresses.
+    /// </summary>
+    public bool CheckTunnelSni { get; set; } = true;
+
     /// <summary>The listeners that are set, parsed once at start (internal: not a setting).</summary>
     internal IReadOnlyList<(ListenerMode Mode, IPEndPoint EndPoint)> ListenEndPoints { get; set; } = [];
 

@@ -141,6 +141,12 @@ internal sealed class ConnectionHandler
             if (summary.Mode == ListenerMode.Connect)
             {
                 await client.SendAsync(Established, SocketFlags.None, abort).ConfigureAwait(false);
+                if (_options.CheckTunnelSni && !await TunnelNameAllowedAsync(client, handshake, destination, clientAddress, summary, abort).ConfigureAwait(false))
+                {
+                    upstream.Dispose();
+                    await Refusal.SendAsync(client, summary.Mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
+                    return null;
+                }
             }
 
             // What the client sent past the handshake (the ClientHello itself in TLS mode) goes first.
@@ -158,6 +164,43 @@ internal sealed class ConnectionHandler
         }
 
         return upstream;
+    }
+
+    /// <summary>
+    /// A TLS ClientHello at the start of a CONNECT tunnel must name the CONNECT host, or a name the policy allows this
+    /// client on its own; bucket endpoints share addresses, so the name inside decides what is reached.
+    /// </summary>
+    private async Task<bool> TunnelNameAllowedAsync(
+        Socket client, HandshakeBuffer handshake, Destination destination, IPAddress clientAddress, ConnectionSummary summary, CancellationToken abort)
+    {
+        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+        using var token = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
+        string? serverName;
+        try
+        {
+            serverName = await HandshakeReader.ReadTunnelServerNameAsync(client, handshake, token.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // Nothing from the client in time: not a TLS client, or a protocol where the server speaks first.
+            return true;
+        }
+
+        if (serverName is null ||
+            (HostName.TryNormalize(serverName, out var inside) && HostName.TryNormalize(destination.Host, out var connected) && inside == connected))
+        {
+            return true;
+        }
+
+        var decision = _policy.Current.Evaluate(clientAddress, serverName, destination.PolicyPort);
+        if (decision.Allowed)
+        {
+            return true;
+        }
+
+        summary.Rule = decision.Rule;
+        summary.Refuse(ConnectionOutcome.SniMismatch, $"SNI '{serverName}' in a tunnel to {destination.Host}: {decision.Reason}");
+        return false;
     }
 
     private async Task<(Destination? Destination, IPAddress ClientAddress)> ReadHandshakeAsync(

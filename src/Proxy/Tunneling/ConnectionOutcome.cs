@@ -22,6 +22,7 @@ public enum ConnectionOutcome
     ConnectFailed,
     ConnectTimeout,
     ResetBeforeRelay,
+    SniMismatch,
     Overloaded,
     SourceLimited,
     Unexpected,

@@ -76,6 +76,27 @@ internal sealed class HandshakeReader
         return true;
     }
 
+    /// <summary>
+    /// The SNI of a ClientHello that opens a CONNECT tunnel, or null when the first bytes are not TLS, carry no
+    /// name, or do not come within the handshake timeout (then the tunnel is not TLS, or speaks second).
+    /// </summary>
+    public static async Task<string?> ReadTunnelServerNameAsync(Socket client, HandshakeBuffer buffer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var status = ClientHelloParser.TryGetServerName(buffer.Data, out var serverName, out _);
+            if (status != ParseStatus.NeedMore)
+            {
+                return status == ParseStatus.Done ? serverName : null;
+            }
+
+            if (buffer.IsFull || !await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+    }
+
     private static async Task<ProxyHeader?> ReadProxyHeaderAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
     {
         while (true)

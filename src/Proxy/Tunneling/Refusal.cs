@@ -30,18 +30,19 @@ internal static class Refusal
         ConnectionOutcome.ConnectFailed => new("allow", "connect failed", 502, AlertInternalError, "connect"),
         ConnectionOutcome.ConnectTimeout => new("allow", "connect timeout", 504, AlertInternalError, "connect-timeout"),
         ConnectionOutcome.ResetBeforeRelay => new("allow", "reset before relay", 0, 0, null),
+        ConnectionOutcome.SniMismatch => new("deny", "sni-mismatch", 0, AlertAccessDenied, "sni-mismatch"),
         ConnectionOutcome.Overloaded => new("error", "overloaded", 503, 0, "overload"),
         ConnectionOutcome.SourceLimited => new("error", "source limit", 503, 0, "source-limit"),
         _ => new("error", "unexpected error", 0, 0, "unexpected"),
     };
 
-    /// <summary>Tells the client, as its mode allows, then closes our sending side.</summary>
+    /// <summary>Tells the client, as its mode allows (a CONNECT tunnel that carries TLS gets an alert), then closes our sending side.</summary>
     public static async Task SendAsync(Socket client, ListenerMode mode, ConnectionOutcome outcome, string reason, CancellationToken cancellationToken)
     {
         var words = Of(outcome);
         try
         {
-            if (mode == ListenerMode.Tls)
+            if (mode == ListenerMode.Tls || outcome == ConnectionOutcome.SniMismatch)
             {
                 if (words.Alert != 0)
                 {

@@ -85,6 +85,40 @@ public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<Pro
         Assert.Contains("127.0.0.2 already has 2 connections open", proxy.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>A denied bucket cannot be reached by CONNECTing to an allowed one on the same addresses.</summary>
+    [Theory]
+    [InlineData("admin.s3.amazonaws.com", false)]
+    [InlineData("MyBucket.S3.AmazonAWS.com", true)]
+    [InlineData("other.s3.amazonaws.com", true)]
+    public async Task TheNameInsideATunnelMustBeAllowed(string serverName, bool relayed)
+    {
+        var hello = await Tunneling.ClientHelloCapture.CaptureAsync(serverName);
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, fixture.Proxy.ConnectPort);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT mybucket.s3.amazonaws.com:{fixture.Origin.RawPort} HTTP/1.1\r\n\r\n"));
+        Assert.Equal("HTTP/1.1 200 Connection established\r\n\r\n", Encoding.ASCII.GetString(await ReadExactlyAsync(stream, 39)));
+
+        await stream.WriteAsync(hello);
+        client.Client.Shutdown(SocketShutdown.Send);
+        var answer = await ReadToEndAsync(stream);
+
+        if (relayed)
+        {
+            Assert.Equal($"got {hello.Length} bytes\n", Encoding.ASCII.GetString(answer));
+        }
+        else
+        {
+            Assert.Equal(new byte[] { 0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 49 }, answer);
+            Assert.True(await fixture.Proxy.Process.WaitForOutputAsync(
+                $"client=127.0.0.1:{((IPEndPoint)client.Client.LocalEndPoint!).Port} mode=connect dest=mybucket.s3.amazonaws.com:{fixture.Origin.RawPort}", TimeSpan.FromSeconds(10)),
+                fixture.Proxy.Output);
+            Assert.Matches(
+                $@"client=127\.0\.0\.1:{((IPEndPoint)client.Client.LocalEndPoint!).Port} .* decision=deny rule=no-admin-bucket reason=""SNI 'admin\.s3\.amazonaws\.com' in a tunnel to mybucket\.s3\.amazonaws\.com: denied by rule"" .* end=sni-mismatch",
+                fixture.Proxy.Output);
+        }
+    }
+
     [Fact]
     public async Task AnIdleTunnelIsClosedAfterTheIdleTimeout()
     {
@@ -118,6 +152,20 @@ public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<Pro
         Assert.True(await proxy.Process.WaitForOutputAsync(
             "client=10.9.8.7:8080 mode=connect dest=www.example.org:443 decision=deny", TimeSpan.FromSeconds(10)), proxy.Output);
         Assert.Contains("vpce=vpce-0test42", proxy.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(NetworkStream stream, int count)
+    {
+        var buffer = new byte[count];
+        await stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        return buffer;
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(NetworkStream stream)
+    {
+        using var all = new MemoryStream();
+        await stream.CopyToAsync(all).WaitAsync(TimeSpan.FromSeconds(30));
+        return all.ToArray();
     }
 
     /// <summary>A connection from another loopback address, as a second client host would be.</summary>
