@@ -150,10 +150,16 @@ internal sealed class ConnectionHandler
             }
 
             // What the client sent past the handshake (the ClientHello itself in TLS mode) goes first.
+            if (destination.Head is { } head)
+            {
+                await upstream.SendAsync(head, SocketFlags.None, abort).ConfigureAwait(false);
+                summary.BytesUp = head.Length;
+            }
+
             if (handshake.Count > 0)
             {
                 await upstream.SendAsync(handshake.Memory, SocketFlags.None, abort).ConfigureAwait(false);
-                summary.BytesUp = handshake.Count;
+                summary.BytesUp += handshake.Count;
             }
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)

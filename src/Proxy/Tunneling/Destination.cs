@@ -1,4 +1,7 @@
 namespace Endpoints.Proxy.Tunneling;
 
-/// <summary>Where a client asked to go: the name (or IP literal) and port the policy judges, and the port we dial.</summary>
-internal sealed record Destination(string Host, int PolicyPort, int DialPort);
+/// <summary>
+/// Where a client asked to go: the name (or IP literal) and port the policy judges, and the port we dial.
+/// <see cref="Head"/>, when set, goes upstream in place of the request head the client sent (Host mode).
+/// </summary>
+internal sealed record Destination(string Host, int PolicyPort, int DialPort, byte[]? Head = null);

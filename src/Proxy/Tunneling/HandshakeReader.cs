@@ -171,13 +171,21 @@ internal sealed class HandshakeReader
             return null;
         }
 
-        if (head.Header("Host") is not { Length: > 0 } authority || !HttpHeadParser.TrySplitAuthority(authority, 80, out var host, out var port))
+        if (HostModeRequest.Check(head) is { } problem)
+        {
+            summary.Refuse(ConnectionOutcome.BadRequest, problem);
+            return null;
+        }
+
+        if (!HttpHeadParser.TrySplitAuthority(head.Header("Host")!, 80, out var host, out var port))
         {
             summary.Refuse(ConnectionOutcome.BadRequest, "no valid Host header");
             return null;
         }
 
-        return new Destination(host, port, port == 80 ? _options.HttpUpstreamPort : port);
+        // The head goes upstream rewritten with Connection: close, so the origin answers this one request only.
+        buffer.Consume(head.Length);
+        return new Destination(host, port, port == 80 ? _options.HttpUpstreamPort : port, HostModeRequest.CloseAfterResponse(head));
     }
 
     private static async Task<HttpHead?> ReadHeadAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)

@@ -87,6 +87,40 @@ public sealed class ProxyModesTests(ProxyFixture fixture) : IClassFixture<ProxyF
         Assert.Contains("origin host=mybucket.s3.amazonaws.com path=/plain", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\r\nHost: admin.s3.amazonaws.com\r\n\r\n", "several Host headers")]
+    [InlineData("GET http://admin.s3.amazonaws.com/secret HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\r\n\r\n", "is not for Host")]
+    [InlineData("POST / HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "both Content-Length and Transfer-Encoding")]
+    public async Task HttpModeRefusesAmbiguousRequests(string request, string reason)
+    {
+        var before = fixture.Origin.Connections;
+
+        var answer = await SendHttpAsync(request);
+
+        Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", answer, StringComparison.Ordinal);
+        Assert.Contains(reason, answer, StringComparison.Ordinal);
+        Assert.Equal(before, fixture.Origin.Connections);
+    }
+
+    /// <summary>The origin gets the first request with Connection: close, so a second request cannot ride along to another Host.</summary>
+    [Fact]
+    public async Task HttpModeLetsTheOriginServeOneRequestPerConnection()
+    {
+        var answer = await SendHttpAsync(
+            "GET /one HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\r\nConnection: keep-alive\r\n\r\nGET /two HTTP/1.1\r\nHost: admin.s3.amazonaws.com\r\n\r\n");
+
+        Assert.Contains("origin host=mybucket.s3.amazonaws.com path=/one connection=close", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin", answer, StringComparison.Ordinal);
+    }
+
+    private async Task<string> SendHttpAsync(string request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Proxy.HttpPort);
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(request));
+        return await new StreamReader(client.GetStream(), Encoding.ASCII).ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     [Fact]
     public async Task HalfCloseIsPassedOnAndTheOtherDirectionKeepsFlowing()
     {
