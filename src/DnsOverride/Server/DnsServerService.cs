@@ -95,7 +95,10 @@ internal sealed class DnsServerService : IHostedService, IDisposable
         await DrainWait.UntilIdleAsync(() => _forwarder.InFlight, _options.ForwardDeadline, TimeSpan.FromMilliseconds(10), _time, cancellationToken)
             .ConfigureAwait(false);
 
-        await Task.WhenAll(_udp.Select(u => u.StopAsync(DrainTimeout, _time)).Concat(_tcp.Select(t => t.StopAsync(DrainTimeout)))).ConfigureAwait(false);
+        // Queries still arriving may start forwards that end only at the forward deadline: answer those too.
+        var grace = _options.ForwardDeadline - _time.GetElapsedTime(started) + DrainTimeout;
+        grace = grace > DrainTimeout ? grace : DrainTimeout;
+        await Task.WhenAll(_udp.Select(u => u.StopAsync(grace, _time)).Concat(_tcp.Select(t => t.StopAsync(DrainTimeout)))).ConfigureAwait(false);
 
         var left = _udp.Sum(u => u.Pending);
         var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;

@@ -176,10 +176,11 @@ internal sealed class UdpServer : IDisposable
             waker.SendTo([], wake);
         }
 
-        // Any thread may take any wake-up, so all are sent before waiting on each.
-        if (!_threads.All(t => t.Join(TimeSpan.FromSeconds(1))))
+        // Any thread may take any wake-up, so all are sent before waiting on each. A thread still busy after that
+        // serves its query and stops; the socket stays open for it until StopAsync closes it.
+        foreach (var thread in _threads)
         {
-            _socket.Close();
+            thread.Join(TimeSpan.FromSeconds(1));
         }
     }
 

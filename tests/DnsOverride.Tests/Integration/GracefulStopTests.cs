@@ -57,13 +57,15 @@ public sealed class GracefulStopTests
         var outcomes = await Task.WhenAll(queries.Select(q => q.Outcome));
         var afterStop = queries.Zip(outcomes).Where(q => q.First.AfterStop).ToList();
 
-        Assert.DoesNotContain(Outcome.TimedOut, outcomes);
+        var timedOut = queries.Zip(outcomes).Select((q, i) => (q, i)).Where(x => x.q.Second == Outcome.TimedOut)
+            .Select(x => $"#{x.i} forwarded={x.q.First.Forwarded} afterStop={x.q.First.AfterStop}").ToList();
+        Assert.True(timedOut.Count == 0, $"timed out: {string.Join(", ", timedOut)}\n{server.Output}");
         Assert.Contains(afterStop, q => q.First.Forwarded && q.Second == Outcome.Answered);
         Assert.Contains(afterStop, q => !q.First.Forwarded && q.Second == Outcome.Answered);
         Assert.Equal(0, server.Process.ExitCode);
         var stopped = Regex.Match(server.Output, @"Stopped after (\d+) ms; 0 queries were still in flight");
         Assert.True(stopped.Success, server.Output);
-        Assert.InRange(int.Parse(stopped.Groups[1].Value, CultureInfo.InvariantCulture), 0, 4000 + 1000); // forward deadline, then the drain
+        Assert.InRange(int.Parse(stopped.Groups[1].Value, CultureInfo.InvariantCulture), 0, 4000 + 1000 + 500); // forward deadline, the drain after it, scheduling
     }
 
     [Fact]
