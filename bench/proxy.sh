@@ -86,6 +86,8 @@ pids+=($!); squid_pid=$!
 cat > "$work/policy.json" <<JSON
 { "rules": [ { "name": "bench", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["127.0.0.1/32"] } ] }
 JSON
+# Every bench client comes from 127.0.0.1, so the per-source limit (512 by default) is lifted as for one big NAT.
+Proxy__MaxConnectionsPerSource=100000 \
 DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 taskset -c 1 "$work/ours/Endpoints.Proxy" \
   --connect "127.0.0.1:$ours_port" --policy "$work/policy.json" --resolver 127.0.0.1:9 --allow-range 127.0.0.1/32 \
   --log-level Warning >"$work/ours.log" 2>&1 &

@@ -12,6 +12,9 @@ public enum ForwardStatus
     /// <summary>The upstream's port refused (ICMP port unreachable, TCP reset).</summary>
     Refused,
 
+    /// <summary>Every upstream that answered said REFUSED: answered SERVFAIL, as BIND does.</summary>
+    UpstreamRefused,
+
     /// <summary>Another socket error (network unreachable...).</summary>
     NetworkError,
 

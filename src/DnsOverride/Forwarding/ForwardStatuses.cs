@@ -7,6 +7,7 @@ internal static class ForwardStatuses
         ForwardStatus.Answered => "answered",
         ForwardStatus.Timeout => "timeout",
         ForwardStatus.Refused => "refused",
+        ForwardStatus.UpstreamRefused => "upstream-refused",
         ForwardStatus.NetworkError => "network-error",
         ForwardStatus.Malformed => "malformed",
         ForwardStatus.TcpFailed => "tcp-failed",

@@ -13,7 +13,8 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// <summary>
 /// Relays queries to the upstreams unchanged but for a fresh random ID, each attempt from its own socket
 /// (a random source port, as RFC 5452 asks). A timeout moves on to the next upstream; a truncated answer is
-/// fetched again over TCP; SERVFAIL and REFUSED try the next upstream too.
+/// fetched again over TCP; SERVFAIL and REFUSED try the next upstream too, and REFUSED from every upstream becomes
+/// SERVFAIL (the client asked us, and we do serve it; as BIND answers).
 /// </summary>
 internal sealed class Forwarder
 {
@@ -136,9 +137,16 @@ internal sealed class Forwarder
                     Log.UpstreamUp(_logger, upstream.Name);
                 }
 
-                // SERVFAIL or REFUSED from one upstream may be its own trouble: ask the next, else pass it on.
+                // SERVFAIL or REFUSED from one upstream may be its own trouble: ask the next. The last SERVFAIL is
+                // passed on; a REFUSED never is, since it would tell the client that we refuse it.
                 var rcode = response.Span[3] & DnsFlags.RcodeMask;
-                if (rcode is ResponseCode.ServFail or ResponseCode.Refused && i < order.Count - 1)
+                if (rcode == ResponseCode.Refused)
+                {
+                    failure = timedOut ? ForwardStatus.Timeout : ForwardStatus.UpstreamRefused;
+                    continue;
+                }
+
+                if (rcode == ResponseCode.ServFail && i < order.Count - 1)
                 {
                     continue;
                 }

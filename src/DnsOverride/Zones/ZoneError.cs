@@ -1,8 +1,14 @@
+using Endpoints.Common.Text;
+
 namespace Endpoints.DnsOverride.Zones;
 
-/// <summary>A problem found in a zone file, reported the way compilers and named-checkzone do.</summary>
+/// <summary>
+/// A problem found in a zone file, reported the way compilers and named-checkzone do. Zone files arrive by pull
+/// request, so text quoted from them is escaped: no control byte reaches a terminal, a CI log or our log.
+/// </summary>
 internal sealed record ZoneError(string File, int Line, string Message, bool IsWarning = false)
 {
-    public override string ToString() =>
-        Line > 0 ? $"{File}:{Line}: {(IsWarning ? "warning: " : string.Empty)}{Message}" : $"{File}: {Message}";
+    public override string ToString() => Line > 0
+        ? $"{LogText.Printable(File)}:{Line}: {(IsWarning ? "warning: " : string.Empty)}{LogText.Printable(Message)}"
+        : $"{LogText.Printable(File)}: {LogText.Printable(Message)}";
 }

@@ -37,5 +37,22 @@ public static class LogText
         return escaped.ToString();
     }
 
+    /// <summary>Unquoted text (a file name, a message) with control characters (C0, DEL, C1) as <c>\xNN</c>; the rest kept.</summary>
+    public static string Printable(string value)
+    {
+        if (!value.Any(char.IsControl))
+        {
+            return value;
+        }
+
+        var escaped = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            escaped.Append(char.IsControl(c) ? "\\x" + ((int)c).ToString("x2", CultureInfo.InvariantCulture) : c.ToString());
+        }
+
+        return escaped.ToString();
+    }
+
     private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '[' or ']' or '*';
 }

@@ -141,7 +141,7 @@ internal sealed class ConnectionHandler
             if (summary.Mode == ListenerMode.Connect)
             {
                 await client.SendAsync(Established, SocketFlags.None, abort).ConfigureAwait(false);
-                if (_options.CheckTunnelSni && !await TunnelNameAllowedAsync(client, handshake, destination, clientAddress, summary, abort).ConfigureAwait(false))
+                if (_options.CheckTunnelSni && !await TunnelNameAllowedAsync(client, upstream, handshake, destination, clientAddress, summary, abort).ConfigureAwait(false))
                 {
                     upstream.Dispose();
                     await Refusal.SendAsync(client, summary.Mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
@@ -177,18 +177,25 @@ internal sealed class ConnectionHandler
     /// client on its own; bucket endpoints share addresses, so the name inside decides what is reached.
     /// </summary>
     private async Task<bool> TunnelNameAllowedAsync(
-        Socket client, HandshakeBuffer handshake, Destination destination, IPAddress clientAddress, ConnectionSummary summary, CancellationToken abort)
+        Socket client, Socket upstream, HandshakeBuffer handshake, Destination destination, IPAddress clientAddress, ConnectionSummary summary,
+        CancellationToken abort)
     {
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var token = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
         string? serverName;
         try
         {
+            // A TLS server never speaks first: when the upstream does, this is another protocol and is relayed as is.
+            if (handshake.Count == 0 && !await ClientSpeaksFirstAsync(client, upstream, token).ConfigureAwait(false))
+            {
+                return true;
+            }
+
             serverName = await HandshakeReader.ReadTunnelServerNameAsync(client, handshake, token.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            // Nothing from the client in time: not a TLS client, or a protocol where the server speaks first.
+            // Nothing from either side in time: relayed as is.
             return true;
         }
 
@@ -207,6 +214,20 @@ internal sealed class ConnectionHandler
         summary.Rule = decision.Rule;
         summary.Refuse(ConnectionOutcome.SniMismatch, $"SNI '{serverName}' in a tunnel to {destination.Host}: {decision.Reason}");
         return false;
+    }
+
+    /// <summary>Waits, without reading, until either side has something to say; true when the client is first.</summary>
+    private static async Task<bool> ClientSpeaksFirstAsync(Socket client, Socket upstream, CancellationTokenSource token)
+    {
+        using var other = CancellationTokenSource.CreateLinkedTokenSource(token.Token);
+        var fromClient = client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, other.Token).AsTask();
+        var fromUpstream = upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, other.Token).AsTask();
+        var first = await Task.WhenAny(fromClient, fromUpstream).ConfigureAwait(false);
+        await other.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(fromClient, fromUpstream).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+            .ConfigureAwait(false);
+        await first.ConfigureAwait(false);
+        return first == fromClient;
     }
 
     private async Task<(Destination? Destination, IPAddress ClientAddress)> ReadHandshakeAsync(

@@ -4,18 +4,20 @@ using System.Net.Sockets;
 namespace Endpoints.DnsOverride.Tests.Forwarding;
 
 /// <summary>
-/// An upstream the test switches on and off: on, it answers every query (NOERROR, no records) after
+/// An upstream the test switches on and off: on, it answers every query (with <c>rcode</c>, no records) after
 /// <c>delay</c>; off, its port is closed and queries are refused by the kernel, so failures need no waiting on timeouts.
 /// </summary>
 internal sealed class LoopbackResponder : IDisposable
 {
     private readonly TimeSpan _delay;
+    private readonly byte _rcode;
     private UdpClient? _socket;
     private int _received;
 
-    public LoopbackResponder(TimeSpan delay = default)
+    public LoopbackResponder(TimeSpan delay = default, byte rcode = 0)
     {
         _delay = delay;
+        _rcode = rcode;
         _socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         EndPoint = (IPEndPoint)_socket.Client.LocalEndPoint!;
         _ = AnswerAsync(_socket);
@@ -66,7 +68,7 @@ internal sealed class LoopbackResponder : IDisposable
                 Interlocked.Increment(ref _received);
                 var response = query.Buffer.ToArray();
                 response[2] |= 0x80;
-                response[3] = 0x80;
+                response[3] = (byte)(0x80 | _rcode);
                 _ = ReplyAsync(socket, response, query.RemoteEndPoint);
             }
         }

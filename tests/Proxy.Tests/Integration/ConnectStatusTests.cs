@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Endpoints.Testing;
 
 namespace Endpoints.Proxy.Tests.Integration;
 
@@ -117,6 +118,34 @@ public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<Pro
                 $@"client=127\.0\.0\.1:{((IPEndPoint)client.Client.LocalEndPoint!).Port} .* decision=deny rule=no-admin-bucket reason=""SNI 'admin\.s3\.amazonaws\.com' in a tunnel to mybucket\.s3\.amazonaws\.com: denied by rule"" .* end=sni-mismatch",
                 fixture.Proxy.Output);
         }
+    }
+
+    /// <summary>The SNI check waits for the client only while the upstream is silent: a server that speaks first is relayed at once.</summary>
+    [Fact]
+    public async Task AServerThatSpeaksFirstIsNotHeldBackByTheSniCheck()
+    {
+        using var greeter = new TcpListener(IPAddress.Loopback, 0);
+        greeter.Start();
+        var greeterPort = ((IPEndPoint)greeter.LocalEndpoint).Port;
+        _ = Task.Run(async () =>
+        {
+            using var accepted = await greeter.AcceptTcpClientAsync();
+            await accepted.GetStream().WriteAsync("SSH-2.0-greeter\r\n"u8.ToArray());
+            _ = await accepted.GetStream().ReadAsync(new byte[1]); // held open until the client leaves
+        });
+        using var directory = new TempDirectory();
+        var policy = ProxyFixture.WritePolicy(directory, fixture.Origin, greeterPort);
+        using var proxy = await ProxyProcess.StartAsync(policy, fixture.Resolver.Port, fixture.Origin,
+            settings: new Dictionary<string, string> { ["Proxy__HandshakeTimeout"] = "00:00:30" });
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, proxy.ConnectPort);
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"CONNECT greeter.s3.amazonaws.com:{greeterPort} HTTP/1.1\r\n\r\n"));
+
+        // Well within the 30 s the check would otherwise wait for the client.
+        var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
+        Assert.Equal("HTTP/1.1 200 Connection established", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(string.Empty, await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("SSH-2.0-greeter", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

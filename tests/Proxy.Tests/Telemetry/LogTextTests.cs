@@ -17,4 +17,9 @@ public sealed class LogTextTests
 
     [Fact]
     public void EscapeLeavesPlainTextAlone() => Assert.Equal("no rule matched (default deny)", LogText.Escape("no rule matched (default deny)"));
+
+    [Theory]
+    [InlineData("zones/a.zone:5: unknown RR type 'X'", "zones/a.zone:5: unknown RR type 'X'")]
+    [InlineData("bad \u001b[2J\u0000 \u0085 bücher \"q\"", "bad \\x1b[2J\\x00 \\x85 bücher \"q\"")]
+    public void PrintableEscapesOnlyControlCharacters(string value, string logged) => Assert.Equal(logged, LogText.Printable(value));
 }
