@@ -26,6 +26,13 @@ internal static class ClientHelloParser
         var needed = -1;
         while (true)
         {
+            // The first byte or two already tell a stream that is not TLS: no need to wait for a whole record header.
+            if ((data.Length > offset && data[offset] != HandshakeRecord) || (data.Length > offset + 1 && data[offset + 1] != 3))
+            {
+                error = offset == 0 ? ClientHelloError.NotTls : ClientHelloError.UnexpectedRecord;
+                return ParseStatus.Invalid;
+            }
+
             if (data.Length - offset < 5)
             {
                 return ParseStatus.NeedMore;

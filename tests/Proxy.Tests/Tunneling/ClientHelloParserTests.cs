@@ -71,4 +71,13 @@ public sealed class ClientHelloParserTests
             _ = ClientHelloParser.TryGetServerName(copy.AsSpan(0, random.Next(copy.Length + 1)), out _, out _);
         }
     }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'D' })]
+    [InlineData(new byte[] { 0x16, 0x01 })]
+    public void OneOrTwoBytesAreEnoughToTellAStreamIsNotTls(byte[] data)
+    {
+        Assert.Equal(ParseStatus.Invalid, ClientHelloParser.TryGetServerName(data, out _, out var error));
+        Assert.Equal(ClientHelloError.NotTls, error);
+    }
 }
