@@ -186,6 +186,8 @@ internal sealed class ConnectionHandler
         try
         {
             // A TLS server never speaks first: when the upstream does, this is another protocol and is relayed as is.
+            // An idle tunnel may wait here long: it holds no buffer meanwhile.
+            handshake.ReleaseWhileEmpty();
             if (handshake.Count == 0 && !await ClientSpeaksFirstAsync(client, upstream, token).ConfigureAwait(false))
             {
                 return true;

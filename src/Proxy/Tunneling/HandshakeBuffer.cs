@@ -31,9 +31,24 @@ internal sealed class HandshakeBuffer : IDisposable
         Count -= count;
     }
 
+    /// <summary>Gives the array back to the pool while nothing is buffered (a wait that may be long); reading rents again.</summary>
+    public void ReleaseWhileEmpty()
+    {
+        if (Count == 0)
+        {
+            Dispose();
+            _start = 0;
+        }
+    }
+
     /// <summary>Reads more from the socket; false at end of stream.</summary>
     public async ValueTask<bool> ReadAsync(Socket socket, CancellationToken cancellationToken)
     {
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        }
+
         if (_start > 0)
         {
             _buffer.AsSpan(_start, Count).CopyTo(_buffer);
