@@ -50,15 +50,22 @@ internal sealed class ConnectionHandler
         try
         {
             client.NoDelay = true;
-            upstream = await OpenAsync(client, summary, abort).ConfigureAwait(false);
+            (upstream, var admitUp) = await OpenAsync(client, summary, abort).ConfigureAwait(false);
             if (upstream is not null)
             {
                 _metrics.TunnelOpened();
-                var result = await new Tunnel(client, upstream, _options.BufferSize, _options.IdleTimeout, _time).RunAsync(abort).ConfigureAwait(false);
+                var result = await new Tunnel(client, upstream, _options.BufferSize, _options.IdleTimeout, _time).RunAsync(abort, admitUp).ConfigureAwait(false);
                 _metrics.TunnelClosed(result.BytesUp, result.BytesDown);
                 summary.BytesUp += result.BytesUp;
                 summary.BytesDown = result.BytesDown;
-                summary.TunnelEnd = result.End;
+                if (summary.Outcome == ConnectionOutcome.SniMismatch)
+                {
+                    await Refusal.SendAsync(client, mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
+                }
+                else
+                {
+                    summary.TunnelEnd = result.End;
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -100,15 +107,18 @@ internal sealed class ConnectionHandler
         _ => "http",
     };
 
-    /// <summary>Everything before the tunnel; returns the connected upstream, or null after refusing.</summary>
-    private async Task<Socket?> OpenAsync(Socket client, ConnectionSummary summary, CancellationToken abort)
+    /// <summary>
+    /// Everything before the tunnel; returns the connected upstream (or null after refusing) and, for CONNECT, the
+    /// check of the tunnel's first bytes.
+    /// </summary>
+    private async Task<(Socket? Upstream, Func<CancellationToken, Task<long?>>? AdmitUp)> OpenAsync(Socket client, ConnectionSummary summary, CancellationToken abort)
     {
         using var handshake = new HandshakeBuffer(HandshakeLimit);
         var (destination, clientAddress) = await ReadHandshakeAsync(client, handshake, summary, abort).ConfigureAwait(false);
         if (destination is null)
         {
             await Refusal.SendAsync(client, summary.Mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
-            return null;
+            return (null, null);
         }
 
         summary.Destination = $"{LogText.Field(destination.Host)}:{destination.PolicyPort}";
@@ -118,7 +128,7 @@ internal sealed class ConnectionHandler
         {
             summary.Refuse(ConnectionOutcome.PolicyDenied, decision.Reason);
             await Refusal.SendAsync(client, summary.Mode, summary.Outcome, $"denied: {decision.Reason} ({decision.Rule})", abort).ConfigureAwait(false);
-            return null;
+            return (null, null);
         }
 
         summary.Allow(decision.Rule, decision.Reason);
@@ -133,30 +143,27 @@ internal sealed class ConnectionHandler
             }
 
             await Refusal.SendAsync(client, summary.Mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
-            return null;
+            return (null, null);
         }
 
+        var checkTunnel = false;
         try
         {
             if (summary.Mode == ListenerMode.Connect)
             {
                 await client.SendAsync(Established, SocketFlags.None, abort).ConfigureAwait(false);
-                if (_options.CheckTunnelSni && !await TunnelNameAllowedAsync(client, upstream, handshake, destination, clientAddress, summary, abort).ConfigureAwait(false))
-                {
-                    upstream.Dispose();
-                    await Refusal.SendAsync(client, summary.Mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
-                    return null;
-                }
             }
 
             // What the client sent past the handshake (the ClientHello itself in TLS mode) goes first.
+            checkTunnel = summary.Mode == ListenerMode.Connect && _options.CheckTunnelSni;
             if (destination.Head is { } head)
             {
                 await upstream.SendAsync(head, SocketFlags.None, abort).ConfigureAwait(false);
                 summary.BytesUp = head.Length;
             }
 
-            if (handshake.Count > 0)
+            // In a checked CONNECT tunnel, bytes sent right behind the CONNECT head are the start of what is checked.
+            if (handshake.Count > 0 && !checkTunnel)
             {
                 await upstream.SendAsync(handshake.Memory, SocketFlags.None, abort).ConfigureAwait(false);
                 summary.BytesUp += handshake.Count;
@@ -166,43 +173,72 @@ internal sealed class ConnectionHandler
         {
             upstream.Dispose();
             summary.Refuse(ConnectionOutcome.ResetBeforeRelay, ex.Message);
-            return null;
+            return (null, null);
         }
 
-        return upstream;
+        if (!checkTunnel)
+        {
+            return (upstream, null);
+        }
+
+        var early = handshake.Data.ToArray();
+        return (upstream, token => AdmitTunnelAsync(client, upstream, early, destination, clientAddress, summary, token));
     }
 
     /// <summary>
     /// A TLS ClientHello at the start of a CONNECT tunnel must name the CONNECT host, or a name the policy allows this
-    /// client on its own; bucket endpoints share addresses, so the name inside decides what is reached.
+    /// client on its own; bucket endpoints share addresses, so the name inside decides what is reached. Runs inside
+    /// the tunnel, so a server that speaks first is relayed meanwhile; returns the bytes it passed on, or null.
     /// </summary>
-    private async Task<bool> TunnelNameAllowedAsync(
-        Socket client, Socket upstream, HandshakeBuffer handshake, Destination destination, IPAddress clientAddress, ConnectionSummary summary,
-        CancellationToken abort)
+    private async Task<long?> AdmitTunnelAsync(
+        Socket client, Socket upstream, byte[] early, Destination destination, IPAddress clientAddress, ConnectionSummary summary,
+        CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
-        using var token = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
-        string? serverName;
+        using var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        HandshakeBuffer? buffer = null;
         try
         {
-            // A TLS server never speaks first: when the upstream does, this is another protocol and is relayed as is.
-            // An idle tunnel may wait here long: it holds no buffer meanwhile.
-            handshake.ReleaseWhileEmpty();
-            if (handshake.Count == 0 && !await ClientSpeaksFirstAsync(client, upstream, token).ConfigureAwait(false))
+            string? serverName = null;
+            try
             {
-                return true;
+                // Wait without a buffer: an idle tunnel may sit here until the handshake timeout.
+                if (early.Length == 0)
+                {
+                    await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, token.Token).ConfigureAwait(false);
+                }
+
+                buffer = new HandshakeBuffer(HandshakeLimit);
+                buffer.Append(early);
+                serverName = await HandshakeReader.ReadTunnelServerNameAsync(client, buffer, token.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Nothing complete from the client in time: not TLS; relayed as is.
             }
 
-            serverName = await HandshakeReader.ReadTunnelServerNameAsync(client, handshake, token.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            // Nothing from either side in time: relayed as is.
-            return true;
-        }
+            if (serverName is not null && !NameAllowed(serverName, destination, clientAddress, summary))
+            {
+                return null;
+            }
 
-        if (serverName is null ||
-            (HostName.TryNormalize(serverName, out var inside) && HostName.TryNormalize(destination.Host, out var connected) && inside == connected))
+            if (buffer is not { Count: > 0 })
+            {
+                return 0;
+            }
+
+            await upstream.SendAsync(buffer.Memory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            return buffer.Count;
+        }
+        finally
+        {
+            buffer?.Dispose();
+        }
+    }
+
+    private bool NameAllowed(string serverName, Destination destination, IPAddress clientAddress, ConnectionSummary summary)
+    {
+        if (HostName.TryNormalize(serverName, out var inside) && HostName.TryNormalize(destination.Host, out var connected) && inside == connected)
         {
             return true;
         }
@@ -216,20 +252,6 @@ internal sealed class ConnectionHandler
         summary.Rule = decision.Rule;
         summary.Refuse(ConnectionOutcome.SniMismatch, $"SNI '{serverName}' in a tunnel to {destination.Host}: {decision.Reason}");
         return false;
-    }
-
-    /// <summary>Waits, without reading, until either side has something to say; true when the client is first.</summary>
-    private static async Task<bool> ClientSpeaksFirstAsync(Socket client, Socket upstream, CancellationTokenSource token)
-    {
-        using var other = CancellationTokenSource.CreateLinkedTokenSource(token.Token);
-        var fromClient = client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, other.Token).AsTask();
-        var fromUpstream = upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, other.Token).AsTask();
-        var first = await Task.WhenAny(fromClient, fromUpstream).ConfigureAwait(false);
-        await other.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(fromClient, fromUpstream).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-            .ConfigureAwait(false);
-        await first.ConfigureAwait(false);
-        return first == fromClient;
     }
 
     private async Task<(Destination? Destination, IPAddress ClientAddress)> ReadHandshakeAsync(

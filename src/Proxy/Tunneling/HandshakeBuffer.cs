@@ -31,24 +31,26 @@ internal sealed class HandshakeBuffer : IDisposable
         Count -= count;
     }
 
-    /// <summary>Gives the array back to the pool while nothing is buffered (a wait that may be long); reading rents again.</summary>
-    public void ReleaseWhileEmpty()
+    /// <summary>Starts the buffer with bytes read elsewhere (at most the limit).</summary>
+    public void Append(ReadOnlySpan<byte> bytes)
     {
-        if (Count == 0)
+        if (bytes.Length > _buffer.Length - _start - Count)
         {
-            Dispose();
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(_buffer.Length * 2, Count + bytes.Length), _limit));
+            Data.CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
             _start = 0;
         }
+
+        var n = Math.Min(bytes.Length, _buffer.Length - _start - Count);
+        bytes[..n].CopyTo(_buffer.AsSpan(_start + Count));
+        Count += n;
     }
 
     /// <summary>Reads more from the socket; false at end of stream.</summary>
     public async ValueTask<bool> ReadAsync(Socket socket, CancellationToken cancellationToken)
     {
-        if (_buffer.Length == 0)
-        {
-            _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
-        }
-
         if (_start > 0)
         {
             _buffer.AsSpan(_start, Count).CopyTo(_buffer);

@@ -6,4 +6,7 @@ internal enum PumpEnd
     Eof,
     Cancelled,
     Reset,
+
+    /// <summary>The client's first bytes were refused before anything went upstream (the tunnel's SNI check).</summary>
+    Refused,
 }

@@ -26,19 +26,58 @@ internal sealed class Tunnel
         _time = time;
     }
 
-    public async Task<TunnelResult> RunAsync(CancellationToken abort)
+    /// <summary>
+    /// Relays until both sides finish. <paramref name="admitUp"/>, when given, runs before anything of the client's
+    /// goes upstream (the downstream direction flows meanwhile): it returns the bytes it sent itself, or null to
+    /// refuse, which ends the tunnel.
+    /// </summary>
+    public async Task<TunnelResult> RunAsync(CancellationToken abort, Func<CancellationToken, Task<long?>>? admitUp = null)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(abort);
         cancel.CancelAfter(_idleTimeout);
         _lastActivity = _time.GetTimestamp();
-        var up = PumpAsync(_client, _upstream, cancel);
+        var up = PumpUpAsync(admitUp, cancel);
         var down = PumpAsync(_upstream, _client, cancel);
         var (bytesUp, endUp) = await up.ConfigureAwait(false);
         var (bytesDown, endDown) = await down.ConfigureAwait(false);
-        var end = abort.IsCancellationRequested ? "drain timeout"
+        var end = endUp == PumpEnd.Refused ? "refused"
+            : abort.IsCancellationRequested ? "drain timeout"
             : cancel.IsCancellationRequested && endUp != PumpEnd.Reset && endDown != PumpEnd.Reset ? "idle timeout"
             : endUp == PumpEnd.Eof && endDown == PumpEnd.Eof ? "closed" : $"client {Word(endUp)}, upstream {Word(endDown)}";
         return new TunnelResult(bytesUp, bytesDown, end);
+    }
+
+    private async Task<(long Bytes, PumpEnd End)> PumpUpAsync(Func<CancellationToken, Task<long?>>? admit, CancellationTokenSource cancel)
+    {
+        long admitted = 0;
+        if (admit is not null)
+        {
+            long? sent;
+            try
+            {
+                sent = await admit(cancel.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return (0, PumpEnd.Cancelled);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                await cancel.CancelAsync().ConfigureAwait(false);
+                return (0, PumpEnd.Reset);
+            }
+
+            if (sent is not { } bytes)
+            {
+                await cancel.CancelAsync().ConfigureAwait(false);
+                return (0, PumpEnd.Refused);
+            }
+
+            admitted = bytes;
+        }
+
+        var (pumped, end) = await PumpAsync(_client, _upstream, cancel).ConfigureAwait(false);
+        return (admitted + pumped, end);
     }
 
     private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, CancellationTokenSource cancel)
@@ -95,6 +134,7 @@ internal sealed class Tunnel
     {
         PumpEnd.Eof => "eof",
         PumpEnd.Cancelled => "cancelled",
+        PumpEnd.Refused => "refused",
         _ => "reset",
     };
 

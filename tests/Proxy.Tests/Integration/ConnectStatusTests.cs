@@ -120,6 +120,22 @@ public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<Pro
         }
     }
 
+    [Fact]
+    public async Task AClientHelloSentWithTheConnectHeadIsCheckedToo()
+    {
+        var hello = await Tunneling.ClientHelloCapture.CaptureAsync("admin.s3.amazonaws.com");
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, fixture.Proxy.ConnectPort);
+        var stream = client.GetStream();
+
+        byte[] request = [.. Encoding.ASCII.GetBytes($"CONNECT mybucket.s3.amazonaws.com:{fixture.Origin.RawPort} HTTP/1.1\r\n\r\n"), .. hello];
+        await stream.WriteAsync(request);
+        client.Client.Shutdown(SocketShutdown.Send);
+        var answer = await ReadToEndAsync(stream);
+
+        Assert.Equal([.. "HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray(), 0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 49], answer);
+    }
+
     /// <summary>The SNI check waits for the client only while the upstream is silent: a server that speaks first is relayed at once.</summary>
     [Fact]
     public async Task AServerThatSpeaksFirstIsNotHeldBackByTheSniCheck()
