@@ -14,7 +14,7 @@ namespace Endpoints.DnsOverride.Tests.Integration;
 /// refused by the kernel once the sockets are closed; none is left to time out, as resolvers saw before.
 /// </summary>
 [Trait("Category", "Integration")]
-[Collection(TimingSensitiveCollection.Name)]
+[Collection(TimingSensitive.Name)]
 public sealed class GracefulStopTests
 {
     private enum Outcome

@@ -5,7 +5,7 @@ namespace Endpoints.DnsOverride.Tests.Integration;
 /// alone, after the parallel ones, so a busy test host cannot starve them for seconds.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TimingSensitiveCollection
+public sealed class TimingSensitive
 {
     public const string Name = "timing-sensitive";
 }
