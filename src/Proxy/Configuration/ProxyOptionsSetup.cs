@@ -1,3 +1,4 @@
+using System.Net;
 using Endpoints.Common.Configuration;
 using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Options;
@@ -24,11 +25,16 @@ internal sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
         }
 
         var errors = options.ParseErrors;
-        options.ListenEndPoints = new[] { (ListenerMode.Connect, options.Connect, "--connect"), (ListenerMode.Tls, options.Tls, "--tls"), (ListenerMode.Http, options.Http, "--http") }
-            .Select(l => (l.Item1, SettingParser.Endpoint(l.Item2, l.Item3, errors)))
-            .Where(l => l.Item2 is not null)
-            .Select(l => (l.Item1, l.Item2!))
-            .ToList();
+        var listeners = new List<(ListenerMode, IPEndPoint)>();
+        foreach (var (mode, text, flag) in new[] { (ListenerMode.Connect, options.Connect, "--connect"), (ListenerMode.Tls, options.Tls, "--tls"), (ListenerMode.Http, options.Http, "--http") })
+        {
+            if (SettingParser.Endpoint(text, flag, errors) is { } endpoint)
+            {
+                listeners.Add((mode, endpoint));
+            }
+        }
+
+        options.ListenEndPoints = listeners;
         options.HealthEndPoint = SettingParser.Endpoint(options.Health, "--health", errors);
         options.ResolverEndPoints = SettingParser.Endpoints(options.Resolver, 53, "--resolver", errors);
         options.AllowRangeNetworks = SettingParser.Networks(options.AllowRange, "--allow-range", errors);

@@ -38,12 +38,6 @@ internal static class ClientHelloParser
                 return ParseStatus.NeedMore;
             }
 
-            if (data[offset] != HandshakeRecord || data[offset + 1] != 3)
-            {
-                error = offset == 0 ? ClientHelloError.NotTls : ClientHelloError.UnexpectedRecord;
-                return ParseStatus.Invalid;
-            }
-
             var recordLength = BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 3)..]);
             if (recordLength is 0 or > (16384 + 2048))
             {

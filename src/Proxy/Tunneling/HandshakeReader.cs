@@ -43,13 +43,13 @@ internal sealed class HandshakeReader
                 clientAddress = source.Address;
                 summary.Client = source.ToString();
             }
+
+            if (!CountSource(clientAddress, summary))
+            {
+                return (null, clientAddress);
+            }
         }
         else if (!CountSource(clientAddress, summary) || !await RejectUntrustedProxyHeaderAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false))
-        {
-            return (null, clientAddress);
-        }
-
-        if (summary.CountedSource is null && !CountSource(clientAddress, summary))
         {
             return (null, clientAddress);
         }
