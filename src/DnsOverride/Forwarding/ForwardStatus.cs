@@ -24,6 +24,9 @@ public enum ForwardStatus
     /// <summary>The UDP answer was truncated and the TCP retry failed.</summary>
     TcpFailed,
 
+    /// <summary>The same question timed out moments ago: answered SERVFAIL without asking again (RFC 9520).</summary>
+    RecentTimeout,
+
     /// <summary>Every upstream is backing off and none is due for a probe.</summary>
     NoUpstream,
 

@@ -11,6 +11,7 @@ internal static class ForwardStatuses
         ForwardStatus.NetworkError => "network-error",
         ForwardStatus.Malformed => "malformed",
         ForwardStatus.TcpFailed => "tcp-failed",
+        ForwardStatus.RecentTimeout => "recent-timeout",
         ForwardStatus.NoUpstream => "no-upstream",
         _ => "overload",
     };

@@ -14,7 +14,8 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// Relays queries to the upstreams unchanged but for a fresh random ID, each attempt from its own socket
 /// (a random source port, as RFC 5452 asks). A timeout moves on to the next upstream; a truncated answer is
 /// fetched again over TCP; SERVFAIL and REFUSED try the next upstream too, and REFUSED from every upstream becomes
-/// SERVFAIL (the client asked us, and we do serve it; as BIND answers).
+/// SERVFAIL (the client asked us, and we do serve it; as BIND answers). A question that timed out is answered
+/// SERVFAIL for a few seconds without asking again (<see cref="TimedOutQuestions"/>).
 /// </summary>
 internal sealed class Forwarder
 {
@@ -28,6 +29,7 @@ internal sealed class Forwarder
     private readonly TimeSpan _attemptTimeout;
     private readonly TimeSpan _deadline;
     private readonly int _maxInFlight;
+    private readonly TimedOutQuestions _timedOut;
     private long _stopDeadlineTicks = DateTimeOffset.MaxValue.UtcTicks;
     private int _next;
     private int _inFlight;
@@ -42,6 +44,7 @@ internal sealed class Forwarder
         _attemptTimeout = settings.UpstreamTimeout;
         _deadline = settings.ForwardDeadline;
         _maxInFlight = settings.MaxForwardsInFlight;
+        _timedOut = new TimedOutQuestions(time);
     }
 
     public IReadOnlyList<Upstream> Upstreams => _upstreams;
@@ -54,6 +57,13 @@ internal sealed class Forwarder
     public async Task<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, CancellationToken cancellationToken)
     {
         var start = _time.GetTimestamp();
+        var questionEnd = MessageReader.SkipQuestion(query.Span);
+        if (questionEnd > DnsFlags.HeaderLength && _timedOut.Contains(query.Span[DnsFlags.HeaderLength..questionEnd]))
+        {
+            _metrics.Forwarded(ForwardStatus.RecentTimeout.Word(), 0);
+            return new ForwardResult(ForwardStatus.RecentTimeout, 0);
+        }
+
         if (Interlocked.Increment(ref _inFlight) > _maxInFlight)
         {
             Interlocked.Decrement(ref _inFlight);
@@ -64,7 +74,12 @@ internal sealed class Forwarder
         var buffer = ArrayPool<byte>.Shared.Rent(query.Length);
         try
         {
-            var result = await RelayAsync(query, buffer.AsMemory(0, query.Length), response, cancellationToken).ConfigureAwait(false);
+            var result = await RelayAsync(query, buffer.AsMemory(0, query.Length), response, questionEnd, cancellationToken).ConfigureAwait(false);
+            if (result.Status == ForwardStatus.Timeout && questionEnd > DnsFlags.HeaderLength)
+            {
+                _timedOut.Add(query.Span[DnsFlags.HeaderLength..questionEnd]);
+            }
+
             _metrics.Forwarded(result.Status.Word(), _time.GetElapsedTime(start).TotalMilliseconds);
             return result;
         }
@@ -94,11 +109,10 @@ internal sealed class Forwarder
         return ForwardAsync(query, response, cancellationToken);
     }
 
-    private async Task<ForwardResult> RelayAsync(ReadOnlyMemory<byte> query, Memory<byte> sent, Memory<byte> response, CancellationToken cancellationToken)
+    private async Task<ForwardResult> RelayAsync(ReadOnlyMemory<byte> query, Memory<byte> sent, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
     {
         query.CopyTo(sent);
         var clientId = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
-        var questionEnd = MessageReader.SkipQuestion(query.Span);
         var deadline = _time.GetUtcNow() + _deadline;
         var stopDeadline = new DateTimeOffset(Volatile.Read(ref _stopDeadlineTicks), TimeSpan.Zero);
         deadline = stopDeadline < deadline ? stopDeadline : deadline;
@@ -121,6 +135,7 @@ internal sealed class Forwarder
                 var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
                 BinaryPrimitives.WriteUInt16BigEndian(sent.Span, id);
                 var timeout = remaining < _attemptTimeout ? remaining : _attemptTimeout;
+                var answersAtSend = upstream.Answers;
                 var (length, status) = await ExchangeAsync(upstream, sent, response, questionEnd, timeout, cancellationToken).ConfigureAwait(false);
                 if (status != ForwardStatus.Answered)
                 {
@@ -128,7 +143,7 @@ internal sealed class Forwarder
 
                     // A timeout says most about why nothing answered; otherwise the last failure.
                     failure = timedOut ? ForwardStatus.Timeout : status;
-                    Failed(upstream, status);
+                    Failed(upstream, status, query.Span, questionEnd, answersAtSend);
                     continue;
                 }
 
@@ -271,13 +286,38 @@ internal sealed class Forwarder
         (questionEnd < 0 || (response.Length >= questionEnd && response[4..6].SequenceEqual(query[4..6]) &&
             response[DnsFlags.HeaderLength..questionEnd].SequenceEqual(query[DnsFlags.HeaderLength..questionEnd])));
 
-    private void Failed(Upstream upstream, ForwardStatus status)
+    private void Failed(Upstream upstream, ForwardStatus status, ReadOnlySpan<byte> query, int questionEnd, long answersAtSend)
     {
         _metrics.UpstreamFailure(upstream.Name, status.Word());
         Log.UpstreamFailed(_logger, upstream.Name, status.Word());
-        if (upstream.Failed(_time.GetUtcNow()) is { } backoff)
+        int? timedOutQuestion = status == ForwardStatus.Timeout && questionEnd > DnsFlags.HeaderLength
+            ? QuestionHash(query[DnsFlags.HeaderLength..questionEnd])
+            : null;
+        var wasHealthy = upstream.IsHealthy;
+        if (upstream.Failed(_time.GetUtcNow(), timedOutQuestion, answersAtSend) is not { } backoff)
+        {
+            return;
+        }
+
+        if (wasHealthy)
         {
             Log.UpstreamDown(_logger, upstream.Name, backoff.TotalSeconds, Upstream.FailureThreshold);
         }
+        else
+        {
+            Log.UpstreamProbeFailed(_logger, upstream.Name, backoff.TotalSeconds);
+        }
+    }
+
+    /// <summary>Tells timed-out questions apart for upstream health; case-insensitive, so 0x20 variants are one question.</summary>
+    private static int QuestionHash(ReadOnlySpan<byte> question)
+    {
+        var hash = new HashCode();
+        foreach (var b in question)
+        {
+            hash.Add(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b);
+        }
+
+        return hash.ToHashCode();
     }
 }

@@ -3,9 +3,11 @@ using System.Net;
 namespace Endpoints.DnsOverride.Forwarding;
 
 /// <summary>
-/// One upstream resolver and its health. After <see cref="FailureThreshold"/> failures in a row it is skipped
-/// for a back-off of 5 s that doubles up to a minute; once that expires, one real query probes it: a success
-/// puts it back in rotation, a failure starts the next, longer back-off.
+/// One upstream resolver and its health, judged as resolvers judge servers: by whether it answers at all, not by
+/// one name. It goes out of rotation after <see cref="FailureThreshold"/> failures with no answer from it since the
+/// first of them was sent, where timeouts count once per question: a name whose own servers do not answer cannot
+/// take it out while it answers others, nor by being asked again. A refused port counts every time. Out, it is skipped for a back-off of 5 s that doubles up to a minute; once that
+/// expires one real query probes it: an answer puts it back, a failure starts the next, longer back-off.
 /// </summary>
 internal sealed class Upstream
 {
@@ -17,7 +19,11 @@ internal sealed class Upstream
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Lock _lock = new();
+    private readonly int[] _timedOutQuestions = new int[FailureThreshold];
+    private int _timedOutCount;
     private int _failures;
+    private long _answers;
+    private int _backoffs;
     private DateTimeOffset _downUntil;
     private DateTimeOffset _probeUntil;
 
@@ -37,10 +43,13 @@ internal sealed class Upstream
         {
             lock (_lock)
             {
-                return _failures < FailureThreshold;
+                return _backoffs == 0;
             }
         }
     }
+
+    /// <summary>How many answers it has given; read before sending, it tells a failure whether an answer came since.</summary>
+    public long Answers => Interlocked.Read(ref _answers);
 
     public override string ToString() => Name;
 
@@ -52,7 +61,7 @@ internal sealed class Upstream
     {
         lock (_lock)
         {
-            if (_failures < FailureThreshold || now < _downUntil || now < _probeUntil)
+            if (_backoffs == 0 || now < _downUntil || now < _probeUntil)
             {
                 return false;
             }
@@ -67,28 +76,64 @@ internal sealed class Upstream
     {
         lock (_lock)
         {
-            var wasDown = _failures >= FailureThreshold;
+            _answers++;
+            var wasDown = _backoffs > 0;
+            _backoffs = 0;
             _failures = 0;
+            _timedOutCount = 0;
             _probeUntil = default;
             return wasDown;
         }
     }
 
-    /// <summary>Returns the back-off when this failure takes the upstream out of rotation (or keeps it out).</summary>
-    public TimeSpan? Failed(DateTimeOffset now)
+    /// <summary>
+    /// Counts a failed exchange sent when the upstream had given <paramref name="answersAtSend"/> answers;
+    /// <paramref name="timedOutQuestion"/> is a hash of the question when it timed out, which may be the name's
+    /// fault. Returns the back-off when this failure takes the upstream out of rotation or, as a failed probe, keeps
+    /// it out longer.
+    /// </summary>
+    public TimeSpan? Failed(DateTimeOffset now, int? timedOutQuestion, long answersAtSend)
     {
         lock (_lock)
         {
-            _probeUntil = default;
-            if (++_failures < FailureThreshold)
+            if (_backoffs > 0)
+            {
+                // Only the probe speaks for a backing-off upstream; a query sent before it went out does not.
+                if (_probeUntil == default)
+                {
+                    return null;
+                }
+
+                _probeUntil = default;
+                return Backoff(now);
+            }
+
+            if (_answers != answersAtSend)
             {
                 return null;
             }
 
-            var exponent = Math.Min(_failures - FailureThreshold, 4);
-            var backoff = TimeSpan.FromTicks(Math.Min(BaseBackoff.Ticks << exponent, MaxBackoff.Ticks));
-            _downUntil = now + backoff;
-            return backoff;
+            if (timedOutQuestion is { } question)
+            {
+                if (Array.IndexOf(_timedOutQuestions, question, 0, _timedOutCount) >= 0)
+                {
+                    return null;
+                }
+
+                _timedOutQuestions[_timedOutCount++] = question;
+            }
+
+            return ++_failures < FailureThreshold ? null : Backoff(now);
         }
+    }
+
+    private TimeSpan Backoff(DateTimeOffset now)
+    {
+        var exponent = Math.Min(_backoffs++, 4);
+        var backoff = TimeSpan.FromTicks(Math.Min(BaseBackoff.Ticks << exponent, MaxBackoff.Ticks));
+        _downUntil = now + backoff;
+        _failures = 0;
+        _timedOutCount = 0;
+        return backoff;
     }
 }

@@ -38,8 +38,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Upstream {Upstream} failed: {Reason}")]
     public static partial void UpstreamFailed(ILogger logger, string upstream, string reason);
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Upstream {Upstream} marked down for {Seconds}s after {Failures} failures")]
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Upstream {Upstream} marked down for {Seconds}s: {Failures} failures on different questions and no answer")]
     public static partial void UpstreamDown(ILogger logger, string upstream, double seconds, int failures);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Warning, Message = "Upstream {Upstream} failed its probe; marked down for {Seconds}s")]
+    public static partial void UpstreamProbeFailed(ILogger logger, string upstream, double seconds);
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Upstream {Upstream} is answering again")]
     public static partial void UpstreamUp(ILogger logger, string upstream);

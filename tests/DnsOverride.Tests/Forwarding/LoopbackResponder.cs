@@ -5,19 +5,22 @@ namespace Endpoints.DnsOverride.Tests.Forwarding;
 
 /// <summary>
 /// An upstream the test switches on and off: on, it answers every query (with <c>rcode</c>, no records) after
-/// <c>delay</c>; off, its port is closed and queries are refused by the kernel, so failures need no waiting on timeouts.
+/// <c>delay</c>, but never those whose first label starts with <c>silentPrefix</c> (a name whose own servers are
+/// dead); off, its port is closed and queries are refused by the kernel, so failures need no waiting on timeouts.
 /// </summary>
 internal sealed class LoopbackResponder : IDisposable
 {
     private readonly TimeSpan _delay;
     private readonly byte _rcode;
+    private readonly byte[]? _silentPrefix;
     private UdpClient? _socket;
     private int _received;
 
-    public LoopbackResponder(TimeSpan delay = default, byte rcode = 0)
+    public LoopbackResponder(TimeSpan delay = default, byte rcode = 0, string? silentPrefix = null)
     {
         _delay = delay;
         _rcode = rcode;
+        _silentPrefix = silentPrefix is null ? null : System.Text.Encoding.ASCII.GetBytes(silentPrefix);
         _socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         EndPoint = (IPEndPoint)_socket.Client.LocalEndPoint!;
         _ = AnswerAsync(_socket);
@@ -66,6 +69,11 @@ internal sealed class LoopbackResponder : IDisposable
             {
                 var query = await socket.ReceiveAsync();
                 Interlocked.Increment(ref _received);
+                if (_silentPrefix is not null && query.Buffer.Length > 13 && query.Buffer.AsSpan(13, query.Buffer[12]).StartsWith(_silentPrefix))
+                {
+                    continue;
+                }
+
                 var response = query.Buffer.ToArray();
                 response[2] |= 0x80;
                 response[3] = (byte)(0x80 | _rcode);
