@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -11,10 +12,15 @@ namespace Endpoints.DnsOverride.Server;
 
 /// <summary>
 /// DNS over TCP (RFC 7766): two-byte length prefix, many queries per connection answered in order, an idle
-/// timeout, and a connection limit beyond which new connections are closed at once.
+/// timeout, and a connection limit beyond which new connections are closed at once. A client that stops reading
+/// holds little: answers are written one at a time into a small send buffer, and a write that cannot finish within
+/// the idle timeout closes the connection.
 /// </summary>
 internal sealed class TcpServer : IDisposable
 {
+    /// <summary>What a connection may have queued for a client that does not read: two largest answers (the kernel doubles it).</summary>
+    private const int SendBufferBytes = 64 * 1024;
+
     private readonly Socket _listener;
     private readonly QueryPipeline _pipeline;
     private readonly ILogger _logger;
@@ -86,7 +92,9 @@ internal sealed class TcpServer : IDisposable
         var remote = (IPEndPoint)client.RemoteEndPoint!;
         var reason = "closed by client";
         var prefix = new byte[2];
+        var writing = false;
         client.NoDelay = true;
+        client.SendBufferSize = SendBufferBytes;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         try
         {
@@ -114,14 +122,15 @@ internal sealed class TcpServer : IDisposable
                     continue;
                 }
 
-                BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)context.ResponseLength);
-                await client.SendAsync([new ArraySegment<byte>(prefix), new ArraySegment<byte>(context.Response, 0, context.ResponseLength)], SocketFlags.None)
-                    .ConfigureAwait(false);
+                writing = true;
+                idle.CancelAfter(_idleTimeout);
+                await SendAsync(client, context.Response.AsMemory(0, context.ResponseLength), idle.Token).ConfigureAwait(false);
+                writing = false;
             }
         }
         catch (OperationCanceledException)
         {
-            reason = _stop.IsCancellationRequested ? "server stopping" : "idle timeout";
+            reason = _stop.IsCancellationRequested ? "server stopping" : writing ? "write timeout" : "idle timeout";
         }
         catch (SocketException ex)
         {
@@ -133,6 +142,26 @@ internal sealed class TcpServer : IDisposable
             client.Dispose();
             _pool.Return(context);
             Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    /// <summary>Writes the length prefix and the answer in one send, from a pooled buffer, so one token can time it out.</summary>
+    private static async ValueTask SendAsync(Socket client, ReadOnlyMemory<byte> answer, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(answer.Length + 2);
+        try
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(buffer, (ushort)answer.Length);
+            answer.CopyTo(buffer.AsMemory(2));
+            var sent = 0;
+            while (sent < answer.Length + 2)
+            {
+                sent += await client.SendAsync(buffer.AsMemory(sent, answer.Length + 2 - sent), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
