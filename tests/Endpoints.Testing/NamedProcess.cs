@@ -10,6 +10,15 @@ public static class NamedProcess
         return StartAsync("recursion no; " + extraOptions, zoneStatements);
     }
 
+    /// <summary>What we are modelled on when we forward: the zones served, and recursion for everything else forwarded only to one upstream.</summary>
+    public static Task<ConfiguredProcess> StartAuthoritativeForwarderAsync(IEnumerable<(string Origin, string File)> zones, int upstreamPort)
+    {
+        var zoneStatements = string.Concat(zones.Select(z => $"zone \"{z.Origin}\" {{ type primary; file \"{z.File}\"; }};\n"));
+        return StartAsync(
+            $"recursion yes; allow-recursion {{ 127.0.0.1; }}; forward only; forwarders {{ 127.0.0.1 port {upstreamPort}; }}; dnssec-validation no; qname-minimization off;",
+            zoneStatements);
+    }
+
     /// <summary>A corporate resolver: recursion on, and the given zones forwarded to our server only.</summary>
     public static Task<ConfiguredProcess> StartForwarderAsync(IEnumerable<string> forwardedZones, int targetPort)
     {

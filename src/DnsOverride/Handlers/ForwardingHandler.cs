@@ -4,8 +4,9 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Handlers;
 
 /// <summary>
-/// Last link: relays everything outside our zones to the upstreams, for clients allowed recursion.
-/// No answer in time becomes SERVFAIL, not an exception.
+/// Last link: relays everything outside our zones to the upstreams, for clients allowed recursion that ask for
+/// it (RD=1); an RD=0 query is answered as a resolver with nothing cached answers it, so it cannot snoop on what the
+/// upstreams have cached. No answer in time becomes SERVFAIL, not an exception.
 /// </summary>
 internal sealed class ForwardingHandler : IQueryHandler
 {
@@ -21,6 +22,13 @@ internal sealed class ForwardingHandler : IQueryHandler
         {
             context.Decision = QueryDecision.Refused;
             ResponseBuilder.WriteError(context, ResponseCode.Refused);
+            return Mine;
+        }
+
+        if (!context.Query.RecursionDesired)
+        {
+            context.Decision = QueryDecision.NotRecursive;
+            ResponseBuilder.WriteRootReferral(context);
             return Mine;
         }
 

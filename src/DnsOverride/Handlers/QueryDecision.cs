@@ -19,6 +19,9 @@ public enum QueryDecision
 
     /// <summary>Not our zone, and this client may not recurse.</summary>
     Refused,
+
+    /// <summary>Not our zone, asked with RD=0: a referral to the root, as BIND gives when nothing is cached.</summary>
+    NotRecursive,
     Forwarded,
 
     /// <summary>No upstream answer; <see cref="QueryContext.ForwardStatus"/> says why.</summary>

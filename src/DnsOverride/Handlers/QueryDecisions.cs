@@ -17,6 +17,7 @@ internal static class QueryDecisions
         QueryDecision.AuthoritativeChased => "authoritative+chased",
         QueryDecision.ChaseFailed => status == ForwardStatus.Overload ? "overload" : "chase-" + status.Word(),
         QueryDecision.Refused => "refused",
+        QueryDecision.NotRecursive => "not-recursive",
         QueryDecision.Forwarded => "forwarded",
         QueryDecision.ForwardFailed => status == ForwardStatus.Overload ? "overload" : "forward-" + status.Word(),
         QueryDecision.Error => "error",

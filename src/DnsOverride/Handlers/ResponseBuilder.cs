@@ -86,6 +86,22 @@ internal static class ResponseBuilder
         Finish(ref writer, context, rcode, authoritative: false, answers, 0, 0);
     }
 
+    /// <summary>An RD=0 query for a name outside our zones, with nothing cached: a referral to the root (as BIND answers).</summary>
+    public static void WriteRootReferral(QueryContext context)
+    {
+        var writer = Begin(context, out var sectionsStart);
+        var authority = WriteSet(ref writer, context, string.Empty, RootHints.NameServers);
+        if (writer.Overflowed)
+        {
+            writer.Rewind(sectionsStart);
+            authority = 0;
+            context.Query.Flags |= DnsFlags.Truncated;
+        }
+
+        context.Rcode = ResponseCode.NoError;
+        Finish(ref writer, context, ResponseCode.NoError, authoritative: false, 0, authority, 0);
+    }
+
     /// <summary>An answer with no records: errors (FORMERR, REFUSED, SERVFAIL...), echoing the question when it parsed.</summary>
     public static void WriteError(QueryContext context, int rcode)
     {

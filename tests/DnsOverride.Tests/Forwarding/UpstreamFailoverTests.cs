@@ -8,6 +8,7 @@ namespace Endpoints.DnsOverride.Tests.Forwarding;
 /// must come after its back-off and put it back, so that when B goes dark A carries every query.
 /// </summary>
 [Trait("Category", "Integration")]
+[Collection(TimingSensitive.Name)]
 public sealed class UpstreamFailoverTests
 {
     private int _next;

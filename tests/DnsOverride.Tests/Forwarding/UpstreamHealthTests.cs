@@ -2,6 +2,7 @@ using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Tests.Configuration;
+using Endpoints.DnsOverride.Tests.Integration;
 using Endpoints.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,6 +13,8 @@ namespace Endpoints.DnsOverride.Tests.Forwarding;
 /// An upstream is judged by whether it answers at all: names whose own servers are dead ("slow" names, never
 /// answered) time out without taking a healthy upstream out, and a timed-out question is not asked again at once.
 /// </summary>
+/// <remarks>Timing-sensitive: the answering peers live in this process and must answer within an attempt's timeout.</remarks>
+[Collection(TimingSensitive.Name)]
 public sealed class UpstreamHealthTests : IDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -102,8 +105,8 @@ public sealed class UpstreamHealthTests : IDisposable
         var options = TestOptions.Create(new DnsOverrideOptions
         {
             Upstream = [.. upstreams.Select(u => u.EndPoint.ToString())],
-            UpstreamTimeout = TimeSpan.FromMilliseconds(250),
-            ForwardDeadline = TimeSpan.FromSeconds(1),
+            UpstreamTimeout = TimeSpan.FromMilliseconds(500),
+            ForwardDeadline = TimeSpan.FromSeconds(3),
         });
         return new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, _metrics);
     }

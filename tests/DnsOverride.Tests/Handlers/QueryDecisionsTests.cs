@@ -17,6 +17,8 @@ public sealed class QueryDecisionsTests
     [InlineData(QueryDecision.ChaseFailed, ForwardStatus.Timeout, "chase-timeout")]
     [InlineData(QueryDecision.ChaseFailed, ForwardStatus.Overload, "overload")]
     [InlineData(QueryDecision.RefusedTransfer, ForwardStatus.Answered, "refused-transfer")]
+    [InlineData(QueryDecision.NotRecursive, ForwardStatus.Answered, "not-recursive")]
+    [InlineData(QueryDecision.ForwardFailed, ForwardStatus.RecentTimeout, "forward-recent-timeout")]
     public void EachDecisionHasOneWord(QueryDecision decision, ForwardStatus status, string word) =>
         Assert.Equal(word, QueryDecisions.Word(decision, status));
 

@@ -67,6 +67,45 @@ public sealed class NamedDifferentialTests
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {compared} answers differ from named:\n" + string.Join("\n", mismatches.Take(30)));
     }
 
+    /// <summary>
+    /// RD=0 queries with recursion allowed, against BIND with <c>recursion yes; forward only;</c>: names outside our
+    /// zones must not be forwarded (no snooping on the upstream's cache) and get what BIND gives with nothing cached;
+    /// names inside are answered as before, with RA. Asked before any RD=1 query, so BIND's cache is empty too.
+    /// </summary>
+    [Fact]
+    public async Task NonRecursiveQueriesMatchBindForwardingOnly()
+    {
+        using var directory = new TempDirectory();
+        var zones = TestZones.CopyAll(directory);
+        using var upstreamDirectory = new TempDirectory();
+        var upstreamZone = upstreamDirectory.Write("example.org.zone", "$TTL 300\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 192.0.2.53\nwww A 203.0.113.80\n");
+        using var upstream = await NamedProcess.StartAuthoritativeAsync([("example.org", upstreamZone)]);
+        using var named = await NamedProcess.StartAuthoritativeForwarderAsync(zones, upstream.Port);
+        using var ours = await DnsServerProcess.StartAsync(directory.Path, [$"127.0.0.1:{upstream.Port}"]);
+
+        string[] names = ["www.example.org", "nothere.example.org", "example.org", "org", "www.example.com", "www.example.test", "nothere.example.test", "mybucket.s3.amazonaws.com"];
+        var mismatches = new List<string>();
+        foreach (var name in names)
+        {
+            foreach (var type in new ushort[] { 1, 28, 2, 6 })
+            {
+                var query = DnsWire.BuildQuery(name, type, recursionDesired: false);
+                var expected = DnsWire.Parse((await DnsWire.ExchangeUdpAsync(named.Port, query))!);
+                var actual = DnsWire.Parse((await DnsWire.ExchangeUdpAsync(ours.Port, query))!);
+                var difference = expected.IsRecursionAllowed != actual.IsRecursionAllowed
+                    ? $"RA named={expected.IsRecursionAllowed} ours={actual.IsRecursionAllowed}"
+                    : Compare(expected, actual);
+                if (difference is not null)
+                {
+                    mismatches.Add($"{name} type {type}: {difference}");
+                }
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} answers differ from named:\n" + string.Join("\n", mismatches));
+        Assert.True(await ours.Process.WaitForOutputAsync("www.example.org. A udp decision=not-recursive", TimeSpan.FromSeconds(5)), ours.Output);
+    }
+
     private static string? Compare(DnsMessage expected, DnsMessage actual)
     {
         if (expected.ReturnCode != actual.ReturnCode)
