@@ -21,8 +21,11 @@ if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 
 if (commandLine.Command == "check")
 {
-    var directory = (commandLine.Positional.Count > 0 ? commandLine.Positional[0] : null) ?? commandLine.Settings.GetValueOrDefault("DnsOverride:Zones") ?? new DnsOverrideOptions().Zones;
-    return CheckCommand.Run(directory, Console.Out, Console.Error);
+    // The zone limits as the server would apply them: its settings from the environment and the command line.
+    var settings = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(commandLine.Settings).Build()
+        .GetSection(DnsOverrideOptions.Section).Get<DnsOverrideOptions>() ?? new DnsOverrideOptions();
+    var directory = commandLine.Positional.Count > 0 ? commandLine.Positional[0] : settings.Zones;
+    return CheckCommand.Run(directory, settings.ZoneLimits, Console.Out, Console.Error);
 }
 
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);

@@ -8,7 +8,7 @@ namespace Endpoints.DnsOverride.Cli;
 /// </summary>
 internal static class CheckCommand
 {
-    public static int Run(string directory, TextWriter output, TextWriter error)
+    public static int Run(string directory, ZoneLimits limits, TextWriter output, TextWriter error)
     {
         if (!Directory.Exists(directory))
         {
@@ -27,7 +27,7 @@ internal static class CheckCommand
         foreach (var file in files)
         {
             var errors = new List<ZoneError>();
-            var zone = ZoneLoader.LoadFile(file, errors);
+            var zone = ZoneLoader.LoadFile(file, limits, errors);
             foreach (var problem in errors)
             {
                 (problem.IsWarning ? output : error).WriteLine(problem.ToString());

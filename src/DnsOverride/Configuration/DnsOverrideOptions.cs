@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.DnsOverride.Zones;
 
 namespace Endpoints.DnsOverride.Configuration;
 
@@ -34,6 +35,14 @@ internal sealed class DnsOverrideOptions
 
     public TimeSpan ZonePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Bytes of zone text per zone, included files counted in.</summary>
+    public long MaxZoneFileBytes { get; set; } = ZoneLimits.DefaultMaxFileBytes;
+
+    public int MaxRecordsPerZone { get; set; } = ZoneLimits.DefaultMaxRecords;
+
+    /// <summary>Lets zone files and <c>$INCLUDE</c> resolve outside the zones folder; off, as files arrive by pull request.</summary>
+    public bool AllowZoneFilesOutsideFolder { get; set; }
+
     /// <summary>Largest UDP reply we send when the client offers more (RFC 9715 / DNS flag day 2020).</summary>
     public int MaxUdpPayload { get; set; } = 1232;
 
@@ -51,6 +60,9 @@ internal sealed class DnsOverrideOptions
 
     /// <summary><see cref="AllowRecursion"/> parsed once at start.</summary>
     internal IPNetwork[] AllowRecursionNetworks { get; set; } = [];
+
+    /// <summary>The zone settings as one value for the loader.</summary>
+    internal ZoneLimits ZoneLimits => new(MaxZoneFileBytes, MaxRecordsPerZone, AllowZoneFilesOutsideFolder);
 
     /// <summary>What parsing the address settings found wrong; the validator reports it with everything else.</summary>
     internal List<string> ParseErrors { get; } = [];

@@ -43,6 +43,16 @@ internal sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverride
             errors.Add("MaxUdpPayload must be between 512 and 65535");
         }
 
+        if (options.MaxZoneFileBytes < 1 || options.MaxZoneFileBytes > int.MaxValue)
+        {
+            errors.Add($"MaxZoneFileBytes must be between 1 and {int.MaxValue}");
+        }
+
+        if (options.MaxRecordsPerZone < 1)
+        {
+            errors.Add("MaxRecordsPerZone must be at least 1");
+        }
+
         if (options.MaxTcpConnections < 1 || options.MaxForwardsInFlight < 1)
         {
             errors.Add("MaxTcpConnections and MaxForwardsInFlight must be at least 1");

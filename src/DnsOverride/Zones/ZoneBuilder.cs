@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Zones;
@@ -11,67 +12,89 @@ internal static class ZoneBuilder
     public static Zone? Build(DnsName origin, string file, IReadOnlyList<ResourceRecord> records, List<ZoneError> errors)
     {
         var firstError = errors.Count(e => !e.IsWarning);
-        var byOwner = new Dictionary<DnsName, List<ResourceRecord>>();
-        foreach (var record in records)
+
+        // Each owner's records are chained by index, not gathered into a list per owner: a zone of a million names
+        // costs no million lists while it loads.
+        var owners = new Dictionary<string, (int First, int Last)>(records.Count, StringComparer.Ordinal);
+        var next = new int[records.Count];
+        for (var i = 0; i < records.Count; i++)
         {
-            if (!byOwner.TryGetValue(record.Owner, out var list))
+            next[i] = -1;
+            ref var chain = ref CollectionsMarshal.GetValueRefOrAddDefault(owners, records[i].Owner.Key, out var exists);
+            if (exists)
             {
-                byOwner[record.Owner] = list = [];
+                next[chain.Last] = i;
+                chain.Last = i;
+            }
+            else
+            {
+                chain = (i, i);
+            }
+        }
+
+        var nodes = new Dictionary<string, ZoneNode>(owners.Count, StringComparer.Ordinal);
+        var scratch = new List<ResourceRecord>();
+        foreach (var (key, chain) in owners)
+        {
+            scratch.Clear();
+            for (var i = chain.First; i >= 0; i = next[i])
+            {
+                scratch.Add(records[i]);
             }
 
-            list.Add(record);
+            nodes[key] = new ZoneNode(BuildSets(origin, records[chain.First].Owner, scratch, errors));
         }
 
-        var nodes = new Dictionary<string, ZoneNode>(StringComparer.Ordinal);
-        var sets = new Dictionary<DnsName, RecordSet[]>();
-        foreach (var (owner, list) in byOwner)
-        {
-            sets[owner] = BuildSets(origin, owner, list, errors);
-        }
-
-        if (!sets.TryGetValue(origin, out var apex) || !apex.Any(s => s.Type == RecordType.SOA))
+        if (!nodes.TryGetValue(origin.Key, out var apexNode) || apexNode.Get(RecordType.SOA) is not { } soa)
         {
             errors.Add(new ZoneError(file, 0, $"zone {origin}: no SOA record at the zone apex"));
             return null;
         }
 
-        if (!apex.Any(s => s.Type == RecordType.NS))
+        var apexNs = apexNode.Get(RecordType.NS);
+        if (apexNs is null)
         {
             errors.Add(new ZoneError(file, 0, $"zone {origin}: no NS records at the zone apex"));
         }
 
-        foreach (var (owner, ownerSets) in sets)
+        var hasDelegations = false;
+        var lookup = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var (key, chain) in owners)
         {
-            var delegation = owner != origin ? ownerSets.FirstOrDefault(s => s.Type == RecordType.NS) : null;
-            nodes[owner.Key] = new ZoneNode(ownerSets)
+            var owner = records[chain.First].Owner;
+            if (owner != origin && nodes[key].Get(RecordType.NS) is { } cut)
             {
-                Delegation = delegation is null ? null : new Delegation(owner, delegation, Addresses(owner, delegation, sets)),
-            };
-            for (var parent = owner.Parent; parent.IsAtOrBelow(origin) && !nodes.ContainsKey(parent.Key) && !sets.ContainsKey(parent); parent = parent.Parent)
+                nodes[key] = new ZoneNode(nodes[key].Sets) { Delegation = new Delegation(owner, cut, Addresses(owner, cut, nodes)) };
+                hasDelegations = true;
+            }
+
+            // Empty non-terminals up to the first name that exists (the apex always does), walked as key slices.
+            ReadOnlySpan<char> parent = key;
+            while (parent.Length > origin.Key.Length)
             {
-                nodes[parent.Key] = ZoneNode.EmptyNonTerminal;
-                if (parent == origin)
+                parent = parent[(parent[0] + 1)..];
+                if (lookup.ContainsKey(parent))
                 {
                     break;
                 }
+
+                lookup[parent] = ZoneNode.EmptyNonTerminal;
             }
         }
 
-        CheckNameServers(origin, file, sets, errors);
+        CheckNameServers(origin, file, owners, records, nodes, errors);
 
         if (errors.Count(e => !e.IsWarning) > firstError)
         {
             return null;
         }
 
-        var soa = apex.First(s => s.Type == RecordType.SOA);
         var soaData = soa.Rdatas.First();
         var minimum = BinaryPrimitives.ReadUInt32BigEndian(soaData.AsSpan(soaData.Length - 4));
         var serial = BinaryPrimitives.ReadUInt32BigEndian(soaData.AsSpan(soaData.Length - 20));
         var negative = new RecordSet(RecordType.SOA, Math.Min(soa.Ttl, minimum), [soaData]);
-        var apexNs = apex.FirstOrDefault(s => s.Type == RecordType.NS);
-        var nsAddresses = apexNs is null ? [] : Addresses(origin, apexNs, sets);
-        return new Zone(origin, file, nodes, negative, serial, nodes.Values.Any(n => n.Delegation is not null), nsAddresses);
+        var nsAddresses = apexNs is null ? [] : Addresses(origin, apexNs, nodes);
+        return new Zone(origin, file, nodes, negative, serial, hasDelegations, nsAddresses);
     }
 
     private static RecordSet[] BuildSets(DnsName origin, DnsName owner, List<ResourceRecord> records, List<ZoneError> errors)
@@ -113,7 +136,7 @@ internal static class ZoneBuilder
             }
 
             result.Add(new RecordSet(type, first.Ttl, unique.Select(r => r.Rdata).ToList(), first.Target,
-                unique.Where(r => r.Target is not null).Select(r => r.Target!).ToList()));
+                first.Target is null ? null : unique.Where(r => r.Target is not null).Select(r => r.Target!).ToList()));
         }
 
         var cname = records.FirstOrDefault(r => r.Type == RecordType.CNAME);
@@ -131,25 +154,28 @@ internal static class ZoneBuilder
     /// Address records of the name servers at or below <paramref name="owner"/>: glue for a cut, or the additional
     /// data of an apex NS answer (BIND with minimal-responses adds nothing else).
     /// </summary>
-    private static (DnsName, RecordSet)[] Addresses(DnsName owner, RecordSet nameServers, Dictionary<DnsName, RecordSet[]> sets)
+    private static (DnsName, RecordSet)[] Addresses(DnsName owner, RecordSet nameServers, Dictionary<string, ZoneNode> nodes)
     {
         var glue = new List<(DnsName, RecordSet)>();
         foreach (var target in nameServers.Names.Where(n => n.IsAtOrBelow(owner)))
         {
-            if (sets.TryGetValue(target, out var targetSets))
+            if (nodes.TryGetValue(target.Key, out var node))
             {
-                glue.AddRange(targetSets.Where(s => s.Type is RecordType.A or RecordType.AAAA).Select(s => (target, s)));
+                glue.AddRange(node.Sets.Where(s => s.Type is RecordType.A or RecordType.AAAA).Select(s => (target, s)));
             }
         }
 
         return [.. glue];
     }
 
-    private static void CheckNameServers(DnsName origin, string file, Dictionary<DnsName, RecordSet[]> sets, List<ZoneError> errors)
+    private static void CheckNameServers(
+        DnsName origin, string file, Dictionary<string, (int First, int Last)> owners, IReadOnlyList<ResourceRecord> records,
+        Dictionary<string, ZoneNode> nodes, List<ZoneError> errors)
     {
-        foreach (var (owner, ownerSets) in sets)
+        foreach (var (key, chain) in owners)
         {
-            var ns = ownerSets.FirstOrDefault(s => s.Type == RecordType.NS);
+            var owner = records[chain.First].Owner;
+            var ns = nodes[key].Get(RecordType.NS);
             if (ns is null)
             {
                 continue;
@@ -157,8 +183,8 @@ internal static class ZoneBuilder
 
             foreach (var target in ns.Names.Where(n => n.IsAtOrBelow(origin)))
             {
-                var hasAddress = sets.TryGetValue(target, out var targetSets) &&
-                    targetSets.Any(s => s.Type is RecordType.A or RecordType.AAAA);
+                var hasAddress = nodes.TryGetValue(target.Key, out var targetNode) &&
+                    targetNode.Sets.Any(s => s.Type is RecordType.A or RecordType.AAAA);
                 if (!hasAddress)
                 {
                     // named-checkzone fails the zone for the apex, and only warns for missing glue below a cut.

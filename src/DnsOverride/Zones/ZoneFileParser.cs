@@ -6,7 +6,7 @@ namespace Endpoints.DnsOverride.Zones;
 /// <summary>
 /// Reads an RFC 1035 master file the way BIND does: $ORIGIN, $TTL, $INCLUDE, TTL units, TTL and class in
 /// either order, blank owners, parentheses and comments. Errors carry file and line; parsing goes on after
-/// an error so that one run reports all of them.
+/// an error so that one run reports all of them, but stops at a <see cref="ZoneLimits"/> limit.
 /// </summary>
 internal sealed class ZoneFileParser
 {
@@ -14,43 +14,118 @@ internal sealed class ZoneFileParser
     private const uint MaxTtl = int.MaxValue;
 
     private readonly DnsName _zoneOrigin;
+    private readonly ZoneLimits _limits;
+    private readonly string _folder;
     private readonly List<ResourceRecord> _records = [];
     private readonly List<ZoneError> _errors = [];
     private uint? _defaultTtl;
     private uint? _lastTtl;
+    private long _bytesRead;
+    private bool _stopped;
 
-    private ZoneFileParser(DnsName zoneOrigin) => _zoneOrigin = zoneOrigin;
-
-    public static (IReadOnlyList<ResourceRecord> Records, IReadOnlyList<ZoneError> Errors) Parse(string path, DnsName origin)
+    private ZoneFileParser(DnsName zoneOrigin, ZoneLimits limits, string folder)
     {
-        var parser = new ZoneFileParser(origin);
+        _zoneOrigin = zoneOrigin;
+        _limits = limits;
+        _folder = folder;
+    }
+
+    /// <summary>
+    /// Parses the zone file at <paramref name="path"/>; its folder is the zones folder its includes must stay in.
+    /// <c>Stopped</c>: the file could not be read whole or a limit was crossed, so the records are not the zone.
+    /// </summary>
+    public static (IReadOnlyList<ResourceRecord> Records, IReadOnlyList<ZoneError> Errors, bool Stopped) Parse(string path, DnsName origin, ZoneLimits limits)
+    {
+        var parser = new ZoneFileParser(origin, limits, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
         parser.ParseFile(path, origin, depth: 0, includedFrom: null);
-        return (parser._records, parser._errors);
+        return (parser._records, parser._errors, parser._stopped);
     }
 
     public static (IReadOnlyList<ResourceRecord> Records, IReadOnlyList<ZoneError> Errors) ParseText(string text, string file, DnsName origin)
     {
-        var parser = new ZoneFileParser(origin);
-        parser.ParseEntries(text, file, Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", origin, 0);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
+        var parser = new ZoneFileParser(origin, ZoneLimits.Default, folder);
+        parser.ParseEntries(text, file, folder, origin, 0);
         return (parser._records, parser._errors);
     }
 
     private void ParseFile(string path, DnsName origin, int depth, ZoneError? includedFrom)
     {
+        ZoneError At(string message)
+        {
+            _stopped |= includedFrom is null;
+            return includedFrom is null ? new ZoneError(path, 0, message) : includedFrom with { Message = message };
+        }
+
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            if (!_limits.AllowOutsideFolder && !RealPath.IsInside(path, _folder, out var real))
+            {
+                _errors.Add(At($"{(includedFrom is null ? "zone file" : $"included file '{path}'")} is '{real}', outside the zones folder " +
+                    "(a link or path leading out; set AllowZoneFilesOutsideFolder to allow)"));
+                return;
+            }
+
+            if (!TryRead(path, out text, out var overLine))
+            {
+                _errors.Add(new ZoneError(path, overLine, $"zone text exceeds MaxZoneFileBytes ({_limits.MaxFileBytes} bytes) here"));
+                _stopped = true;
+                return;
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _errors.Add(includedFrom is null
-                ? new ZoneError(path, 0, $"cannot read file: {ex.Message}")
-                : includedFrom with { Message = $"cannot read included file '{path}': {ex.Message}" });
+            _errors.Add(At(includedFrom is null ? $"cannot read file: {ex.Message}" : $"cannot read included file '{path}': {ex.Message}"));
             return;
         }
 
         ParseEntries(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", origin, depth);
+    }
+
+    /// <summary>
+    /// Reads at most what is left of the zone's byte budget, so neither a huge file nor a device is read whole;
+    /// past the budget, <paramref name="overLine"/> is the line where it ran out.
+    /// </summary>
+    private bool TryRead(string path, out string text, out int overLine)
+    {
+        var budget = _limits.MaxFileBytes - _bytesRead;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        var buffer = new byte[(int)Math.Min(stream.CanSeek ? stream.Length + 1 : 64 * 1024, budget + 1)];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > budget)
+                {
+                    break;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, budget + 1));
+            }
+
+            var n = stream.Read(buffer, length, buffer.Length - length);
+            if (n == 0)
+            {
+                break;
+            }
+
+            length += n;
+        }
+
+        if (length > budget)
+        {
+            overLine = buffer.AsSpan(0, (int)budget).Count((byte)'\n') + 1;
+            text = string.Empty;
+            return false;
+        }
+
+        _bytesRead += length;
+        overLine = 0;
+        var bytes = buffer.AsSpan(0, length);
+        text = System.Text.Encoding.UTF8.GetString(bytes.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes);
+        return true;
     }
 
     private void ParseEntries(string text, string file, string directory, DnsName origin, int depth)
@@ -58,6 +133,11 @@ internal sealed class ZoneFileParser
         DnsName? owner = null;
         foreach (var entry in ZoneTokenizer.Read(text, file, _errors))
         {
+            if (_stopped)
+            {
+                return;
+            }
+
             var first = entry.Tokens[0];
             if (!entry.BlankOwner && !first.Quoted && first.Text.StartsWith('$'))
             {
@@ -228,6 +308,13 @@ internal sealed class ZoneFileParser
         if (!owner.IsAtOrBelow(_zoneOrigin))
         {
             Warning(file, entry.Line, $"ignoring out-of-zone data ({owner})");
+            return;
+        }
+
+        if (_records.Count >= _limits.MaxRecords)
+        {
+            Error(file, entry.Line, $"zone has more than MaxRecordsPerZone ({_limits.MaxRecords}) records; stopped here");
+            _stopped = true;
             return;
         }
 

@@ -10,7 +10,7 @@ internal static class ZoneLoader
 {
     public const string Extension = ".zone";
 
-    public static ZoneLoadReport Load(string directory, ZoneSet? previous = null)
+    public static ZoneLoadReport Load(string directory, ZoneLimits limits, ZoneSet? previous = null)
     {
         var errors = new List<ZoneError>();
         var failed = new List<string>();
@@ -31,7 +31,7 @@ internal static class ZoneLoader
         foreach (var file in files)
         {
             var fileErrors = new List<ZoneError>();
-            var zone = LoadFile(file, fileErrors);
+            var zone = LoadFile(file, limits, fileErrors);
             errors.AddRange(fileErrors);
             if (zone is not null)
             {
@@ -58,7 +58,7 @@ internal static class ZoneLoader
         return new ZoneLoadReport(new ZoneSet(zones), errors, failed, kept);
     }
 
-    public static Zone? LoadFile(string file, List<ZoneError> errors)
+    public static Zone? LoadFile(string file, ZoneLimits limits, List<ZoneError> errors)
     {
         if (!OriginOf(file, out var origin, out var error))
         {
@@ -66,8 +66,12 @@ internal static class ZoneLoader
             return null;
         }
 
-        var (records, parseErrors) = ZoneFileParser.Parse(file, origin);
+        var (records, parseErrors, stopped) = ZoneFileParser.Parse(file, origin, limits);
         errors.AddRange(parseErrors);
+        if (stopped)
+        {
+            return null;
+        }
         var zone = ZoneBuilder.Build(origin, file, records, errors);
         return errors.Any(e => !e.IsWarning) ? null : zone;
     }

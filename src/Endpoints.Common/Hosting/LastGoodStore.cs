@@ -23,9 +23,16 @@ public abstract class LastGoodStore<T>(T initial)
                 return false;
             }
 
+            var previous = Current;
             Volatile.Write(ref _current, loaded);
+            Swapped(previous, loaded);
             return true;
         }
+    }
+
+    /// <summary>After <paramref name="current"/> replaced <paramref name="previous"/>; readers may still hold the previous one.</summary>
+    protected virtual void Swapped(T previous, T current)
+    {
     }
 
     /// <summary>The new value, or null to keep <paramref name="current"/> (the load failed and said why).</summary>

@@ -1,4 +1,5 @@
 using Endpoints.DnsOverride.Cli;
+using Endpoints.DnsOverride.Zones;
 using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Cli;
@@ -14,7 +15,7 @@ public sealed class CheckCommandTests
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exit = CheckCommand.Run(zones.Path, output, error);
+        var exit = CheckCommand.Run(zones.Path, ZoneLimits.Default, output, error);
 
         Assert.Equal(1, exit);
         Assert.Contains($"{file}:5: unknown RR type 'BOGUS\\x1b[2J\\x00'", error.ToString(), StringComparison.Ordinal);

@@ -40,6 +40,21 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task CheckAppliesTheServersZoneLimitsFromItsSettings()
+    {
+        using var zones = new TempDirectory();
+        var file = zones.Write("limit.test.zone", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\nwww A 10.0.0.2\n");
+        zones.Write("escape.test.zone", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\n$INCLUDE /etc/hostname\n");
+
+        var (exit, output) = await Tools.RunWithEnvironmentAsync(
+            new Dictionary<string, string> { ["DnsOverride__MaxRecordsPerZone"] = "3" }, "dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{file}:5: zone has more than MaxRecordsPerZone (3) records; stopped here", output, StringComparison.Ordinal);
+        Assert.Contains("included file '/etc/hostname' is '/etc/hostname', outside the zones folder", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadSettingsAreAllReportedAtOnce()
     {
         var (exit, output) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll,

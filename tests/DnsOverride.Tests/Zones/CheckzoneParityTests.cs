@@ -73,7 +73,7 @@ public sealed class CheckzoneParityTests
         var namedAccepts = exit == 0;
 
         var errors = new List<ZoneError>();
-        var zone = ZoneLoader.LoadFile(file, errors);
+        var zone = ZoneLoader.LoadFile(file, ZoneLimits.Default, errors);
         var ours = errors.Where(e => !e.IsWarning).ToList();
 
         Assert.True(namedAccepts == (zone is not null),
@@ -92,7 +92,7 @@ public sealed class CheckzoneParityTests
         var file = directory.Write("example.com.zone", Head + "ok A 10.0.0.2\nbad A 300.0.0.1\n  TXT \"fine\"\nworse AAAA nope\n");
         var errors = new List<ZoneError>();
 
-        Assert.Null(ZoneLoader.LoadFile(file, errors));
+        Assert.Null(ZoneLoader.LoadFile(file, ZoneLimits.Default, errors));
         Assert.Collection(
             errors.Where(e => !e.IsWarning),
             e => Assert.StartsWith($"{file}:6: A: bad dotted quad", e.ToString(), StringComparison.Ordinal),
@@ -107,7 +107,7 @@ public sealed class CheckzoneParityTests
         var file = directory.Write("example.com.zone", Head + "$INCLUDE hosts.inc\n");
         var errors = new List<ZoneError>();
 
-        var zone = ZoneLoader.LoadFile(file, errors);
+        var zone = ZoneLoader.LoadFile(file, ZoneLimits.Default, errors);
 
         Assert.NotNull(zone);
         var www = zone.Find(DnsName.Parse("www.example.com.").Key)!.Get(RecordType.A)!;
