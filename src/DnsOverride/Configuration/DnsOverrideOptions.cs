@@ -49,6 +49,9 @@ internal sealed class DnsOverrideOptions
     /// <summary>Socket continuations (forwarding, TCP) run on the socket engine's thread: 1.45x forwarded queries/s.</summary>
     public bool InlineCompletions { get; set; } = true;
 
+    /// <summary>Response rate limiting (BIND's <c>rate-limit</c>), off by default.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+
     /// <summary>Receive threads per UDP socket; 0 means one per core.</summary>
     public int UdpThreads { get; set; }
 

@@ -40,5 +40,6 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
         options.ListenEndPoints = SettingParser.Endpoints(options.Listen, 53, "--listen", options.ParseErrors, allowAnyPort: true);
         options.UpstreamEndPoints = SettingParser.Endpoints(options.Upstream, 53, "--upstream", options.ParseErrors);
         options.AllowRecursionNetworks = SettingParser.Networks(options.AllowRecursion, "AllowRecursion", options.ParseErrors);
+        options.RateLimit.ExemptNetworks = SettingParser.Networks(options.RateLimit.Exempt, "RateLimit:Exempt", options.ParseErrors);
     }
 }

@@ -43,6 +43,7 @@ internal sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverride
             errors.Add("MaxUdpPayload must be between 512 and 65535");
         }
 
+        options.RateLimit.Validate(errors);
         if (options.MaxZoneFileBytes < 1 || options.MaxZoneFileBytes > int.MaxValue)
         {
             errors.Add($"MaxZoneFileBytes must be between 1 and {int.MaxValue}");

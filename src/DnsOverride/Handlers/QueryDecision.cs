@@ -27,4 +27,10 @@ public enum QueryDecision
     /// <summary>No upstream answer; <see cref="QueryContext.ForwardStatus"/> says why.</summary>
     ForwardFailed,
     Error,
+
+    /// <summary>Over the response rate limit: not sent.</summary>
+    RateLimited,
+
+    /// <summary>Over the response rate limit: sent truncated, so a real client retries over TCP.</summary>
+    RateSlipped,
 }

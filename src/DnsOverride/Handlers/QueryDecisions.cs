@@ -21,6 +21,8 @@ internal static class QueryDecisions
         QueryDecision.Forwarded => "forwarded",
         QueryDecision.ForwardFailed => status == ForwardStatus.Overload ? "overload" : "forward-" + status.Word(),
         QueryDecision.Error => "error",
+        QueryDecision.RateLimited => "rate-limited",
+        QueryDecision.RateSlipped => "rate-slipped",
         _ => "-",
     };
 }

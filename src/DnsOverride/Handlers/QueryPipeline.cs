@@ -1,5 +1,6 @@
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Protocol;
+using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace Endpoints.DnsOverride.Handlers;
 
 /// <summary>
 /// The query path. The order of the handlers is fixed here and nowhere else: validate, answer from our zones,
-/// forward. Each query ends with one metric and, at Debug, one log line.
+/// forward; then response rate limiting looks at what is to be sent. Each query ends with one metric and, at
+/// Debug, one log line.
 /// </summary>
 internal sealed class QueryPipeline
 {
@@ -18,17 +20,20 @@ internal sealed class QueryPipeline
     private readonly DnsMetrics _metrics;
     private readonly ILogger<QueryPipeline> _logger;
     private readonly TimeProvider _time;
+    private readonly ResponseRateLimiter _rateLimiter;
 
     public QueryPipeline(
         RequestValidationHandler validation,
         AuthoritativeHandler authoritative,
         ForwardingHandler forwarding,
+        ResponseRateLimiter rateLimiter,
         IOptions<DnsOverrideOptions> options,
         DnsMetrics metrics,
         ILogger<QueryPipeline> logger,
         TimeProvider time)
     {
         _handlers = [validation, authoritative, forwarding];
+        _rateLimiter = rateLimiter;
         _recursionAcl = new AddressAcl(options.Value.AllowRecursionNetworks);
         _udpPayloadLimit = options.Value.MaxUdpPayload;
         _metrics = metrics;
@@ -90,6 +95,22 @@ internal sealed class QueryPipeline
         Complete(context);
     }
 
+    private void Limit(QueryContext context)
+    {
+        switch (_rateLimiter.Check(context))
+        {
+            case RateLimitVerdict.Drop:
+                context.Decision = QueryDecision.RateLimited;
+                context.ResponseLength = 0;
+                break;
+            case RateLimitVerdict.Slip:
+                context.Decision = QueryDecision.RateSlipped;
+                context.Query.Flags |= DnsFlags.Truncated;
+                ResponseBuilder.WriteError(context, context.Rcode);
+                break;
+        }
+    }
+
     private void Fail(QueryContext context, Exception exception)
     {
         Log.ServeError(_logger, exception, context.Transport.ToString(), context.RemoteEndPoint.ToString());
@@ -99,6 +120,11 @@ internal sealed class QueryPipeline
 
     private void Complete(QueryContext context)
     {
+        if (_rateLimiter.Enabled)
+        {
+            Limit(context);
+        }
+
         if (context.ResponseLength == 0)
         {
             _metrics.Dropped(QueryDecisions.Word(context.Decision, context.ForwardStatus));

@@ -18,6 +18,7 @@ internal sealed class DnsMetrics : IDisposable
     private readonly Counter<long> _zoneReloads;
     private readonly Counter<long> _zoneLoadFailures;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _rateLimited;
 
     public DnsMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +30,7 @@ internal sealed class DnsMetrics : IDisposable
         _zoneReloads = _meter.CreateCounter<long>("dns.zone.reloads", "{reload}", "Zone directory loads, by result");
         _zoneLoadFailures = _meter.CreateCounter<long>("dns.zone.load_failures", "{file}", "Zone files that failed to load");
         _dropped = _meter.CreateCounter<long>("dns.dropped", "{packet}", "Packets not answered (responses, runts, overload)");
+        _rateLimited = _meter.CreateCounter<long>("dns.rate_limited", "{response}", "UDP responses over the rate limit, by action (drop, slip, log-only)");
     }
 
     /// <summary>
@@ -66,6 +68,8 @@ internal sealed class DnsMetrics : IDisposable
     public void ZoneLoadFailure(string file) => _zoneLoadFailures.Add(1, new KeyValuePair<string, object?>("file", file));
 
     public void Dropped(string reason) => _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void RateLimited(string action) => _rateLimited.Add(1, new KeyValuePair<string, object?>("action", action));
 
     public void Dispose() => _meter.Dispose();
 }

@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Upstream {Upstream} probed: its back-off has expired")]
     public static partial void UpstreamProbe(ILogger logger, string upstream);
 
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Rate limit: {Action} responses to {Prefix} for {What} (over {Rate}/s)")]
+    public static partial void RateLimitStarted(ILogger logger, string action, string prefix, string what, int rate);
+
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Error serving a {Transport} query from {Client}")]
     public static partial void ServeError(ILogger logger, Exception exception, string transport, string client);
 

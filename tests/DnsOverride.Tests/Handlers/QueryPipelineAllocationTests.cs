@@ -2,6 +2,7 @@ using System.Net;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Tests.Configuration;
 using Endpoints.DnsOverride.Tests.Integration;
@@ -12,11 +13,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Endpoints.DnsOverride.Tests.Handlers;
 
-/// <summary>The authoritative path through the whole handler chain allocates nothing per query.</summary>
+/// <summary>The authoritative path through the whole handler chain allocates nothing per query, rate limited or not.</summary>
 public sealed class QueryPipelineAllocationTests
 {
-    [Fact]
-    public void AuthoritativeAnswersAllocateNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AuthoritativeAnswersAllocateNothing(bool rateLimited)
     {
         using var zones = new TempDirectory();
         TestZones.CopyAll(zones);
@@ -25,6 +28,7 @@ public sealed class QueryPipelineAllocationTests
             Zones = zones.Path,
             Upstream = ["127.0.0.1:9"],
             AllowRecursion = ["127.0.0.0/8"],
+            RateLimit = new RateLimitOptions { ResponsesPerSecond = rateLimited ? 1_000_000 : 0 },
         });
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var metrics = new DnsMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
@@ -33,6 +37,7 @@ public sealed class QueryPipelineAllocationTests
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);
         var pipeline = new QueryPipeline(
             new RequestValidationHandler(), new AuthoritativeHandler(store, forwarder), new ForwardingHandler(forwarder),
+            new ResponseRateLimiter(options, TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
             options, metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
         var context = new QueryContext();
         new IPEndPoint(IPAddress.Loopback, 5353).Serialize().Buffer.CopyTo(context.UdpRemote.Buffer);

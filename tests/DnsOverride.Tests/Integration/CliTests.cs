@@ -69,7 +69,12 @@ public sealed class CliTests
     [Fact]
     public async Task AnUnknownSettingStopsTheStartWithASuggestion()
     {
-        var environment = new Dictionary<string, string> { ["DnsOverride__ForwardDeadlin"] = "00:00:03", ["DnsOverride__Bogus"] = "1" };
+        var environment = new Dictionary<string, string>
+        {
+            ["DnsOverride__ForwardDeadlin"] = "00:00:03",
+            ["DnsOverride__Bogus"] = "1",
+            ["DnsOverride__RateLimit__ResponsesPerSecnd"] = "5",
+        };
 
         var (exit, output) = await Tools.RunWithEnvironmentAsync(environment, "dotnet", DnsServerProcess.ServerDll,
             "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--zones", TestZones.ShippedZoneDirectory);
@@ -77,6 +82,7 @@ public sealed class CliTests
         Assert.Equal(2, exit);
         Assert.Contains("error: unknown setting 'DnsOverride:ForwardDeadlin'; did you mean 'ForwardDeadline'?", output, StringComparison.Ordinal);
         Assert.Contains("error: unknown setting 'DnsOverride:Bogus'", output, StringComparison.Ordinal);
+        Assert.Contains("error: unknown setting 'DnsOverride:RateLimit:ResponsesPerSecnd'; did you mean 'ResponsesPerSecond'?", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Listening", output, StringComparison.Ordinal);
     }
 

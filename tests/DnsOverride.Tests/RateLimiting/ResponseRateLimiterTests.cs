@@ -1,0 +1,125 @@
+using System.Net;
+using Endpoints.DnsOverride.Configuration;
+using Endpoints.DnsOverride.Forwarding;
+using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.RateLimiting;
+using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Tests.Configuration;
+using Endpoints.DnsOverride.Tests.Integration;
+using Endpoints.DnsOverride.Zones;
+using Endpoints.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Endpoints.DnsOverride.Tests.RateLimiting;
+
+/// <summary>
+/// Which responses share an account, through the real pipeline with a stopped clock: one /24 (or /56) and one
+/// answer; NXDOMAIN per zone; TCP, exempt clients and forwarded answers never limited. Rate 3, slip 1.
+/// </summary>
+public sealed class ResponseRateLimiterTests : IDisposable
+{
+    private readonly TempDirectory _zones = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly DnsMetrics _metrics;
+    private readonly QueryPipeline _pipeline;
+    private readonly QueryContext _context = new();
+
+    public ResponseRateLimiterTests()
+    {
+        TestZones.CopyAll(_zones);
+        var options = TestOptions.Create(new DnsOverrideOptions
+        {
+            Zones = _zones.Path,
+            Upstream = ["127.0.0.1:9"],
+            AllowRecursion = ["127.0.0.0/8"],
+            RateLimit = new RateLimitOptions { ResponsesPerSecond = 3, Slip = 1, Exempt = ["192.0.2.0/24"] },
+        });
+        _metrics = new DnsMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, _metrics);
+        store.Reload("test");
+        var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, _metrics);
+        _pipeline = new QueryPipeline(
+            new RequestValidationHandler(), new AuthoritativeHandler(store, forwarder), new ForwardingHandler(forwarder),
+            new ResponseRateLimiter(options, new FakeTimeProvider(), NullLogger<ResponseRateLimiter>.Instance, _metrics),
+            options, _metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3", "10.1.2.200", true)]
+    [InlineData("10.1.2.3", "10.1.3.3", false)]
+    [InlineData("2001:db8:0:1::1", "2001:db8:0:ff::9", true)]
+    [InlineData("2001:db8:0:1::1", "2001:db8:0:100::1", false)]
+    [InlineData("10.1.2.3", "::ffff:10.1.2.9", true)]
+    public void OnePrefixSharesOneAccount(string first, string second, bool shared)
+    {
+        Assert.Equal(["full", "full", "full", "tc"], Serve(first, "www.example.test", 4));
+
+        Assert.Equal(shared ? "tc" : "full", Serve(second, "www.example.test", 1)[0]);
+    }
+
+    [Fact]
+    public void EachAnswerHasItsOwnAccountButNxdomainsShareTheZones()
+    {
+        Serve("10.1.2.3", "www.example.test", 4);
+        Assert.Equal(["full"], Serve("10.1.2.3", "mail.example.test", 1));
+
+        var nxdomains = Enumerable.Range(0, 5).Select(i => Serve("10.1.2.3", $"random{i}.example.test", 1)[0]);
+        Assert.Equal(["full", "full", "full", "tc", "tc"], nxdomains);
+    }
+
+    [Fact]
+    public void TcpAndExemptClientsAreNeverLimited()
+    {
+        Assert.All(Serve("192.0.2.7", "www.example.test", 10), r => Assert.Equal("full", r));
+        Assert.All(Serve("10.1.2.3", "www.example.test", 10, DnsTransport.Tcp), r => Assert.Equal("full", r));
+    }
+
+    [Fact]
+    public void ASlippedResponseIsTruncatedWithNoRecords()
+    {
+        Serve("10.1.2.3", "www.example.test", 3);
+        Serve("10.1.2.3", "www.example.test", 1);
+
+        var message = DnsWire.Parse(_context.Response.AsSpan(0, _context.ResponseLength).ToArray());
+        Assert.True(message.IsTruncated);
+        Assert.Empty(message.AnswerRecords);
+        Assert.Equal(QueryDecision.RateSlipped, _context.Decision);
+    }
+
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _services.Dispose();
+        _zones.Dispose();
+    }
+
+    /// <summary>"full" for an answer with records or NXDOMAIN, "tc" for a slipped one, "none" when dropped.</summary>
+    private List<string> Serve(string client, string name, int count, DnsTransport transport = DnsTransport.Udp)
+    {
+        var results = new List<string>();
+        var address = IPAddress.Parse(client);
+        for (var i = 0; i < count; i++)
+        {
+            _context.Reset(transport);
+            var query = DnsWire.BuildQuery(name, 1);
+            query.CopyTo(_context.Request, 0);
+            _context.RequestLength = query.Length;
+            if (transport == DnsTransport.Tcp)
+            {
+                _context.TcpRemote = new IPEndPoint(address, 5353);
+            }
+            else
+            {
+                new IPEndPoint(address, 5353).Serialize().Buffer.CopyTo(_context.UdpRemote.Buffer);
+            }
+
+            var serving = _pipeline.ServeAsync(_context, CancellationToken.None);
+            Assert.True(serving.IsCompletedSuccessfully);
+            results.Add(_context.ResponseLength == 0 ? "none" : (_context.Response[2] & 0x02) != 0 ? "tc" : "full");
+        }
+
+        return results;
+    }
+}
