@@ -20,13 +20,18 @@ if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
     return commandLine.ReportUsage(DnsOverrideCommandLine.Usage);
 }
 
-if (commandLine.Command == "check")
+if (commandLine.Command is "check" or "diff")
 {
     // The zone limits as the server would apply them: its settings from the environment and the command line.
     var settings = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(commandLine.Settings).Build()
         .GetSection(DnsOverrideOptions.Section).Get<DnsOverrideOptions>() ?? new DnsOverrideOptions();
     var directory = commandLine.Positional.Count > 0 ? commandLine.Positional[0] : settings.Zones;
-    return CheckCommand.Run(directory, settings.ZoneLimits, Console.Out, Console.Error);
+    return commandLine.Command == "check"
+        ? CheckCommand.Run(directory, settings.ZoneLimits, Console.Out, Console.Error)
+        : DiffCommand.Run(
+            directory, commandLine.Settings["Diff:Against"]!, commandLine.Settings.GetValueOrDefault("Diff:Format") ?? "text",
+            commandLine.Settings.GetValueOrDefault("Diff:AllowLargeChange") == "true", settings.ZoneLimits,
+            DateOnly.FromDateTime(DateTime.UtcNow), Console.Out, Console.Error);
 }
 
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);

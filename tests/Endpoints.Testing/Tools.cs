@@ -12,6 +12,7 @@ public static class Tools
         ["haproxy"] = "haproxy",
         ["curl"] = "curl",
         ["unbound"] = "unbound",
+        ["git"] = "git",
     };
 
     public static string Require(string name)
@@ -36,9 +37,14 @@ public static class Tools
 
     public static Task<(int ExitCode, string Output)> RunAsync(string name, params string[] arguments) => RunWithEnvironmentAsync(null, name, arguments);
 
-    public static async Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(IDictionary<string, string>? environment, string name, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(IDictionary<string, string>? environment, string name, params string[] arguments) =>
+        RunInAsync(null, name, arguments, environment);
+
+    /// <summary>Runs a program in <paramref name="workingDirectory"/> to its end (60 s at most), with its output and error interleaved.</summary>
+    public static async Task<(int ExitCode, string Output)> RunInAsync(
+        string? workingDirectory, string name, string[] arguments, IDictionary<string, string>? environment = null)
     {
-        using var process = new ExternalProcess(name, arguments, environment: environment);
+        using var process = new ExternalProcess(name, arguments, workingDirectory, environment);
         await Task.Run(() => process.WaitForExit(TimeSpan.FromSeconds(60)));
         return (process.ExitCode, process.Output);
     }

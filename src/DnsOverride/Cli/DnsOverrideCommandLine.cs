@@ -8,7 +8,8 @@ internal static class DnsOverrideCommandLine
     public const string Usage = """
         usage: Endpoints.DnsOverride [serve] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...
                                      [--allow-recursion CIDR]... [--metrics console] [--log-level LEVEL]
-               Endpoints.DnsOverride check [DIR]
+               Endpoints.DnsOverride check [DIR] [--strict]
+               Endpoints.DnsOverride diff --against REF [DIR] [--format text|markdown|json] [--allow-large-change]
         """;
 
     public static readonly Flag[] Flags =
@@ -19,11 +20,26 @@ internal static class DnsOverrideCommandLine
         new("--zones", "DnsOverride:Zones"),
         new("--metrics", "DnsOverride:Metrics"),
         new("--log-level", "Logging:LogLevel:Default"),
+        new("--strict", "Check:Strict", Switch: true, Commands: ["check"]),
+        new("--against", "Diff:Against", Commands: ["diff"]),
+        new("--format", "Diff:Format", Commands: ["diff"]),
+        new("--allow-large-change", "Diff:AllowLargeChange", Switch: true, Commands: ["diff"]),
     ];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        var commandLine = CommandLine.Parse(args, Flags, ["serve", "check"], "serve");
-        return commandLine.LimitPositional(commandLine.Command == "check" ? 1 : 0);
+        var commandLine = CommandLine.Parse(args, Flags, ["serve", "check", "diff"], "serve");
+        commandLine = commandLine.LimitPositional(commandLine.Command is "check" or "diff" ? 1 : 0);
+        if (commandLine.Command == "diff" && !commandLine.Settings.ContainsKey("Diff:Against"))
+        {
+            commandLine = commandLine with { Errors = [.. commandLine.Errors, "diff needs --against REF (e.g. origin/main)"] };
+        }
+
+        if (commandLine.Settings.GetValueOrDefault("Diff:Format") is { } format && format is not ("text" or "markdown" or "json"))
+        {
+            commandLine = commandLine with { Errors = [.. commandLine.Errors, $"--format '{format}' must be text, markdown or json"] };
+        }
+
+        return commandLine;
     }
 }

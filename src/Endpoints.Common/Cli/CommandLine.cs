@@ -37,7 +37,13 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
                 continue;
             }
 
-            var value = equals > 0 ? arg[(equals + 1)..] : null;
+            if (flag.Commands is { } only && !only.Contains(command))
+            {
+                errors.Add($"{name} is for {string.Join(" and ", only)}, not {command}");
+                continue;
+            }
+
+            var value = equals > 0 ? arg[(equals + 1)..] : flag.Switch ? "true" : null;
             if (value is null)
             {
                 if (i + 1 >= args.Count)

@@ -8,9 +8,9 @@ internal static class ZoneFixtures
     public static Zone Parse(string origin, string text)
     {
         var name = DnsName.Parse(origin);
-        var (records, parseErrors) = ZoneFileParser.ParseText(text, origin + ".zone", name);
+        var (records, parseErrors) = ZoneFileParser.ParseText(text, origin.TrimEnd('.') + ".zone", name);
         var errors = parseErrors.ToList();
-        var zone = ZoneBuilder.Build(name, origin + ".zone", records, errors);
+        var zone = ZoneBuilder.Build(name, origin.TrimEnd('.') + ".zone", records, errors);
         Assert.True(zone is not null && errors.All(e => e.IsWarning), string.Join("\n", errors));
         return zone;
     }
