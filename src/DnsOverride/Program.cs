@@ -27,7 +27,7 @@ if (commandLine.Command is "check" or "diff")
         .GetSection(DnsOverrideOptions.Section).Get<DnsOverrideOptions>() ?? new DnsOverrideOptions();
     var directory = commandLine.Positional.Count > 0 ? commandLine.Positional[0] : settings.Zones;
     return commandLine.Command == "check"
-        ? CheckCommand.Run(directory, settings.ZoneLimits, Console.Out, Console.Error)
+        ? CheckCommand.Run(directory, settings.ZoneLimits, Console.Out, Console.Error, commandLine.Settings.GetValueOrDefault("Check:Strict") == "true")
         : DiffCommand.Run(
             directory, commandLine.Settings["Diff:Against"]!, commandLine.Settings.GetValueOrDefault("Diff:Format") ?? "text",
             commandLine.Settings.GetValueOrDefault("Diff:AllowLargeChange") == "true", settings.ZoneLimits,

@@ -1,14 +1,16 @@
+using Endpoints.DnsOverride.Linting;
 using Endpoints.DnsOverride.Zones;
 
 namespace Endpoints.DnsOverride.Cli;
 
 /// <summary>
-/// <c>check [DIR]</c>: validates every zone file as the server would load it and prints <c>FILE:LINE: message</c>.
-/// Exit 0 when all load, 1 otherwise: what a pull request's CI runs on a zone edit.
+/// <c>check [DIR] [--strict]</c>: validates every zone file as the server would load it, then holds it to the lint
+/// rules of <c>DIR/lint.json</c> (<see cref="ZoneLinter"/>), and prints <c>FILE:LINE: message</c>. Exit 0 when all
+/// pass, 1 otherwise (warnings too with <c>--strict</c>): what a pull request's CI runs on a zone edit.
 /// </summary>
 internal static class CheckCommand
 {
-    public static int Run(string directory, ZoneLimits limits, TextWriter output, TextWriter error)
+    public static int Run(string directory, ZoneLimits limits, TextWriter output, TextWriter error, bool strict = false)
     {
         if (!Directory.Exists(directory))
         {
@@ -23,20 +25,31 @@ internal static class CheckCommand
             return 1;
         }
 
+        var (lint, lintErrors) = LintSettingsReader.ReadFolder(directory);
+        foreach (var problem in lintErrors)
+        {
+            error.WriteLine(problem);
+        }
+
         var failed = 0;
         foreach (var file in files)
         {
             var errors = new List<ZoneError>();
-            var zone = ZoneLoader.LoadFile(file, limits, errors);
+            var zone = ZoneLoader.LoadFile(file, limits, errors, out var records);
+            if (zone is not null && lint is not null)
+            {
+                errors.AddRange(ZoneLinter.Lint(zone.Origin, file, records, lint));
+            }
+
             foreach (var problem in errors)
             {
                 (problem.IsWarning ? output : error).WriteLine(problem.ToString());
             }
 
-            if (zone is null)
+            if (zone is null || errors.Any(e => !e.IsWarning || strict))
             {
                 failed++;
-                error.WriteLine($"{file}: zone not loaded");
+                error.WriteLine(zone is null ? $"{file}: zone not loaded" : $"{file}: zone {zone.Name} fails the lint rules");
             }
             else
             {
@@ -44,7 +57,8 @@ internal static class CheckCommand
             }
         }
 
-        output.WriteLine(failed == 0 ? $"OK: {files.Count} zone files" : $"FAILED: {failed} of {files.Count} zone files");
-        return failed == 0 ? 0 : 1;
+        var verdict = failed == 0 && lintErrors.Count == 0;
+        output.WriteLine(verdict ? $"OK: {files.Count} zone files" : $"FAILED: {failed} of {files.Count} zone files{(lintErrors.Count > 0 ? ", and lint.json" : string.Empty)}");
+        return verdict ? 0 : 1;
     }
 }

@@ -58,20 +58,25 @@ internal static class ZoneLoader
         return new ZoneLoadReport(new ZoneSet(zones), errors, failed, kept);
     }
 
-    public static Zone? LoadFile(string file, ZoneLimits limits, List<ZoneError> errors)
+    public static Zone? LoadFile(string file, ZoneLimits limits, List<ZoneError> errors) => LoadFile(file, limits, errors, out _);
+
+    /// <summary>Loads one zone file; <paramref name="records"/> are the records as read, with their file and line, for <c>check</c>'s rules.</summary>
+    public static Zone? LoadFile(string file, ZoneLimits limits, List<ZoneError> errors, out IReadOnlyList<ResourceRecord> records)
     {
+        records = [];
         if (!OriginOf(file, out var origin, out var error))
         {
             errors.Add(new ZoneError(file, 0, error!));
             return null;
         }
 
-        var (records, parseErrors, stopped) = ZoneFileParser.Parse(file, origin, limits);
+        (records, var parseErrors, var stopped) = ZoneFileParser.Parse(file, origin, limits);
         errors.AddRange(parseErrors);
         if (stopped)
         {
             return null;
         }
+
         var zone = ZoneBuilder.Build(origin, file, records, errors);
         return errors.Any(e => !e.IsWarning) ? null : zone;
     }

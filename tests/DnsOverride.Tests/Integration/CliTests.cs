@@ -40,6 +40,28 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task CheckHoldsZonesToTheLintRulesAndStrictFailsOnWarnings()
+    {
+        using var zones = new TempDirectory();
+        var zone = "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.200.0.53\n@ A 10.200.0.10\n* A 10.200.0.11\n";
+        var file = zones.Write("s3.amazonaws.com.zone", zone);
+
+        var warned = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+        var strict = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path, "--strict");
+        zones.Write("s3.amazonaws.com.zone", zone.Replace("ns A 10.200.0.53", "ns A 52.216.8.1", StringComparison.Ordinal));
+        var outside = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+        zones.Write("lint.json", "{ \"addresses\": [\"52.216.0.0/15\", \"10.200.0.0/16\"] }");
+        var allowed = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Contains($"{file}:6: warning: *.s3.amazonaws.com. answers 10.200.0.11 but the apex 10.200.0.10", warned.Output, StringComparison.Ordinal);
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Contains($"{file}:4: ns.s3.amazonaws.com. A 52.216.8.1 is not a private address", outside.Output, StringComparison.Ordinal);
+        Assert.Equal(0, allowed.ExitCode);
+    }
+
+    [Fact]
     public async Task CheckAppliesTheServersZoneLimitsFromItsSettings()
     {
         using var zones = new TempDirectory();

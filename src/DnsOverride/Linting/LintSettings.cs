@@ -1,0 +1,19 @@
+using System.Net;
+using Endpoints.DnsOverride.Protocol;
+
+namespace Endpoints.DnsOverride.Linting;
+
+/// <summary>
+/// What <c>check</c> holds the zones to beyond loading (<c>zones/lint.json</c>): where addresses may point, which
+/// names the zones may take over, and a sane TTL range. The defaults hold without the file.
+/// </summary>
+internal sealed record LintSettings(IReadOnlyList<IPNetwork> Addresses, IReadOnlyList<DnsName> Suffixes, uint TtlMin, uint TtlMax, bool AddressesGiven)
+{
+    public const string FileName = "lint.json";
+
+    /// <summary>Private ranges (RFC 1918, CGNAT, ULA): a public address would send the company's S3 traffic elsewhere.</summary>
+    public static readonly IPNetwork[] PrivateNetworks =
+        [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("fc00::/7")];
+
+    public static LintSettings Default { get; } = new(PrivateNetworks, [DnsName.Parse("amazonaws.com.")], 5, 86400, AddressesGiven: false);
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using Endpoints.DnsOverride.Protocol;
+using Endpoints.DnsOverride.Zones;
+
+namespace Endpoints.DnsOverride.Linting;
+
+/// <summary>
+/// The mistakes that matter for an override zone, each at the FILE:LINE of the record: an address outside the load
+/// balancer's networks (a public one would send the company's S3 traffic elsewhere), a zone that takes over names
+/// outside the allowed suffixes, a TTL out of range, an apex that answers no address, and (a warning) a wildcard
+/// whose addresses differ from the apex's.
+/// </summary>
+internal static class ZoneLinter
+{
+    public static List<ZoneError> Lint(DnsName origin, string file, IReadOnlyList<ResourceRecord> records, LintSettings settings)
+    {
+        var problems = new List<ZoneError>();
+        var soa = records.FirstOrDefault(r => r.Type == RecordType.SOA && r.Owner == origin);
+        var soaLine = soa?.Line ?? 0;
+        if (!settings.Suffixes.Any(origin.IsAtOrBelow))
+        {
+            problems.Add(new ZoneError(soa?.File ?? file, soaLine,
+                $"zone {origin} is not under an allowed suffix ({string.Join(", ", settings.Suffixes)}); lint.json 'suffixes' lists them"));
+        }
+
+        foreach (var record in records)
+        {
+            if (record.Ttl < settings.TtlMin || record.Ttl > settings.TtlMax)
+            {
+                problems.Add(new ZoneError(record.File, record.Line,
+                    $"{record.Owner} {RecordType.ToName(record.Type)}: TTL {record.Ttl} is outside {settings.TtlMin}..{settings.TtlMax} (lint.json 'ttl')"));
+            }
+
+            if (record.Type is RecordType.A or RecordType.AAAA)
+            {
+                var address = new IPAddress(record.Rdata);
+                if (!settings.Addresses.Any(n => n.Contains(address)))
+                {
+                    problems.Add(new ZoneError(record.File, record.Line, settings.AddressesGiven
+                        ? $"{record.Owner} {RecordType.ToName(record.Type)} {address} is outside the allowed addresses ({string.Join(", ", settings.Addresses)}; lint.json 'addresses')"
+                        : $"{record.Owner} {RecordType.ToName(record.Type)} {address} is not a private address (RFC 1918, CGNAT, ULA); list the load balancer's networks in lint.json 'addresses'"));
+                }
+            }
+        }
+
+        var apex = Addresses(records, origin);
+        if (apex.Count == 0 && !records.Any(r => r.Owner == origin && r.Type == RecordType.CNAME))
+        {
+            problems.Add(new ZoneError(soa?.File ?? file, soaLine, $"zone {origin} does not answer its own name: no A, AAAA or CNAME at the apex"));
+        }
+
+        if (DnsName.TryParse("*", origin, out var wildcard, out _) && Addresses(records, wildcard) is { Count: > 0 } wild && !wild.SetEquals(apex))
+        {
+            var first = records.First(r => r.Owner == wildcard && r.Type is RecordType.A or RecordType.AAAA);
+            problems.Add(new ZoneError(first.File, first.Line,
+                $"{wildcard} answers {string.Join(", ", wild.Order(StringComparer.Ordinal))} but the apex {string.Join(", ", apex.Order(StringComparer.Ordinal))}: " +
+                "a bucket name and the bare endpoint would reach different load balancers", IsWarning: true));
+        }
+
+        return problems;
+    }
+
+    private static HashSet<string> Addresses(IReadOnlyList<ResourceRecord> records, DnsName owner) =>
+        records.Where(r => r.Owner == owner && r.Type is RecordType.A or RecordType.AAAA).Select(r => new IPAddress(r.Rdata).ToString()).ToHashSet(StringComparer.Ordinal);
+}

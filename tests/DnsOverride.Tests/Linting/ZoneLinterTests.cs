@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text;
+using Endpoints.DnsOverride.Linting;
+using Endpoints.DnsOverride.Protocol;
+using Endpoints.DnsOverride.Zones;
+
+namespace Endpoints.DnsOverride.Tests.Linting;
+
+/// <summary>One mistake per case, each reported at the line of the record that makes it.</summary>
+public sealed class ZoneLinterTests
+{
+    private const string Good = """
+        $TTL 60
+        @ SOA ns hostmaster 1 3600 900 604800 60
+        @ NS ns
+        ns A 10.200.0.53
+        @ A 10.200.0.10
+          A 10.200.1.10
+        * A 10.200.0.10
+          A 10.200.1.10
+        """;
+
+    [Fact]
+    public void TheShippedShapePasses() => Assert.Empty(Lint("s3.amazonaws.com.", Good));
+
+    [Theory]
+    [InlineData("ns A 10.200.0.53", "ns A 52.216.8.1", "s3.amazonaws.com.zone:4: ns.s3.amazonaws.com. A 52.216.8.1 is not a private address (RFC 1918, CGNAT, ULA); list the load balancer's networks in lint.json 'addresses'")]
+    [InlineData("ns A 10.200.0.53", "ns AAAA 2600:1f18::1", "s3.amazonaws.com.zone:4: ns.s3.amazonaws.com. AAAA 2600:1f18::1 is not a private address (RFC 1918, CGNAT, ULA); list the load balancer's networks in lint.json 'addresses'")]
+    [InlineData("ns A 10.200.0.53", "ns 1 A 10.200.0.53", "s3.amazonaws.com.zone:4: ns.s3.amazonaws.com. A: TTL 1 is outside 5..86400 (lint.json 'ttl')")]
+    [InlineData("ns A 10.200.0.53", "ns 1w A 10.200.0.53", "s3.amazonaws.com.zone:4: ns.s3.amazonaws.com. A: TTL 604800 is outside 5..86400 (lint.json 'ttl')")]
+    public void EachMistakeIsAnErrorAtItsLine(string find, string replace, string expected)
+    {
+        var problem = Assert.Single(Lint("s3.amazonaws.com.", Good.Replace(find, replace, StringComparison.Ordinal)));
+
+        Assert.False(problem.IsWarning);
+        Assert.Equal(expected, problem.ToString());
+    }
+
+    [Fact]
+    public void AZoneOutsideTheSuffixesAndAnApexWithNoAddressAreErrorsAtTheSoa()
+    {
+        var text = Good.Replace("@ A 10.200.0.10\n  A 10.200.1.10\n", string.Empty, StringComparison.Ordinal).Replace("* A", "www A", StringComparison.Ordinal);
+
+        var problems = Lint("corp.example.", text).Select(p => p.ToString()).ToList();
+
+        Assert.Equal(
+        [
+            "corp.example.zone:2: zone corp.example. is not under an allowed suffix (amazonaws.com.); lint.json 'suffixes' lists them",
+            "corp.example.zone:2: zone corp.example. does not answer its own name: no A, AAAA or CNAME at the apex",
+        ],
+            problems);
+    }
+
+    [Fact]
+    public void AWildcardAnsweringOtherAddressesThanTheApexIsAWarning()
+    {
+        var problem = Assert.Single(Lint("s3.amazonaws.com.", Good.Replace("* A 10.200.0.10", "* A 10.200.0.99", StringComparison.Ordinal)));
+
+        Assert.True(problem.IsWarning);
+        Assert.StartsWith("s3.amazonaws.com.zone:7: warning: *.s3.amazonaws.com. answers 10.200.0.99, 10.200.1.10 but the apex 10.200.0.10, 10.200.1.10", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLintFileNarrowsTheRules()
+    {
+        var (settings, errors) = LintSettingsReader.Read(Encoding.UTF8.GetBytes("""
+            { "addresses": ["10.200.0.0/24"], "suffixes": ["amazonaws.com", "example.corp"], "ttl": { "min": 30, "max": 300 } }
+            """), "lint.json");
+        Assert.Empty(errors);
+
+        var problems = Lint("s3.amazonaws.com.", Good, settings).Select(p => p.ToString()).ToList();
+
+        Assert.Equal(
+        [
+            "s3.amazonaws.com.zone:6: s3.amazonaws.com. A 10.200.1.10 is outside the allowed addresses (10.200.0.0/24; lint.json 'addresses')",
+            "s3.amazonaws.com.zone:8: *.s3.amazonaws.com. A 10.200.1.10 is outside the allowed addresses (10.200.0.0/24; lint.json 'addresses')",
+        ],
+            problems);
+        Assert.Contains(IPNetwork.Parse("10.200.0.0/24"), settings!.Addresses);
+    }
+
+    private static List<ZoneError> Lint(string origin, string text, LintSettings? settings = null)
+    {
+        var name = DnsName.Parse(origin);
+        var file = origin.TrimEnd('.') + ".zone";
+        var (records, errors) = ZoneFileParser.ParseText(text, file, name);
+        Assert.Empty(errors);
+        return ZoneLinter.Lint(name, file, records, settings ?? LintSettings.Default);
+    }
+}
