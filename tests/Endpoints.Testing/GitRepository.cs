@@ -3,18 +3,30 @@ namespace Endpoints.Testing;
 /// <summary>A scratch git repository with the real git command line: commits, branches, and the path of its work tree.</summary>
 public sealed class GitRepository : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory? _directory;
 
-    private GitRepository()
+    private GitRepository(TempDirectory? directory, string path)
     {
+        _directory = directory;
+        Path = path;
     }
 
-    public string Path => _directory.Path;
+    public string Path { get; }
 
     public static async Task<GitRepository> CreateAsync(string branch = "main")
     {
-        var repository = new GitRepository();
+        var directory = new TempDirectory();
+        var repository = new GitRepository(directory, directory.Path);
         await repository.RunAsync("init", "-q", "-b", branch);
+        await repository.RunAsync("config", "user.email", "test@example.test");
+        await repository.RunAsync("config", "user.name", "test");
+        return repository;
+    }
+
+    /// <summary>A work tree that exists already (a clone); not deleted on dispose.</summary>
+    public static async Task<GitRepository> OpenAsync(string path)
+    {
+        var repository = new GitRepository(null, path);
         await repository.RunAsync("config", "user.email", "test@example.test");
         await repository.RunAsync("config", "user.name", "test");
         return repository;
@@ -46,5 +58,5 @@ public sealed class GitRepository : IDisposable
         return output;
     }
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose() => _directory?.Dispose();
 }
