@@ -69,6 +69,11 @@ internal sealed class DnsMetrics : IDisposable
 
     public void Dropped(string reason) => _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
+    /// <summary>The serial of each zone in service (<c>dns.zone.serial</c>), so an operator sees every instance converge on a change.</summary>
+    public void ObserveZoneSerials(Func<IEnumerable<(string Zone, uint Serial)>> serials) =>
+        _meter.CreateObservableGauge("dns.zone.serial", () => serials().Select(s => new Measurement<long>(s.Serial, new KeyValuePair<string, object?>("zone", s.Zone))),
+            "{serial}", "SOA serial of each zone in service");
+
     public void RateLimited(string action) => _rateLimited.Add(1, new KeyValuePair<string, object?>("action", action));
 
     public void Dispose() => _meter.Dispose();

@@ -20,8 +20,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Stopping: {InFlight} forwards in flight; answering until they finish")]
     public static partial void Stopping(ILogger logger, int inFlight);
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Loaded {Count} zones from {Directory}: {Zones}")]
-    public static partial void ZonesLoaded(ILogger logger, int count, string directory, string zones);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Loaded {Count} zones from {Directory} (source commit {Commit}): {Zones}")]
+    public static partial void ZonesLoaded(ILogger logger, int count, string directory, string commit, string zones);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Zone error: {Error}")]
     public static partial void ZoneError(ILogger logger, Zones.ZoneError error);

@@ -17,9 +17,12 @@ internal static class ZoneLoader
         var kept = new List<string>();
         var zones = new List<Zone>();
         string[] files;
+        string root;
         try
         {
-            files = Directory.GetFiles(directory, "*" + Extension);
+            // Resolved once: a symlink swapped meanwhile (git-sync's layout) cannot mix files of two revisions.
+            root = RealPath.Resolve(directory);
+            files = Directory.GetFiles(root, "*" + Extension);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -55,7 +58,7 @@ internal static class ZoneLoader
             zones.Remove(duplicate.Last());
         }
 
-        return new ZoneLoadReport(new ZoneSet(zones), errors, failed, kept);
+        return new ZoneLoadReport(new ZoneSet(zones), errors, failed, kept) { Commit = CommitOf(root) };
     }
 
     public static Zone? LoadFile(string file, ZoneLimits limits, List<ZoneError> errors) => LoadFile(file, limits, errors, out _);
@@ -80,6 +83,10 @@ internal static class ZoneLoader
         var zone = ZoneBuilder.Build(origin, file, records, errors);
         return errors.Any(e => !e.IsWarning) ? null : zone;
     }
+
+    /// <summary>The commit id in a resolved path such as <c>/var/lib/endpoints/zones-sync/revs/COMMIT/zones</c>, if any.</summary>
+    public static string? CommitOf(string resolved) =>
+        resolved.Split('/').LastOrDefault(part => part.Length is 40 or 64 && part.All(char.IsAsciiHexDigitLower));
 
     public static bool OriginOf(string file, out DnsName origin, out string? error)
     {

@@ -23,6 +23,7 @@ internal sealed class ZoneStore : LastGoodStore<ZoneSet>
     public ZoneStore(IOptions<DnsOverrideOptions> options, ILogger<ZoneStore> logger, DnsMetrics metrics)
         : base(ZoneSet.Empty)
     {
+        metrics.ObserveZoneSerials(() => Current.Zones.Select(z => (z.Name, z.Serial)));
         _directory = options.Value.Zones;
         _limits = options.Value.ZoneLimits;
         _logger = logger;
@@ -73,7 +74,7 @@ internal sealed class ZoneStore : LastGoodStore<ZoneSet>
         if (_logger.IsEnabled(LogLevel.Information))
         {
 #pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
-            Log.ZonesLoaded(_logger, report.Zones.Zones.Count, _directory,
+            Log.ZonesLoaded(_logger, report.Zones.Zones.Count, _directory, report.Commit ?? "unknown",
                 string.Join(", ", report.Zones.Zones.Select(z => $"{z.Name} (serial {z.Serial})").Order(StringComparer.Ordinal)));
 #pragma warning restore CA1873
         }

@@ -68,7 +68,9 @@ public abstract class ReloadOnChangeService(TimeProvider time, TimeSpan interval
             var files = Directory.Exists(path)
                 ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).OrderBy(f => f.FullName, StringComparer.Ordinal)
                 : Enumerable.Repeat(new FileInfo(path), 1).Where(f => f.Exists);
-            return string.Join('\n', files.Select(f => $"{f.FullName}|{f.Length}|{f.LastWriteTimeUtc.Ticks}"));
+            // A swapped symlink (git-sync's layout) changes the fingerprint even when the files look alike.
+            var target = new DirectoryInfo(path).LinkTarget;
+            return target + "\n" + string.Join('\n', files.Select(f => $"{f.FullName}|{f.Length}|{f.LastWriteTimeUtc.Ticks}"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
