@@ -52,7 +52,7 @@ trap cleanup EXIT
 
 install() {
   local missing=()
-  for tool in named:bind9 dig:bind9-dnsutils haproxy:haproxy ip:iproute2 ss:iproute2 openssl:openssl node:nodejs npm:npm curl:curl; do
+  for tool in named:bind9 dig:bind9-dnsutils haproxy:haproxy ip:iproute2 ss:iproute2 openssl:openssl node:nodejs npm:npm curl:curl git:git; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -143,15 +143,33 @@ CONF
   start vpc-resolver aws named -g -n 1 -c "$work/vpc/named.conf"
 }
 
+# Zones as code: a bare repository is the origin; each DNS host serves what its zones-sync last swapped in.
+git_e2e() { git -c user.email=e2e@example.test -c user.name=e2e "$@"; }
+sync_zones() { # host: one run of deploy/zones-sync, as the systemd timer does
+  "$root/deploy/zones-sync" --repo "$work/zones-origin.git" --root "$work/sync-$1" --timeout 20 \
+    --check "$work/bin/dns/Endpoints.DnsOverride check" >>"$work/sync-$1.log" 2>&1
+}
+start_dns() {
+  start "$1" "$1" "$work/bin/dns/Endpoints.DnsOverride" --listen "${IP[$1]}:53" --zones "$work/sync-$1/zones" \
+    --upstream "${IP[aws]}" --allow-recursion "$NET.0/24" --log-level Debug
+}
+serial_on() { # host serial: the DNS instance answers the s3 zone's SOA with this serial
+  [ "$(in_ns client dig +short +time=1 +tries=1 @"${IP[$1]}" s3.amazonaws.com SOA | awk '{print $3}')" = "$2" ]
+}
+
 dns_side() {
+  local seed="$work/zones-seed"
+  mkdir -p "$seed/zones"
+  for file in "$root"/zones/*.zone; do
+    sed -e "s/10\.200\.0\.10/${IP[lb]}/; s/10\.200\.1\.10/${IP[lb]}/" -e "s/10\.200\.0\.53/${IP[dnsa]}/; s/10\.200\.1\.53/${IP[dnsb]}/" "$file" \
+      | awk '!seen[$0]++ || !/IN A/' > "$seed/zones/$(basename "$file")"
+  done
+  git init -q --bare -b main "$work/zones-origin.git"
+  git -C "$seed" init -q -b main && git -C "$seed" add -A && git_e2e -C "$seed" commit -qm "zones" &&
+    git -C "$seed" push -q "$work/zones-origin.git" main || exit 1
   for host in dnsa dnsb; do
-    mkdir -p "$work/zones-$host"
-    for file in "$root"/zones/*.zone; do
-      sed -e "s/10\.200\.0\.10/${IP[lb]}/; s/10\.200\.1\.10/${IP[lb]}/" -e "s/10\.200\.0\.53/${IP[dnsa]}/; s/10\.200\.1\.53/${IP[dnsb]}/" "$file" \
-        | awk '!seen[$0]++ || !/IN A/' > "$work/zones-$host/$(basename "$file")"
-    done
-    start "$host" "$host" "$work/bin/dns/Endpoints.DnsOverride" --listen "${IP[$host]}:53" --zones "$work/zones-$host" \
-      --upstream "${IP[aws]}" --allow-recursion "$NET.0/24" --log-level Debug
+    sync_zones "$host" || { cat "$work/sync-$host.log"; exit 1; }
+    start_dns "$host"
   done
   local forwards=""
   for file in "$root"/zones/*.zone; do
@@ -300,12 +318,36 @@ main() {
   for i in $(seq 10); do resolves_to client "b$i.s3.us-east-1.amazonaws.com" "${IP[lb]}" && ok=$((ok + 1)); done
   check "6 resolution keeps working through dns-b (10 of 10 names)" test "$ok" -eq 10
 
-  log "7. a zone change lands while clients run"
+  log "7. a zone change goes from a pull request to every DNS server"
+  start_dns dnsa
+  wait_for "dns-a back" 30 serial_on dnsa 2026112501
+  local pr="$work/zones-pr" dns="$work/bin/dns/Endpoints.DnsOverride"
+  git clone -q "$work/zones-origin.git" "$pr"
+  git -C "$pr" checkout -q -b public-address
+  sed -i -e "s/${IP[lb]}\$/52.216.8.1/" -e "s/2026112501/2026112502/" "$pr/zones/s3.amazonaws.com.zone"
+  git_e2e -C "$pr" commit -qam "a public address"
+  out=$(cd "$pr" && "$dns" check zones 2>&1); status=$?
+  echo "$out" | grep "52.216.8.1" | head -1 | sed 's/^/    /'
+  refused_at_line() { [ "$1" -eq 1 ] && grep -q 'zones/s3.amazonaws.com.zone:[0-9]*: .* 52.216.8.1 is not a private address' <<<"$2"; }
+  check "7 a PR with a public address fails the workflow's check at FILE:LINE" refused_at_line "$status" "$out"
+  git -C "$pr" checkout -q -b lb-change main
+  for file in "$pr"/zones/*.zone; do sed -i -e "s/${IP[lb]}\$/$NET.101/" -e "s/2026112501/2026112502/" "$file"; done
+  git_e2e -C "$pr" commit -qam "move to the second load balancer address"
+  out=$(cd "$pr" && "$dns" check zones >/dev/null && "$dns" diff --against origin/main zones --format markdown 2>&1); status=$?
+  echo "$out" | grep -m1 "s3.amazonaws.com" | sed 's/^/    /'
+  check "7 the load balancer change passes check and diff" test "$status" -eq 0
+  check "7 its diff names the changed RRset" grep -qF "| ~ | \`@\` | A | 60 | \`${IP[lb]} → $NET.101\` |" <<<"$out"
+
   client client loop e2e-bucket 200 > "$work/loop7.out" 2>&1 &
   loop=$!
-  for file in "$work/zones-dnsb"/*.zone; do
-    sed -i -e "s/${IP[lb]}\$/$NET.101/" -e "s/2026112501/2026112502/" "$file"
+  git -C "$pr" push -q origin lb-change:main
+  # The timer, every 5 s here (30 s in deploy/systemd).
+  for host in dnsa dnsb; do
+    bash -c "while true; do $(declare -f sync_zones); root=$root work=$work sync_zones $host; sleep 5; done" &
+    PID[sync-$host]=$!
   done
+  check "7 both DNS instances serve the new serial within the sync interval + 2 s" \
+    wait_for "new serial" 7 bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026112502 && serial_on dnsb 2026112502"
   check "7 corporate DNS serves the new address after the TTL" wait_for "new address" 90 resolves_to client mybucket.s3.amazonaws.com "$NET.101"
   wait "$loop"; status=$?
   tail -1 "$work/loop7.out" | sed 's/^/    /'
@@ -313,12 +355,19 @@ main() {
   out=$(client client s3 e2e-after-change 2>&1)
   check "7 clients work on the new address" grep -q "OK delete-object" <<<"$out"
 
+  git -C "$pr" push -q -f origin public-address:main
+  check "7 a force-pushed bad revision is refused by every sync" wait_for "refusal" 15 \
+    bash -c "grep -q 'refused: check failed' '$work/sync-dnsa.log' && grep -q 'refused: check failed' '$work/sync-dnsb.log'"
+  check "7 the last good zones stay in service" bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026112502 && serial_on dnsb 2026112502"
+  stop sync-dnsa KILL; stop sync-dnsb KILL
+
   log "8. a bad zone change lands"
-  printf 'this is not a record\n' >> "$work/zones-dnsb/s3.amazonaws.com.zone"
+  # Written straight into the revision dnsb serves, as a hand edit on the server would be (a sync would refuse it).
+  printf 'this is not a record\n' >> "$work/sync-dnsb/zones/s3.amazonaws.com.zone"
   wait_for "error logged" 10 grep -q "s3.amazonaws.com.zone:[0-9]*:" "$work/dnsb.log"
   check "8 the server logged FILE:LINE" grep -q "s3.amazonaws.com.zone:[0-9]*:" "$work/dnsb.log"
   check "8 servers keep answering from the last good zone" resolves_to client other.s3.amazonaws.com "$NET.101"
-  out=$("$work/bin/dns/Endpoints.DnsOverride" check "$work/zones-dnsb" 2>&1); status=$?
+  out=$("$work/bin/dns/Endpoints.DnsOverride" check "$work/sync-dnsb/zones" 2>&1); status=$?
   echo "$out" | grep "zone:" | head -2 | sed 's/^/    /'
   check "8 check fails on it with FILE:LINE" bash -c "[ $status -eq 1 ] && grep -q 's3.amazonaws.com.zone:[0-9]*: ' <<<'$out'"
 }

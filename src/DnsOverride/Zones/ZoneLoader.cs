@@ -20,8 +20,9 @@ internal static class ZoneLoader
         string root;
         try
         {
-            // Resolved once: a symlink swapped meanwhile (git-sync's layout) cannot mix files of two revisions.
-            root = RealPath.Resolve(directory);
+            // A linked folder (git-sync's layout) is resolved once, so a swap meanwhile cannot mix files of two
+            // revisions; its files are then named by the revision they come from. A plain folder keeps its name.
+            root = new DirectoryInfo(directory).LinkTarget is null ? directory : RealPath.Resolve(directory);
             files = Directory.GetFiles(root, "*" + Extension);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
