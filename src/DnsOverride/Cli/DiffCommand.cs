@@ -15,6 +15,8 @@ internal static class DiffCommand
         var scratch = Directory.CreateTempSubdirectory("endpoints-diff-");
         try
         {
+            // The work tree loads on another core while git exports and the old revision loads.
+            var loading = Task.Run(() => ZoneLoader.Load(directory, limits));
             var (exported, _, gitError) = GitRevision.Export(directory, against, scratch.FullName);
             if (exported is null)
             {
@@ -23,7 +25,7 @@ internal static class DiffCommand
             }
 
             var before = ZoneLoader.Load(exported, limits);
-            var after = ZoneLoader.Load(directory, limits);
+            var after = loading.GetAwaiter().GetResult();
 
             // Files of the old revision are named as in the work tree, not by the scratch folder.
             var zones = ZoneDiffer.Compare(before.Zones, after.Zones, allowLargeChange, today)
