@@ -48,6 +48,36 @@ public sealed class ZoneStoreTests
     }
 
     [Fact]
+    public void EachZonesSerialIsAGaugeThatFollowsReloads()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.Write("example.com.zone", Good);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var metrics = new DnsMetrics(services.GetRequiredService<IMeterFactory>());
+        var serials = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == DnsMetrics.MeterName && instrument.Name == "dns.zone.serial")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => serials[(string)tags[0].Value!] = value);
+        var store = new ZoneStore(Options.Create(new DnsOverrideOptions { Zones = directory.Path }), NullLogger<ZoneStore>.Instance, metrics);
+        listener.Start();
+
+        store.Reload("test");
+        listener.RecordObservableInstruments();
+        Assert.Equal(1, serials["example.com."]);
+
+        File.WriteAllText(file, Good.Replace("SOA ns h 1", "SOA ns h 2026112601", StringComparison.Ordinal));
+        store.Reload("test");
+        listener.RecordObservableInstruments();
+        Assert.Equal(2026112601, serials["example.com."]);
+    }
+
+    [Fact]
     public void RemovedFilesStopBeingServed()
     {
         using var directory = new TempDirectory();
