@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound git)
+packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound git prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # named and haproxy are started by the tests themselves on loopback ports; the packaged services are not needed.
-for service in named haproxy unbound; do pidof "$service" >/dev/null && [ -x "/etc/init.d/$service" ] && "/etc/init.d/$service" stop >/dev/null 2>&1; done || true
+for service in named haproxy unbound prometheus prometheus-node-exporter; do pidof "$service" >/dev/null && [ -x "/etc/init.d/$service" ] && "/etc/init.d/$service" stop >/dev/null 2>&1; done || true
 
 dotnet format Endpoints.sln --verify-no-changes
 dotnet build Endpoints.sln -c Release -nologo -v quiet

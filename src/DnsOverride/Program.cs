@@ -4,6 +4,7 @@ using Endpoints.DnsOverride.Cli;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.Observability;
 using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Server;
 using Endpoints.DnsOverride.Telemetry;
@@ -13,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 var commandLine = DnsOverrideCommandLine.Parse(args);
 if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
@@ -42,20 +44,32 @@ builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>, DnsOverrideO
 builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>>(new KnownKeysValidator<DnsOverrideOptions>(builder.Configuration, DnsOverrideOptions.Section));
 builder.Services.AddSingleton<DnsMetrics>();
 builder.Services.AddSingleton<ZoneStore>();
+builder.Services.AddSingleton<ServerReadiness>();
 builder.Services.AddSingleton<Forwarder>();
 builder.Services.AddSingleton<RequestValidationHandler>();
 builder.Services.AddSingleton<AuthoritativeHandler>();
 builder.Services.AddSingleton<ForwardingHandler>();
 builder.Services.AddSingleton<ResponseRateLimiter>();
 builder.Services.AddSingleton<QueryPipeline>();
+
+// Started in this order and stopped in reverse: /readyz answers 503 while zones load and while the server drains.
+builder.Services.AddHostedService<HttpEndpointsService>();
 builder.Services.AddHostedService<ZoneWatcher>();
 builder.Services.AddHostedService<DnsServerService>();
-builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+var exporters = (builder.Configuration["DnsOverride:Metrics"] ?? new DnsOverrideOptions().Metrics)
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-dns")).WithMetrics(metrics =>
 {
     metrics.AddMeter(DnsMetrics.MeterName);
-    if (string.Equals(builder.Configuration["DnsOverride:Metrics"], "console", StringComparison.OrdinalIgnoreCase))
+    foreach (var exporter in exporters)
     {
-        metrics.AddConsoleExporter();
+        _ = exporter.ToLowerInvariant() switch
+        {
+            "prometheus" => metrics.AddPrometheusExporter(),
+            "otlp" => metrics.AddOtlpExporter(),
+            "console" => metrics.AddConsoleExporter(),
+            _ => metrics,
+        };
     }
 });
 

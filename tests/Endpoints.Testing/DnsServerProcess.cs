@@ -13,6 +13,9 @@ public sealed class DnsServerProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The HTTP listener's port (/healthz, /readyz, /metrics).</summary>
+    public int HttpPort => _process.BoundPort("Listening on http");
+
     public ExternalProcess Process => _process;
 
     public string Output => _process.Output;
@@ -29,6 +32,11 @@ public sealed class DnsServerProcess : IDisposable
         }
 
         arguments.AddRange(extra ?? []);
+        if (!arguments.Contains("--http"))
+        {
+            arguments.AddRange(["--http", "127.0.0.1:0"]);
+        }
+
         var process = await ExternalProcess.StartAsync("dotnet", arguments, "Listening on tcp", new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["DOTNET_gcServer"] = "0" });
         return new DnsServerProcess(process, process.BoundPort("Listening on tcp"));
     }

@@ -13,6 +13,8 @@ public static class Tools
         ["curl"] = "curl",
         ["unbound"] = "unbound",
         ["git"] = "git",
+        ["prometheus"] = "prometheus",
+        ["promtool"] = "prometheus",
     };
 
     public static string Require(string name)

@@ -7,7 +7,8 @@ internal static class DnsOverrideCommandLine
 {
     public const string Usage = """
         usage: Endpoints.DnsOverride [serve] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...
-                                     [--allow-recursion CIDR]... [--metrics console] [--log-level LEVEL]
+                                     [--allow-recursion CIDR]... [--http ADDR:PORT|none]
+                                     [--metrics prometheus,otlp,console|none] [--log-level LEVEL]
                Endpoints.DnsOverride check [DIR] [--strict]
                Endpoints.DnsOverride diff --against REF [DIR] [--format text|markdown|json] [--allow-large-change]
         """;
@@ -19,6 +20,7 @@ internal static class DnsOverrideCommandLine
         new("--allow-recursion", "DnsOverride:AllowRecursion", Repeatable: true),
         new("--zones", "DnsOverride:Zones"),
         new("--metrics", "DnsOverride:Metrics"),
+        new("--http", "DnsOverride:Http", Commands: ["serve"]),
         new("--log-level", "Logging:LogLevel:Default"),
         new("--strict", "Check:Strict", Switch: true, Commands: ["check"]),
         new("--against", "Diff:Against", Commands: ["diff"]),

@@ -19,8 +19,14 @@ internal sealed class DnsOverrideOptions
     /// <summary>Clients whose queries for other names are forwarded; others get REFUSED (no open resolver).</summary>
     public List<string> AllowRecursion { get; set; } = [];
 
-    /// <summary><c>console</c> turns on the OpenTelemetry console exporter.</summary>
-    public string? Metrics { get; set; }
+    /// <summary>
+    /// Metric exporters, comma-separated: <c>prometheus</c> (<c>/metrics</c> on <see cref="Http"/>), <c>otlp</c>
+    /// (endpoint and headers from the <c>OTEL_EXPORTER_OTLP_*</c> variables), <c>console</c>; <c>none</c> for none.
+    /// </summary>
+    public string Metrics { get; set; } = "prometheus";
+
+    /// <summary>HTTP listener for <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>; <c>none</c> turns it off.</summary>
+    public string Http { get; set; } = "127.0.0.1:8053";
 
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromMilliseconds(1500);
 
@@ -54,6 +60,12 @@ internal sealed class DnsOverrideOptions
 
     /// <summary>Receive threads per UDP socket; 0 means one per core.</summary>
     public int UdpThreads { get; set; }
+
+    /// <summary><see cref="Http"/> parsed once at start; null when off.</summary>
+    internal IPEndPoint? HttpEndPoint { get; set; }
+
+    /// <summary><see cref="Metrics"/> parsed once at start.</summary>
+    internal HashSet<string> MetricExporters { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary><see cref="Listen"/> parsed once at start (internal: not a setting).</summary>
     internal IPEndPoint[] ListenEndPoints { get; set; } = [];

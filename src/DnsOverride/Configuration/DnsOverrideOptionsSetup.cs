@@ -40,6 +40,23 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
         options.ListenEndPoints = SettingParser.Endpoints(options.Listen, 53, "--listen", options.ParseErrors, allowAnyPort: true);
         options.UpstreamEndPoints = SettingParser.Endpoints(options.Upstream, 53, "--upstream", options.ParseErrors);
         options.AllowRecursionNetworks = SettingParser.Networks(options.AllowRecursion, "AllowRecursion", options.ParseErrors);
+        if (!string.Equals(options.Http, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            options.HttpEndPoint = SettingParser.Endpoints([options.Http], 8053, "--http", options.ParseErrors, allowAnyPort: true).FirstOrDefault();
+        }
+
+        foreach (var exporter in options.Metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (exporter is "prometheus" or "otlp" or "console")
+            {
+                options.MetricExporters.Add(exporter);
+            }
+            else if (exporter != "none")
+            {
+                options.ParseErrors.Add($"--metrics '{exporter}' must be prometheus, otlp, console or none (comma-separated)");
+            }
+        }
+
         options.RateLimit.ExemptNetworks = SettingParser.Networks(options.RateLimit.Exempt, "RateLimit:Exempt", options.ParseErrors);
     }
 }

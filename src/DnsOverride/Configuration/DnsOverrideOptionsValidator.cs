@@ -29,9 +29,9 @@ internal sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverride
             errors.Add($"--zones '{options.Zones}' is not a directory");
         }
 
-        if (options.Metrics is not (null or "" or "console" or "none"))
+        if (options.MetricExporters.Contains("prometheus") && options.HttpEndPoint is null)
         {
-            errors.Add($"--metrics '{options.Metrics}' must be 'console' or 'none'");
+            errors.Add("--metrics prometheus needs the HTTP listener (--http ADDR:PORT, not none)");
         }
 
         Positive(errors, "UpstreamTimeout", options.UpstreamTimeout);

@@ -4,6 +4,7 @@ using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.Observability;
 using Endpoints.DnsOverride.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,12 +23,15 @@ internal sealed class DnsServerService : IHostedService, IDisposable
     private readonly DnsOverrideOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DnsServerService> _logger;
+    private readonly ServerReadiness _readiness;
     private readonly CancellationTokenSource _abort = new();
     private readonly List<UdpServer> _udp = [];
     private readonly List<TcpServer> _tcp = [];
 
-    public DnsServerService(QueryPipeline pipeline, Forwarder forwarder, IOptions<DnsOverrideOptions> options, TimeProvider time, ILogger<DnsServerService> logger)
+    public DnsServerService(
+        QueryPipeline pipeline, Forwarder forwarder, IOptions<DnsOverrideOptions> options, TimeProvider time, ILogger<DnsServerService> logger, ServerReadiness readiness)
     {
+        _readiness = readiness;
         _pipeline = pipeline;
         _forwarder = forwarder;
         _options = options.Value;
@@ -55,6 +59,7 @@ internal sealed class DnsServerService : IHostedService, IDisposable
         }
 
         Log.Upstreams(_logger, _forwarder.Upstreams);
+        _readiness.Listening();
         return Task.CompletedTask;
     }
 
@@ -90,6 +95,7 @@ internal sealed class DnsServerService : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        _readiness.Stopping();
         _forwarder.BeginStop(_time.GetUtcNow() + _options.ForwardDeadline);
         Log.Stopping(_logger, _forwarder.InFlight);
         await DrainWait.UntilIdleAsync(() => _forwarder.InFlight, _options.ForwardDeadline, TimeSpan.FromMilliseconds(10), _time, cancellationToken)
