@@ -8,7 +8,7 @@ internal static class DnsOverrideCommandLine
     public const string Usage = """
         usage: Endpoints.DnsOverride [serve] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...
                                      [--allow-recursion CIDR]... [--http ADDR:PORT|none]
-                                     [--metrics prometheus,otlp,console|none] [--log-level LEVEL]
+                                     [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.DnsOverride check [DIR] [--strict]
                Endpoints.DnsOverride diff --against REF [DIR] [--format text|markdown|json] [--allow-large-change]
         """;
@@ -22,6 +22,7 @@ internal static class DnsOverrideCommandLine
         new("--metrics", "DnsOverride:Metrics"),
         new("--http", "DnsOverride:Http", Commands: ["serve"]),
         new("--log-level", "Logging:LogLevel:Default"),
+        new("--log-format", "Logging:Format"),
         new("--strict", "Check:Strict", Switch: true, Commands: ["check"]),
         new("--against", "Diff:Against", Commands: ["diff"]),
         new("--format", "Diff:Format", Commands: ["diff"]),

@@ -10,17 +10,33 @@ namespace Endpoints.Common.Hosting;
 /// <summary>The hosting both services share: configuration from appsettings.json, environment and flags, one-line logs, exit codes.</summary>
 public static class ServiceHost
 {
+    /// <summary><c>simple</c> (one line per event, the default) or <c>json</c>; the flag is <c>--log-format</c>.</summary>
+    public const string LogFormatKey = "Logging:Format";
+
     public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> settings)
     {
         // Flags are mapped by our CommandLine, so the host's own command-line provider gets none.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.AddSimpleConsole(o =>
+        builder.Logging.ClearProviders();
+        if (string.Equals(builder.Configuration[LogFormatKey], "json", StringComparison.OrdinalIgnoreCase))
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-            o.UseUtcTimestamp = true;
-        });
+            // One JSON object per line, the [LoggerMessage] fields as properties: for CloudWatch Logs or an ELK stack.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            });
+        }
 
         // RunAsync reports start-up failures in one line each; the host would log them again with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
@@ -44,6 +60,12 @@ public static class ServiceHost
     /// <summary>Runs until SIGTERM or SIGINT. Exit 2 for invalid settings (all reported), 1 when a port cannot be bound.</summary>
     public static async Task<int> RunAsync(HostApplicationBuilder builder)
     {
+        if (builder.Configuration[LogFormatKey] is { } format && format.ToLowerInvariant() is not ("simple" or "json"))
+        {
+            Console.Error.WriteLine($"error: --log-format '{format}' must be simple or json");
+            return 2;
+        }
+
         try
         {
             await builder.Build().RunAsync().ConfigureAwait(false);

@@ -8,7 +8,7 @@ internal static class ProxyCommandLine
     public const string Usage = """
         usage: Endpoints.Proxy [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]
                                [--policy FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
-                               [--proxy-protocol-from CIDR]... [--metrics console] [--log-level LEVEL]
+                               [--proxy-protocol-from CIDR]... [--metrics console] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.Proxy check [POLICY-FILE]
         """;
 
@@ -24,6 +24,7 @@ internal static class ProxyCommandLine
         new("--allow-range", "Proxy:AllowRange", Repeatable: true),
         new("--proxy-protocol-from", "Proxy:ProxyProtocolFrom", Repeatable: true),
         new("--log-level", "Logging:LogLevel:Default"),
+        new("--log-format", "Logging:Format"),
     ];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
