@@ -56,19 +56,17 @@ builder.Services.AddSingleton<QueryPipeline>();
 builder.Services.AddHostedService<HttpEndpointsService>();
 builder.Services.AddHostedService<ZoneWatcher>();
 builder.Services.AddHostedService<DnsServerService>();
-var exporters = (builder.Configuration["DnsOverride:Metrics"] ?? new DnsOverrideOptions().Metrics)
-    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var exporters = SettingParser.MetricExporters(builder.Configuration["DnsOverride:Metrics"] ?? new DnsOverrideOptions().Metrics, []);
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-dns")).WithMetrics(metrics =>
 {
     metrics.AddMeter(DnsMetrics.MeterName);
     foreach (var exporter in exporters)
     {
-        _ = exporter.ToLowerInvariant() switch
+        _ = exporter switch
         {
             "prometheus" => metrics.AddPrometheusExporter(),
             "otlp" => metrics.AddOtlpExporter(),
-            "console" => metrics.AddConsoleExporter(),
-            _ => metrics,
+            _ => metrics.AddConsoleExporter(),
         };
     }
 });

@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 var commandLine = ProxyCommandLine.Parse(args);
 if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
@@ -54,12 +55,18 @@ builder.Services.AddSingleton<ConnectionHandler>();
 builder.Services.AddHostedService<PolicyWatcher>();
 builder.Services.AddHostedService<ProxyService>();
 builder.Services.AddOptions<HostOptions>().Configure<IOptions<ProxyOptions>>((host, proxy) => host.ShutdownTimeout = proxy.Value.DrainTimeout + TimeSpan.FromSeconds(15));
-builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+var exporters = SettingParser.MetricExporters(builder.Configuration["Proxy:Metrics"] ?? new ProxyOptions().Metrics, []);
+builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-proxy")).WithMetrics(metrics =>
 {
     metrics.AddMeter(ProxyMetrics.MeterName);
-    if (string.Equals(builder.Configuration["Proxy:Metrics"], "console", StringComparison.OrdinalIgnoreCase))
+    foreach (var exporter in exporters)
     {
-        metrics.AddConsoleExporter();
+        _ = exporter switch
+        {
+            "prometheus" => metrics.AddPrometheusExporter(),
+            "otlp" => metrics.AddOtlpExporter(),
+            _ => metrics.AddConsoleExporter(),
+        };
     }
 });
 

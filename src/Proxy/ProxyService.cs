@@ -7,6 +7,7 @@ using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Endpoints.Proxy;
 
@@ -25,10 +26,14 @@ internal sealed class ProxyService : IHostedService, IDisposable
     private readonly ILogger<ProxyService> _logger;
     private readonly CancellationTokenSource _abort = new();
     private readonly List<ProxyListener> _listeners = [];
+    private readonly MeterProvider _meterProvider;
     private HealthServer? _health;
 
-    public ProxyService(IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, DestinationGuard guard, Readiness readiness, TimeProvider time, ILogger<ProxyService> logger)
+    public ProxyService(
+        IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, DestinationGuard guard, Readiness readiness, TimeProvider time,
+        ILogger<ProxyService> logger, MeterProvider meterProvider)
     {
+        _meterProvider = meterProvider;
         _options = options.Value;
         _handler = handler;
         _tracker = tracker;
@@ -38,7 +43,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
         _logger = logger;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var (mode, endpoint) in _options.ListenEndPoints)
         {
@@ -49,9 +54,9 @@ internal sealed class ProxyService : IHostedService, IDisposable
 
         if (_options.HealthEndPoint is { } health)
         {
-            _health = new HealthServer(health, _readiness, _logger);
+            _health = await HealthServer.StartAsync(health, _readiness, _options.MetricExporters.Contains("prometheus") ? _meterProvider : null, _logger, cancellationToken)
+                .ConfigureAwait(false);
             _guard.ListeningOn(_health.EndPoint);
-            _health.Start();
         }
 
         foreach (var listener in _listeners)
@@ -60,7 +65,6 @@ internal sealed class ProxyService : IHostedService, IDisposable
         }
 
         _readiness.Ready();
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -88,7 +92,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
             listener.Dispose();
         }
 
-        _health?.Dispose();
+        _health?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _abort.Dispose();
     }
 }

@@ -45,17 +45,7 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
             options.HttpEndPoint = SettingParser.Endpoints([options.Http], 8053, "--http", options.ParseErrors, allowAnyPort: true).FirstOrDefault();
         }
 
-        foreach (var exporter in options.Metrics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (exporter is "prometheus" or "otlp" or "console")
-            {
-                options.MetricExporters.Add(exporter);
-            }
-            else if (exporter != "none")
-            {
-                options.ParseErrors.Add($"--metrics '{exporter}' must be prometheus, otlp, console or none (comma-separated)");
-            }
-        }
+        options.MetricExporters.UnionWith(SettingParser.MetricExporters(options.Metrics, options.ParseErrors));
 
         options.RateLimit.ExemptNetworks = SettingParser.Networks(options.RateLimit.Exempt, "RateLimit:Exempt", options.ParseErrors);
     }

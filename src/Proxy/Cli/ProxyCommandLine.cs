@@ -8,7 +8,7 @@ internal static class ProxyCommandLine
     public const string Usage = """
         usage: Endpoints.Proxy [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]
                                [--policy FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
-                               [--proxy-protocol-from CIDR]... [--metrics console] [--log-level LEVEL] [--log-format simple|json]
+                               [--proxy-protocol-from CIDR]... [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.Proxy check [POLICY-FILE]
         """;
 

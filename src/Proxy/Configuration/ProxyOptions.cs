@@ -55,7 +55,11 @@ internal sealed class ProxyOptions
     /// <summary>Port the HTTP mode connects to (80; tests point it elsewhere).</summary>
     public int HttpUpstreamPort { get; set; } = 80;
 
-    public string? Metrics { get; set; }
+    /// <summary>
+    /// Metric exporters, comma-separated: <c>prometheus</c> (<c>/metrics</c> on the health listener), <c>otlp</c>
+    /// (endpoint and headers from the <c>OTEL_EXPORTER_OTLP_*</c> variables), <c>console</c>; <c>none</c> for none.
+    /// </summary>
+    public string Metrics { get; set; } = "prometheus";
 
     /// <summary>
     /// Run socket continuations on the socket engine's thread instead of hopping to the thread pool: measured
@@ -73,6 +77,9 @@ internal sealed class ProxyOptions
     internal IReadOnlyList<(ListenerMode Mode, IPEndPoint EndPoint)> ListenEndPoints { get; set; } = [];
 
     internal IPEndPoint? HealthEndPoint { get; set; }
+
+    /// <summary><see cref="Metrics"/> parsed once at start.</summary>
+    internal HashSet<string> MetricExporters { get; set; } = [];
 
     internal IPEndPoint[] ResolverEndPoints { get; set; } = [];
 

@@ -29,11 +29,6 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             errors.Add("DrainTimeout must not be negative, MaxConnections and MaxConnectionsPerSource at least 1, BufferSize at least 4096");
         }
 
-        if (options.Metrics is not (null or "" or "console" or "none"))
-        {
-            errors.Add($"--metrics '{options.Metrics}' must be 'console' or 'none'");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,106 +1,68 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Endpoints.Common.Networking;
 using Endpoints.Proxy.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Endpoints.Proxy.Health;
 
 /// <summary>
 /// <c>GET /healthz</c>: 200 while the process works. <c>GET /readyz</c>: 200 while accepting, 503 once draining,
-/// so the load balancer stops sending new connections. One request per connection.
+/// so the load balancer stops sending new connections. <c>GET /metrics</c>: Prometheus text (OpenMetrics when asked
+/// by <c>Accept</c>) from the service's meter provider, when the Prometheus exporter is on. Kestrel, in a slim host
+/// of its own on the health endpoint.
 /// </summary>
-internal sealed class HealthServer : IDisposable
+internal sealed class HealthServer : IAsyncDisposable
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+    private readonly WebApplication _app;
 
-    private readonly Socket _socket;
-    private readonly Readiness _readiness;
-    private readonly ILogger _logger;
-    private Task _acceptLoop = Task.CompletedTask;
-
-    public HealthServer(IPEndPoint endpoint, Readiness readiness, ILogger logger)
+    private HealthServer(WebApplication app, IPEndPoint endpoint)
     {
-        _socket = ListenSocket.Bind(endpoint, ProtocolType.Tcp);
-        EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-        _readiness = readiness;
-        _logger = logger;
+        _app = app;
+        EndPoint = endpoint;
     }
 
     public IPEndPoint EndPoint { get; }
 
-    public void Start()
+    public static async Task<HealthServer> StartAsync(IPEndPoint endpoint, Readiness readiness, MeterProvider? metrics, ILogger logger, CancellationToken cancellationToken)
     {
-        _socket.Listen(128);
-        _acceptLoop = AcceptLoopAsync();
-        Log.Listening(_logger, "health", EndPoint);
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (true)
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        var app = builder.Build();
+        app.MapMethods("/healthz", ["GET", "HEAD"], () => Results.Text("ok\n"));
+        app.MapMethods("/readyz", ["GET", "HEAD"], () => readiness.IsReady
+            ? Results.Text("ready\n")
+            : Results.Text("draining\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        if (metrics is not null)
         {
-            Socket client;
-            try
-            {
-                client = await _socket.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            _ = AnswerAsync(client);
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(metrics, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
         }
-    }
 
-    private async Task AnswerAsync(Socket client)
-    {
-        using (client)
+        try
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(RequestTimeout);
-                var buffer = new byte[1024];
-                var length = 0;
-                while (length < buffer.Length && buffer.AsSpan(0, length).IndexOf("\r\n"u8) < 0)
-                {
-                    var n = await client.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        return;
-                    }
-
-                    length += n;
-                }
-
-                var line = Encoding.ASCII.GetString(buffer, 0, length).Split("\r\n")[0].Split(' ');
-                var (status, body) = line is ["GET" or "HEAD", var path, ..] ? Route(path) : (405, "method not allowed");
-                var response = $"HTTP/1.1 {status} {(status == 200 ? "OK" : status == 503 ? "Service Unavailable" : "Error")}\r\n" +
-                    $"Content-Type: text/plain\r\nContent-Length: {body.Length + 1}\r\nConnection: close\r\n\r\n{(line[0] == "HEAD" ? string.Empty : body + "\n")}";
-                await client.SendAsync(Encoding.ASCII.GetBytes(response), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                client.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-            {
-                // A health checker that hangs up early needs no answer.
-            }
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (IOException ex)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new ListenException(endpoint, ProtocolType.Tcp, ex.InnerException as SocketException ?? new SocketException((int)SocketError.AddressAlreadyInUse));
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var bound = IPEndPoint.Parse(new Uri(address).Authority);
+        Log.Listening(logger, "health", bound);
+        return new HealthServer(app, bound);
     }
 
-    private (int Status, string Body) Route(string path) => path.Split('?')[0] switch
-    {
-        "/healthz" => (200, "ok"),
-        "/readyz" => _readiness.IsReady ? (200, "ready") : (503, "draining"),
-        _ => (404, "not found"),
-    };
+    public Task StopAsync() => _app.StopAsync();
 
-    public async Task StopAsync()
-    {
-        _socket.Close();
-        await _acceptLoop.ConfigureAwait(false);
-    }
-
-    public void Dispose() => _socket.Dispose();
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

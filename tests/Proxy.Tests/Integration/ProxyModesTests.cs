@@ -209,4 +209,19 @@ public sealed class ProxyModesTests(ProxyFixture fixture) : IClassFixture<ProxyF
         Assert.Equal(0, readyExit);
         Assert.Equal("ready", ready.Trim());
     }
+
+    [Fact]
+    public async Task MetricsAreServedOnTheHealthListenerInPrometheusAndOpenMetricsForm()
+    {
+        await Curl.RunAsync("-s", "-o", "/dev/null", "-x", $"http://127.0.0.1:{Proxy.ConnectPort}", "https://metrics-probe.invalid/");
+
+        var (exit, text) = await Curl.RunAsync("-s", $"http://127.0.0.1:{Proxy.HealthPort}/metrics");
+        var (openExit, open) = await Curl.RunAsync("-s", "-H", "Accept: application/openmetrics-text; version=1.0.0", $"http://127.0.0.1:{Proxy.HealthPort}/metrics");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("# TYPE proxy_connections_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("service_name=\"endpoints-proxy\"", text, StringComparison.Ordinal);
+        Assert.Equal(0, openExit);
+        Assert.EndsWith("# EOF", open.Trim(), StringComparison.Ordinal);
+    }
 }
