@@ -1,5 +1,6 @@
 using Endpoints.Common.Configuration;
 using Endpoints.Common.Hosting;
+using Endpoints.Common.Telemetry;
 using Endpoints.DnsOverride.Cli;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
@@ -60,6 +61,7 @@ var exporters = SettingParser.MetricExporters(builder.Configuration["DnsOverride
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-dns")).WithMetrics(metrics =>
 {
     metrics.AddMeter(DnsMetrics.MeterName);
+    metrics.AddView("dns.forward.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
     foreach (var exporter in exporters)
     {
         _ = exporter switch

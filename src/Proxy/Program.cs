@@ -1,5 +1,6 @@
 using Endpoints.Common.Configuration;
 using Endpoints.Common.Hosting;
+using Endpoints.Common.Telemetry;
 using Endpoints.Proxy;
 using Endpoints.Proxy.Cli;
 using Endpoints.Proxy.Configuration;
@@ -48,7 +49,12 @@ builder.Services.AddSingleton(services =>
     new DestinationGuard(services.GetRequiredService<IOptions<ProxyOptions>>().Value.AllowRangeNetworks, []));
 builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections));
 builder.Services.AddSingleton(services => new SourceLimiter(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnectionsPerSource));
-builder.Services.AddSingleton<Readiness>();
+builder.Services.AddSingleton(services =>
+{
+    var readiness = new Readiness();
+    services.GetRequiredService<ProxyMetrics>().ObserveState(() => !readiness.IsReady, services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections);
+    return readiness;
+});
 builder.Services.AddSingleton<HandshakeReader>();
 builder.Services.AddSingleton<Dialer>();
 builder.Services.AddSingleton<ConnectionHandler>();
@@ -59,6 +65,7 @@ var exporters = SettingParser.MetricExporters(builder.Configuration["Proxy:Metri
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-proxy")).WithMetrics(metrics =>
 {
     metrics.AddMeter(ProxyMetrics.MeterName);
+    metrics.AddView("proxy.connect.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
     foreach (var exporter in exporters)
     {
         _ = exporter switch

@@ -45,6 +45,7 @@ internal sealed class Forwarder
         _deadline = settings.ForwardDeadline;
         _maxInFlight = settings.MaxForwardsInFlight;
         _timedOut = new TimedOutQuestions(time);
+        metrics.ObserveUpstreams(() => _upstreams.Select(u => (u.Name, u.IsHealthy)));
     }
 
     public IReadOnlyList<Upstream> Upstreams => _upstreams;
@@ -80,7 +81,7 @@ internal sealed class Forwarder
                 _timedOut.Add(query.Span[DnsFlags.HeaderLength..questionEnd]);
             }
 
-            _metrics.Forwarded(result.Status.Word(), _time.GetElapsedTime(start).TotalMilliseconds);
+            _metrics.Forwarded(result.Status.Word(), _time.GetElapsedTime(start).TotalSeconds);
             return result;
         }
         finally

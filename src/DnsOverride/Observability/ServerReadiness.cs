@@ -6,8 +6,16 @@ namespace Endpoints.DnsOverride.Observability;
 /// Whether a load balancer should send queries here: the DNS listeners are bound, a zone load has run and at
 /// least one zone is in service, and the server is not stopping.
 /// </summary>
-internal sealed class ServerReadiness(ZoneStore zones)
+internal sealed class ServerReadiness
 {
+    private readonly ZoneStore zones;
+
+    public ServerReadiness(ZoneStore zones, Telemetry.DnsMetrics metrics)
+    {
+        this.zones = zones;
+        metrics.ObserveReadiness(() => IsReady);
+    }
+
     private volatile bool _listening;
     private volatile bool _stopping;
 

@@ -29,9 +29,11 @@ internal sealed class DnsServerService : IHostedService, IDisposable
     private readonly List<TcpServer> _tcp = [];
 
     public DnsServerService(
-        QueryPipeline pipeline, Forwarder forwarder, IOptions<DnsOverrideOptions> options, TimeProvider time, ILogger<DnsServerService> logger, ServerReadiness readiness)
+        QueryPipeline pipeline, Forwarder forwarder, IOptions<DnsOverrideOptions> options, TimeProvider time, ILogger<DnsServerService> logger, ServerReadiness readiness,
+        DnsMetrics metrics)
     {
         _readiness = readiness;
+        metrics.ObserveTcpConnections(() => _tcp.Sum(t => (long)t.Connections));
         _pipeline = pipeline;
         _forwarder = forwarder;
         _options = options.Value;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using Endpoints.Common.Telemetry;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Telemetry;
@@ -25,11 +26,12 @@ internal sealed class DnsMetrics : IDisposable
         _meter = meterFactory.Create(MeterName);
         _meter.CreateObservableCounter("dns.queries", ObserveQueries, "{query}", "Queries answered, by zone, type and rcode");
         _forwarded = _meter.CreateCounter<long>("dns.forwarded", "{query}", "Queries relayed to an upstream, by outcome");
-        _forwardLatency = _meter.CreateHistogram<double>("dns.forward.duration", "ms", "Time to get an upstream answer");
+        _forwardLatency = _meter.CreateHistogram<double>("dns.forward.duration", "s", "Time to get an upstream answer, by outcome");
         _upstreamFailures = _meter.CreateCounter<long>("dns.upstream.failures", "{failure}", "Upstream timeouts and errors, by upstream");
         _zoneReloads = _meter.CreateCounter<long>("dns.zone.reloads", "{reload}", "Zone directory loads, by result");
         _zoneLoadFailures = _meter.CreateCounter<long>("dns.zone.load_failures", "{file}", "Zone files that failed to load");
         _dropped = _meter.CreateCounter<long>("dns.dropped", "{packet}", "Packets not answered (responses, runts, overload)");
+        ProcessMetrics.Register(_meter, typeof(DnsMetrics).Assembly);
         _rateLimited = _meter.CreateCounter<long>("dns.rate_limited", "{response}", "UDP responses over the rate limit, by action (drop, slip, log-only)");
     }
 
@@ -54,11 +56,23 @@ internal sealed class DnsMetrics : IDisposable
             Volatile.Read(ref q.Value.Value),
             new("zone", q.Key.Zone), new("type", RecordType.ToName(q.Key.Type)), new("rcode", ResponseCode.ToName(q.Key.Rcode))));
 
-    public void Forwarded(string outcome, double milliseconds)
+    public void Forwarded(string outcome, double seconds)
     {
         _forwarded.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-        _forwardLatency.Record(milliseconds, new KeyValuePair<string, object?>("outcome", outcome));
+        _forwardLatency.Record(seconds, new KeyValuePair<string, object?>("outcome", outcome));
     }
+
+    /// <summary>1 for each upstream in rotation, 0 while it is backing off (<c>dns.upstream.up</c>).</summary>
+    public void ObserveUpstreams(Func<IEnumerable<(string Upstream, bool Up)>> upstreams) =>
+        _meter.CreateObservableGauge("dns.upstream.up", () => upstreams().Select(u => new Measurement<int>(u.Up ? 1 : 0, new KeyValuePair<string, object?>("upstream", u.Upstream))),
+            "{upstream}", "1 while the upstream is in rotation, 0 while it backs off");
+
+    public void ObserveTcpConnections(Func<long> open) =>
+        _meter.CreateObservableUpDownCounter("dns.tcp.connections", open, "{connection}", "TCP connections open");
+
+    /// <summary>What /readyz says, as 1 or 0, so alerts need no probe of their own.</summary>
+    public void ObserveReadiness(Func<bool> ready) =>
+        _meter.CreateObservableGauge("dns.ready", () => ready() ? 1 : 0, "{state}", "1 when /readyz answers 200");
 
     public void UpstreamFailure(string upstream, string reason) =>
         _upstreamFailures.Add(1, new("upstream", upstream), new("reason", reason));

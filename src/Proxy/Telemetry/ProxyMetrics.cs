@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Endpoints.Common.Telemetry;
 
 namespace Endpoints.Proxy.Telemetry;
 
@@ -20,7 +21,8 @@ internal sealed class ProxyMetrics : IDisposable
         _meter.CreateObservableUpDownCounter("proxy.tunnels.active", () => Volatile.Read(ref _active), "{tunnel}", "Tunnels relaying now");
         _connections = _meter.CreateCounter<long>("proxy.connections", "{connection}", "Connections, by mode and decision");
         _bytes = _meter.CreateCounter<long>("proxy.bytes", "By", "Bytes relayed, by direction");
-        _connectLatency = _meter.CreateHistogram<double>("proxy.connect.duration", "ms", "Time to resolve and connect to the destination");
+        _connectLatency = _meter.CreateHistogram<double>("proxy.connect.duration", "s", "Time to resolve and connect to the destination");
+        ProcessMetrics.Register(_meter, typeof(ProxyMetrics).Assembly);
         _errors = _meter.CreateCounter<long>("proxy.errors", "{error}", "Failed connections, by kind");
     }
 
@@ -35,7 +37,14 @@ internal sealed class ProxyMetrics : IDisposable
 
     public void Connection(string mode, string decision) => _connections.Add(1, new("mode", mode), new("decision", decision));
 
-    public void Connected(double milliseconds) => _connectLatency.Record(milliseconds);
+    public void Connected(double seconds) => _connectLatency.Record(seconds);
+
+    /// <summary>1 while draining (readyz 503), and the tunnel limit, so alerts can compare tunnels with it.</summary>
+    public void ObserveState(Func<bool> draining, int maxConnections)
+    {
+        _meter.CreateObservableGauge("proxy.draining", () => draining() ? 1 : 0, "{state}", "1 while the proxy drains (/readyz 503)");
+        _meter.CreateObservableGauge("proxy.tunnels.limit", () => maxConnections, "{tunnel}", "MaxConnections");
+    }
 
     public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

@@ -59,7 +59,7 @@ internal sealed class Dialer
                 try
                 {
                     await socket.ConnectAsync(new IPEndPoint(address, destination.DialPort), token.Token).ConfigureAwait(false);
-                    _metrics.Connected(_time.GetElapsedTime(started).TotalMilliseconds);
+                    _metrics.Connected(_time.GetElapsedTime(started).TotalSeconds);
                     return new DialResult(socket, ConnectionOutcome.Relayed, string.Empty, $"{name} ({address}:{destination.DialPort})");
                 }
                 catch (SocketException ex)
