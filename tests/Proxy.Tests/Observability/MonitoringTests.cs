@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Endpoints.Proxy.Tests.Integration;
+using Endpoints.Testing;
+using YamlDotNet.RepresentationModel;
+
+namespace Endpoints.Proxy.Tests.Observability;
+
+/// <summary>
+/// deploy/monitoring proven against a real Prometheus scraping a DNS server and a proxy every second on loopback,
+/// after a short workload through both: every metric family the README names has series, every alert expression and
+/// every dashboard query evaluates, and the dashboard's main panels have data.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
+{
+    private static readonly string Monitoring = Path.Combine(AppContext.BaseDirectory, "monitoring");
+
+    [Fact]
+    public async Task PrometheusScrapesBothTiersAndEveryAlertAndPanelEvaluates()
+    {
+        using var prometheus = await PrometheusProcess.StartAsync(
+            new Dictionary<string, int> { ["dns"] = fixture.Resolver.HttpPort, ["proxy"] = fixture.Proxy.HealthPort }, Path.Combine(Monitoring, "alerts.yml"));
+        // Events whose counters have no series until they happen: a forward (to a closed port), a runt, a broken zone
+        // file, a connection the proxy cannot complete.
+        await DnsWire.ExchangeUdpAsync(fixture.Resolver.Port, DnsWire.BuildQuery("outside.example.org", 1, recursionDesired: true));
+        using (var runt = new System.Net.Sockets.UdpClient())
+        {
+            await runt.SendAsync(new byte[3], new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, fixture.Resolver.Port));
+        }
+
+        File.WriteAllText(Path.Combine(fixture.Directory.File("zones"), "broken.amazonaws.com.zone"), "this is not a zone\n");
+        await Curl.RunAsync("-s", "-o", "/dev/null", "-x", $"http://127.0.0.1:{fixture.Proxy.ConnectPort}", $"https://bucket.s3.amazonaws.com:{fixture.ClosedPort}/");
+        for (var i = 0; i < 10; i++)
+        {
+            await DnsWire.ExchangeUdpAsync(fixture.Resolver.Port, DnsWire.BuildQuery(i % 2 == 0 ? "www.s3.amazonaws.com" : "s3.amazonaws.com", 1));
+            var ca = fixture.Certificates.CaFile;
+            await Curl.RunAsync("-s", "-o", "/dev/null", "--cacert", ca, "-x", $"http://127.0.0.1:{fixture.Proxy.ConnectPort}", $"https://bucket{i}.s3.amazonaws.com:{fixture.Origin.TlsPort}/");
+            await Curl.RunAsync("-s", "-o", "/dev/null", "-x", $"http://127.0.0.1:{fixture.Proxy.ConnectPort}", $"https://admin.s3.amazonaws.com:{fixture.Origin.TlsPort}/");
+        }
+
+        Assert.Single(await prometheus.WaitForAsync("count(up == 1) == 2"));
+
+        // Every family the README lists, with series once a scrape has seen the workload.
+        var families = MetricFamily().Matches(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "README.md"))).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(families.Count >= 15, $"README names {families.Count} metric families");
+        var missing = new List<string>();
+        foreach (var family in families)
+        {
+            if ((await prometheus.WaitForAsync($"count({{__name__=~\"{family}(_total|_bucket)?\"}})")).Length == 0)
+            {
+                missing.Add(family);
+            }
+        }
+
+        Assert.True(missing.Count == 0, "no series for " + string.Join(", ", missing));
+
+        // Every alert expression, as Prometheus evaluates it, and the rules loaded.
+        var alerts = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(Monitoring, "alerts.yml")))
+        {
+            alerts.Load(reader);
+        }
+
+        var rules = ((YamlSequenceNode)((YamlMappingNode)alerts.Documents[0].RootNode)["groups"]).Children
+            .SelectMany(g => ((YamlSequenceNode)((YamlMappingNode)g)["rules"]).Children.Cast<YamlMappingNode>())
+            .Select(r => (Name: r["alert"].ToString(), Expr: r["expr"].ToString()))
+            .ToList();
+        Assert.Equal(9, rules.Count);
+        foreach (var (name, expr) in rules)
+        {
+            Assert.Null((await prometheus.QueryAsync(expr)).Error);
+            Assert.True((await prometheus.QueryAsync($"count(ALERTS{{alertname=\"{name}\"}}) or vector(0)")).Error is null, name);
+        }
+
+        // Every dashboard query evaluates; the main panels have data.
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Monitoring, "dashboard.json")));
+        string[] main = ["DNS queries per second by rcode", "Upstream state (1 = in rotation)", "Zone serials per instance", "Proxy tunnels", "Proxy connections per second by decision"];
+        foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
+        {
+            var title = panel.GetProperty("title").GetString()!;
+            foreach (var target in panel.GetProperty("targets").EnumerateArray())
+            {
+                var expr = target.GetProperty("expr").GetString()!.Replace("$dns_job", "dns", StringComparison.Ordinal).Replace("$proxy_job", "proxy", StringComparison.Ordinal);
+                var (result, error) = await prometheus.QueryAsync(expr);
+                Assert.True(error is null, $"{title}: {expr}: {error}");
+                if (main.Contains(title) && target.GetProperty("refId").GetString() == "A")
+                {
+                    Assert.True((await prometheus.WaitForAsync(expr)).Length > 0, $"{title}: no data for {expr}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TheRulesAndTheScrapeConfigPassPromtoolAndEveryAlertHasAUnitTest()
+    {
+        var check = await Tools.RunAsync("promtool", "check", "rules", Path.Combine(Monitoring, "alerts.yml"));
+        var unit = await Tools.RunInAsync(Monitoring, "promtool", ["test", "rules", "alerts.test.yml"]);
+        var config = await Tools.RunInAsync(Monitoring, "promtool", ["check", "config", "prometheus.yml"]);
+
+        Assert.True(check.ExitCode == 0, check.Output);
+        Assert.Contains("SUCCESS: 9 rules found", check.Output, StringComparison.Ordinal);
+        Assert.True(unit.ExitCode == 0, unit.Output);
+        Assert.True(config.ExitCode == 0, config.Output);
+        var tested = AlertName().Matches(File.ReadAllText(Path.Combine(Monitoring, "alerts.test.yml"))).Select(m => m.Groups[1].Value).ToHashSet();
+        var defined = AlertRule().Matches(File.ReadAllText(Path.Combine(Monitoring, "alerts.yml"))).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Equal(defined.Order(), tested.Order());
+    }
+
+    [GeneratedRegex(@"alertname: (\w+)")]
+    private static partial Regex AlertName();
+
+    [GeneratedRegex(@"- alert: (\w+)")]
+    private static partial Regex AlertRule();
+
+    /// <summary>Metric families in the README's metrics table, written as `name` in Prometheus form.</summary>
+    [GeneratedRegex(@"`((?:dns|proxy|endpoints|process)_[a-z_]+)`")]
+    private static partial Regex MetricFamily();
+}
