@@ -62,6 +62,9 @@ builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddSe
 {
     metrics.AddMeter(DnsMetrics.MeterName);
     metrics.AddView("dns.forward.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
+    metrics.AddView("dns.query.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
+    metrics.AddView("dns.upstream.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
+    metrics.AddView("dns.response.size", new ExplicitBucketHistogramConfiguration { Boundaries = [64, 128, 256, 512, 1232, 2048, 4096, 16384, 65535] });
     foreach (var exporter in exporters)
     {
         _ = exporter switch

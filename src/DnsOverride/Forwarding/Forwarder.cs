@@ -137,6 +137,7 @@ internal sealed class Forwarder
                 BinaryPrimitives.WriteUInt16BigEndian(sent.Span, id);
                 var timeout = remaining < _attemptTimeout ? remaining : _attemptTimeout;
                 var answersAtSend = upstream.Answers;
+                var attempt = _time.GetTimestamp();
                 var (length, status) = await ExchangeAsync(upstream, sent, response, questionEnd, timeout, cancellationToken).ConfigureAwait(false);
                 if (status != ForwardStatus.Answered)
                 {
@@ -148,6 +149,7 @@ internal sealed class Forwarder
                     continue;
                 }
 
+                _metrics.UpstreamAnswered(upstream.Name, _time.GetElapsedTime(attempt).TotalSeconds);
                 if (upstream.Succeeded())
                 {
                     Log.UpstreamUp(_logger, upstream.Name);

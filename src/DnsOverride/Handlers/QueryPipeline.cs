@@ -133,13 +133,15 @@ internal sealed class QueryPipeline
 
         var type = RecordType.ToName(context.Query.QType);
         var rcode = ResponseCode.ToName(context.Rcode);
-        _metrics.Query(context.ZoneName.Length > 0 ? context.ZoneName : "-", context.Query.QType, context.Rcode);
+        var elapsed = _time.GetElapsedTime(context.StartTimestamp);
+        _metrics.Query(context.ZoneName.Length > 0 ? context.ZoneName : "-", context.Query.QType, context.Rcode, context.Decision, context.ForwardStatus,
+            elapsed.TotalSeconds, context.ResponseLength);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
 #pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
             Log.Query(_logger, context.RemoteEndPoint.ToString(), DnsName.ToPresentation(context.QName), type,
                 context.Transport == DnsTransport.Udp ? "udp" : "tcp", QueryDecisions.Word(context.Decision, context.ForwardStatus), rcode, context.ResponseLength,
-                _time.GetElapsedTime(context.StartTimestamp).TotalMilliseconds);
+                elapsed.TotalMilliseconds);
 #pragma warning restore CA1873
         }
     }

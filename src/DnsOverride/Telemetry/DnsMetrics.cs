@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Endpoints.Common.Telemetry;
+using Endpoints.DnsOverride.Forwarding;
+using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Telemetry;
@@ -12,7 +14,10 @@ internal sealed class DnsMetrics : IDisposable
     public const string MeterName = "Endpoints.DnsOverride";
 
     private readonly Meter _meter;
-    private readonly ConcurrentDictionary<(string Zone, ushort Type, int Rcode), StrongBox<long>> _queries = new();
+    private readonly ConcurrentDictionary<(string Zone, ushort Type, int Rcode, QueryDecision Decision, ForwardStatus Status), StrongBox<long>> _queries = new();
+    private readonly Histogram<double> _queryDuration;
+    private readonly Histogram<int> _responseSize;
+    private readonly Histogram<double> _upstreamDuration;
     private readonly Counter<long> _forwarded;
     private readonly Histogram<double> _forwardLatency;
     private readonly Counter<long> _upstreamFailures;
@@ -24,7 +29,10 @@ internal sealed class DnsMetrics : IDisposable
     public DnsMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
-        _meter.CreateObservableCounter("dns.queries", ObserveQueries, "{query}", "Queries answered, by zone, type and rcode");
+        _meter.CreateObservableCounter("dns.queries", ObserveQueries, "{query}", "Queries answered, by zone, type, rcode and decision");
+        _queryDuration = _meter.CreateHistogram<double>("dns.query.duration", "s", "Time from a query's arrival to its answer");
+        _responseSize = _meter.CreateHistogram<int>("dns.response.size", "By", "Size of the answers sent");
+        _upstreamDuration = _meter.CreateHistogram<double>("dns.upstream.duration", "s", "Time for an upstream to answer one attempt, by upstream");
         _forwarded = _meter.CreateCounter<long>("dns.forwarded", "{query}", "Queries relayed to an upstream, by outcome");
         _forwardLatency = _meter.CreateHistogram<double>("dns.forward.duration", "s", "Time to get an upstream answer, by outcome");
         _upstreamFailures = _meter.CreateCounter<long>("dns.upstream.failures", "{failure}", "Upstream timeouts and errors, by upstream");
@@ -39,22 +47,29 @@ internal sealed class DnsMetrics : IDisposable
     /// Counted in our own slots and read by the exporter when it collects: a tagged Counter.Add per query cost
     /// 5% of the authoritative throughput (bench/README.md).
     /// </summary>
-    public void Query(string zone, ushort type, int rcode)
+    public void Query(string zone, ushort type, int rcode, QueryDecision decision, ForwardStatus status, double seconds, int size)
     {
-        // Unknown types share one slot, so random QTYPEs cannot grow the table.
-        var key = (zone, RecordType.IsKnown(type) ? type : (ushort)0, rcode);
+        // Unknown types share one slot, so random QTYPEs cannot grow the table; the forward status only where it says why.
+        var why = decision is QueryDecision.ForwardFailed or QueryDecision.ChaseFailed ? status : ForwardStatus.Answered;
+        var key = (zone, RecordType.IsKnown(type) ? type : (ushort)0, rcode, decision, why);
         if (!_queries.TryGetValue(key, out var slot))
         {
             slot = _queries.GetOrAdd(key, _ => new StrongBox<long>());
         }
 
         Interlocked.Increment(ref slot.Value);
+        _queryDuration.Record(seconds);
+        _responseSize.Record(size);
     }
 
     private IEnumerable<Measurement<long>> ObserveQueries() =>
         _queries.Select(q => new Measurement<long>(
             Volatile.Read(ref q.Value.Value),
-            new("zone", q.Key.Zone), new("type", RecordType.ToName(q.Key.Type)), new("rcode", ResponseCode.ToName(q.Key.Rcode))));
+            new("zone", q.Key.Zone), new("type", RecordType.ToName(q.Key.Type)), new("rcode", ResponseCode.ToName(q.Key.Rcode)),
+            new("decision", QueryDecisions.Word(q.Key.Decision, q.Key.Status))));
+
+    public void UpstreamAnswered(string upstream, double seconds) =>
+        _upstreamDuration.Record(seconds, new KeyValuePair<string, object?>("upstream", upstream));
 
     public void Forwarded(string outcome, double seconds)
     {

@@ -10,10 +10,14 @@ using Endpoints.DnsOverride.Zones;
 using Endpoints.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Metrics;
 
 namespace Endpoints.DnsOverride.Tests.Handlers;
 
-/// <summary>The authoritative path through the whole handler chain allocates nothing per query, rate limited or not.</summary>
+/// <summary>
+/// The authoritative path through the whole handler chain allocates nothing per query, rate limited or not, with an
+/// OpenTelemetry meter provider recording every metric as in production.
+/// </summary>
 public sealed class QueryPipelineAllocationTests
 {
     [Theory]
@@ -32,6 +36,8 @@ public sealed class QueryPipelineAllocationTests
         });
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var metrics = new DnsMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        using var provider = OpenTelemetry.Sdk.CreateMeterProviderBuilder().AddMeter(DnsMetrics.MeterName).AddPrometheusExporter().Build();
+        Assert.True(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>().Create(new System.Diagnostics.Metrics.MeterOptions(DnsMetrics.MeterName)).CreateHistogram<double>("probe").Enabled);
         var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, metrics);
         store.Reload("test");
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);

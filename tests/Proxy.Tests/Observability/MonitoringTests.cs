@@ -19,21 +19,33 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
     [Fact]
     public async Task PrometheusScrapesBothTiersAndEveryAlertAndPanelEvaluates()
     {
+        // A DNS server of its own, forwarding to BIND for names outside its zones, and to a closed port in turn.
+        using var directory = new TempDirectory();
+        var upstreamZone = directory.Write("example.org.zone", "$TTL 300\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 192.0.2.53\nwww A 192.0.2.80\n");
+        using var upstream = await NamedProcess.StartAuthoritativeAsync([("example.org", upstreamZone)]);
+        var zones = Directory.CreateDirectory(directory.File("zones")).FullName;
+        File.WriteAllText(Path.Combine(zones, "s3.amazonaws.com.zone"), "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 10.0.0.1\n@ A 10.0.0.2\n* A 10.0.0.2\n");
+        using var dns = await DnsServerProcess.StartAsync(zones, [$"127.0.0.1:{upstream.Port}", "127.0.0.1:9"]);
         using var prometheus = await PrometheusProcess.StartAsync(
-            new Dictionary<string, int> { ["dns"] = fixture.Resolver.HttpPort, ["proxy"] = fixture.Proxy.HealthPort }, Path.Combine(Monitoring, "alerts.yml"));
-        // Events whose counters have no series until they happen: a forward (to a closed port), a runt, a broken zone
-        // file, a connection the proxy cannot complete.
-        await DnsWire.ExchangeUdpAsync(fixture.Resolver.Port, DnsWire.BuildQuery("outside.example.org", 1, recursionDesired: true));
-        using (var runt = new System.Net.Sockets.UdpClient())
+            new Dictionary<string, int> { ["dns"] = dns.HttpPort, ["proxy"] = fixture.Proxy.HealthPort }, Path.Combine(Monitoring, "alerts.yml"));
+
+        // Events whose counters have no series until they happen: a forward, a runt, a broken zone file, a connection
+        // the proxy cannot complete.
+        for (var i = 0; i < 4; i++)
         {
-            await runt.SendAsync(new byte[3], new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, fixture.Resolver.Port));
+            await DnsWire.ExchangeUdpAsync(dns.Port, DnsWire.BuildQuery($"n{i}.example.org", 1, recursionDesired: true));
         }
 
-        File.WriteAllText(Path.Combine(fixture.Directory.File("zones"), "broken.amazonaws.com.zone"), "this is not a zone\n");
+        using (var runt = new System.Net.Sockets.UdpClient())
+        {
+            await runt.SendAsync(new byte[3], new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, dns.Port));
+        }
+
+        File.WriteAllText(Path.Combine(zones, "broken.amazonaws.com.zone"), "this is not a zone\n");
         await Curl.RunAsync("-s", "-o", "/dev/null", "-x", $"http://127.0.0.1:{fixture.Proxy.ConnectPort}", $"https://bucket.s3.amazonaws.com:{fixture.ClosedPort}/");
         for (var i = 0; i < 10; i++)
         {
-            await DnsWire.ExchangeUdpAsync(fixture.Resolver.Port, DnsWire.BuildQuery(i % 2 == 0 ? "www.s3.amazonaws.com" : "s3.amazonaws.com", 1));
+            await DnsWire.ExchangeUdpAsync(dns.Port, DnsWire.BuildQuery(i % 2 == 0 ? "www.s3.amazonaws.com" : "s3.amazonaws.com", 1));
             var ca = fixture.Certificates.CaFile;
             await Curl.RunAsync("-s", "-o", "/dev/null", "--cacert", ca, "-x", $"http://127.0.0.1:{fixture.Proxy.ConnectPort}", $"https://bucket{i}.s3.amazonaws.com:{fixture.Origin.TlsPort}/");
             await Curl.RunAsync("-s", "-o", "/dev/null", "-x", $"http://127.0.0.1:{fixture.Proxy.ConnectPort}", $"https://admin.s3.amazonaws.com:{fixture.Origin.TlsPort}/");
