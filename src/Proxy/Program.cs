@@ -66,6 +66,7 @@ builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddSe
 {
     metrics.AddMeter(ProxyMetrics.MeterName);
     metrics.AddView("proxy.connect.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
+    metrics.AddView("proxy.tunnel.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.01, 0.1, 1, 10, 60, 300, 900, 3600] });
     foreach (var exporter in exporters)
     {
         _ = exporter switch

@@ -13,13 +13,15 @@ internal sealed class ProxyMetrics : IDisposable
     private readonly Counter<long> _bytes;
     private readonly Histogram<double> _connectLatency;
     private readonly Counter<long> _errors;
+    private readonly Histogram<double> _tunnelDuration;
     private int _active;
 
     public ProxyMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
         _meter.CreateObservableUpDownCounter("proxy.tunnels.active", () => Volatile.Read(ref _active), "{tunnel}", "Tunnels relaying now");
-        _connections = _meter.CreateCounter<long>("proxy.connections", "{connection}", "Connections, by mode and decision");
+        _connections = _meter.CreateCounter<long>("proxy.connections", "{connection}", "Connections, by mode, decision and policy rule");
+        _tunnelDuration = _meter.CreateHistogram<double>("proxy.tunnel.duration", "s", "How long tunnels relayed, from connect to close");
         _bytes = _meter.CreateCounter<long>("proxy.bytes", "By", "Bytes relayed, by direction");
         _connectLatency = _meter.CreateHistogram<double>("proxy.connect.duration", "s", "Time to resolve and connect to the destination");
         ProcessMetrics.Register(_meter, typeof(ProxyMetrics).Assembly);
@@ -28,14 +30,17 @@ internal sealed class ProxyMetrics : IDisposable
 
     public void TunnelOpened() => Interlocked.Increment(ref _active);
 
-    public void TunnelClosed(long up, long down)
+    public void TunnelClosed(long up, long down, double seconds)
     {
         Interlocked.Decrement(ref _active);
+        _tunnelDuration.Record(seconds);
         _bytes.Add(up, new KeyValuePair<string, object?>("direction", "up"));
         _bytes.Add(down, new KeyValuePair<string, object?>("direction", "down"));
     }
 
-    public void Connection(string mode, string decision) => _connections.Add(1, new("mode", mode), new("decision", decision));
+    /// <summary>The rule is a name from the policy file (or <c>-</c>): bounded by the policy, never by clients.</summary>
+    public void Connection(string mode, string decision, string rule) =>
+        _connections.Add(1, new("mode", mode), new("decision", decision), new("rule", rule));
 
     public void Connected(double seconds) => _connectLatency.Record(seconds);
 

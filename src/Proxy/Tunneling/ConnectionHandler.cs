@@ -54,8 +54,9 @@ internal sealed class ConnectionHandler
             if (upstream is not null)
             {
                 _metrics.TunnelOpened();
+                var opened = _time.GetTimestamp();
                 var result = await new Tunnel(client, upstream, _options.BufferSize, _options.IdleTimeout, _time).RunAsync(abort, admitUp).ConfigureAwait(false);
-                _metrics.TunnelClosed(result.BytesUp, result.BytesDown);
+                _metrics.TunnelClosed(result.BytesUp, result.BytesDown, _time.GetElapsedTime(opened).TotalSeconds);
                 summary.BytesUp += result.BytesUp;
                 summary.BytesDown = result.BytesDown;
                 if (summary.Outcome == ConnectionOutcome.SniMismatch)
@@ -88,7 +89,7 @@ internal sealed class ConnectionHandler
                 _metrics.Error(kind);
             }
 
-            _metrics.Connection(ModeName(mode), words.Decision);
+            _metrics.Connection(ModeName(mode), words.Decision, summary.Rule);
             if (_logger.IsEnabled(LogLevel.Information))
             {
 #pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
