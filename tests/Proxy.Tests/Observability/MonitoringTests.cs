@@ -87,7 +87,7 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
 
         // Every dashboard query evaluates; the main panels have data.
         using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(Monitoring, "dashboard.json")));
-        string[] main = ["DNS queries per second by rcode", "Upstream state (1 = in rotation)", "Zone serials per instance", "Proxy tunnels", "Proxy connections per second by decision"];
+        string[] main = ["DNS queries per second by rcode", "DNS queries per second by decision", "Upstream state (1 = in rotation)", "Zone serials per instance", "Proxy tunnels", "Proxy connections per second by decision"];
         foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
         {
             var title = panel.GetProperty("title").GetString()!;
