@@ -23,6 +23,7 @@ internal sealed class DnsMetrics : IDisposable
     private readonly Counter<long> _upstreamFailures;
     private readonly Counter<long> _zoneReloads;
     private readonly Counter<long> _zoneLoadFailures;
+    private readonly Counter<long> _zoneLoads;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _rateLimited;
 
@@ -37,6 +38,7 @@ internal sealed class DnsMetrics : IDisposable
         _forwardLatency = _meter.CreateHistogram<double>("dns.forward.duration", "s", "Time to get an upstream answer, by outcome");
         _upstreamFailures = _meter.CreateCounter<long>("dns.upstream.failures", "{failure}", "Upstream timeouts and errors, by upstream");
         _zoneReloads = _meter.CreateCounter<long>("dns.zone.reloads", "{reload}", "Zone directory loads, by result");
+        _zoneLoads = _meter.CreateCounter<long>("dns.zone.loads", "{load}", "Zones loaded from their file, by zone");
         _zoneLoadFailures = _meter.CreateCounter<long>("dns.zone.load_failures", "{file}", "Zone files that failed to load");
         _dropped = _meter.CreateCounter<long>("dns.dropped", "{packet}", "Packets not answered (responses, runts, overload)");
         ProcessMetrics.Register(_meter, typeof(DnsMetrics).Assembly);
@@ -93,6 +95,8 @@ internal sealed class DnsMetrics : IDisposable
         _upstreamFailures.Add(1, new("upstream", upstream), new("reason", reason));
 
     public void ZoneReload(bool success) => _zoneReloads.Add(1, new KeyValuePair<string, object?>("result", success ? "ok" : "failed"));
+
+    public void ZoneLoaded(string zone) => _zoneLoads.Add(1, new KeyValuePair<string, object?>("zone", zone));
 
     public void ZoneLoadFailure(string file) => _zoneLoadFailures.Add(1, new KeyValuePair<string, object?>("file", file));
 

@@ -70,6 +70,11 @@ internal sealed class ZoneStore : LastGoodStore<ZoneSet>
             Log.ZoneFileFailed(_logger, file, report.KeptFiles.Contains(file) ? "serving its last good version" : "zone not served");
         }
 
+        foreach (var zone in report.Zones.Zones.Where(z => !report.KeptFiles.Contains(z.File)))
+        {
+            _metrics.ZoneLoaded(zone.Name);
+        }
+
         _metrics.ZoneReload(report.Success);
         if (_logger.IsEnabled(LogLevel.Information))
         {
