@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# CONNECT handshakes/s against Squid and HAProxy, with a client that is not the ceiling: bench/hsload.c, a
+# single-threaded epoll client in C (built here with gcc). Proxies on CPU 1, client and sinks on CPU 0; 64
+# handshakes in flight; each handshake connects, sends CONNECT, reads the status head and resets. HAProxy in TCP mode
+# relays the same request to a sink that answers it, so it does the same kernel work as a CONNECT proxy.
+# Usage: bench/handshakes.sh [seconds] [rounds]. Needs root for apt-get when tools are missing.
+set -euo pipefail
+SECONDS_PER_RUN=${1:-5}
+ROUNDS=${2:-3}
+CONCURRENCY=64
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for tool in haproxy:haproxy squid:squid gcc:gcc; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool##*:}" >/dev/null; }
+done
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing on $1" >&2; tail -n 5 "$work"/*.log "$work"/squid/cache.log >&2; exit 1; }
+
+echo "building..."
+gcc -O2 -o "$work/hsload" "$root/bench/hsload.c"
+dotnet build "$root/src/Proxy" -c Release -o "$work/ours" -v quiet -nologo >/dev/null
+
+sink=$(free_port); reply_sink=$(free_port); haproxy_port=$(free_port); squid_port=$(free_port); ours_port=$(free_port); health=$(free_port)
+taskset -c 0 "$work/hsload" sink 127.0.0.1 "$sink" >/dev/null & pids+=($!)
+taskset -c 0 "$work/hsload" sink 127.0.0.1 "$reply_sink" reply >/dev/null & pids+=($!)
+cat > "$work/haproxy.cfg" <<CFG
+global
+    nbthread 1
+    maxconn 9000
+defaults
+    mode tcp
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend bench
+    bind 127.0.0.1:$haproxy_port
+    default_backend sink
+backend sink
+    server sink 127.0.0.1:$reply_sink
+CFG
+taskset -c 1 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 & pids+=($!)
+mkdir -p "$work/squid" && chown proxy "$work/squid" 2>/dev/null || chmod 777 "$work/squid"
+cat > "$work/squid.conf" <<CFG
+http_port 127.0.0.1:$squid_port
+acl local src 127.0.0.1/32
+acl sslports port $sink
+acl CONNECT method CONNECT
+http_access allow local
+http_access deny all
+cache deny all
+access_log none
+cache_log $work/squid/cache.log
+pid_filename $work/squid/squid.pid
+coredump_dir $work/squid
+max_filedescriptors 20000
+shutdown_lifetime 1 seconds
+CFG
+taskset -c 1 squid -N -f "$work/squid.conf" >"$work/squid.log" 2>&1 & pids+=($!)
+cat > "$work/policy.json" <<JSON
+{ "rules": [ { "name": "bench", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["127.0.0.1/32"] } ] }
+JSON
+Proxy__MaxConnectionsPerSource=100000 DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 taskset -c 1 "$work/ours/Endpoints.Proxy" \
+  --connect "127.0.0.1:$ours_port" --health "127.0.0.1:$health" --policy "$work/policy.json" --resolver 127.0.0.1:9 \
+  --allow-range 127.0.0.1/32 --log-level Warning ${OURS_ARGS:-} >"$work/ours.log" 2>&1 & pids+=($!)
+for port in "$sink" "$reply_sink" "$haproxy_port" "$squid_port" "$ours_port"; do wait_port "$port"; done
+
+hs() { taskset -c 0 "$work/hsload" hs 127.0.0.1 "$1" "127.0.0.1:$sink" "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*/\1/p'; }
+echo "warming up..."; hs "$ours_port" >/dev/null; hs "$squid_port" >/dev/null; hs "$haproxy_port" >/dev/null
+declare -A R
+for round in $(seq "$ROUNDS"); do
+  for who in ours squid haproxy; do
+    port_var="${who}_port"; [ "$who" = ours ] && port_var=ours_port
+    R[$who]+="$(hs "${!port_var}") "
+  done
+  last() { local v=${1% }; echo "${v##* }"; }
+  echo "round $round: ours $(last "${R[ours]}") squid $(last "${R[squid]}") haproxy $(last "${R[haproxy]}")"
+done
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+o=$(median "${R[ours]}"); s=$(median "${R[squid]}"); h=$(median "${R[haproxy]}")
+echo
+echo "CONNECT handshakes/s, $CONCURRENCY in flight, median of $ROUNDS x ${SECONDS_PER_RUN}s (hsload; proxies on CPU 1)"
+printf '%-10s %10s\n' ours "$o" squid "$s" "haproxy*" "$h"
+echo "ours/squid $(echo "scale=2; $o / $s" | bc)   ours/haproxy $(echo "scale=2; $o / $h" | bc)   (* TCP mode relaying the request to a sink that answers it)"
