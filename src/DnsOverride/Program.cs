@@ -57,7 +57,7 @@ builder.Services.AddSingleton<QueryPipeline>();
 builder.Services.AddHostedService<HttpEndpointsService>();
 builder.Services.AddHostedService<ZoneWatcher>();
 builder.Services.AddHostedService<DnsServerService>();
-var exporters = SettingParser.MetricExporters(builder.Configuration["DnsOverride:Metrics"] ?? new DnsOverrideOptions().Metrics, []);
+var exporters = MetricExporters.Parse(builder.Configuration["DnsOverride:Metrics"] ?? new DnsOverrideOptions().Metrics, []);
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-dns")).WithMetrics(metrics =>
 {
     metrics.AddMeter(DnsMetrics.MeterName);
@@ -65,15 +65,7 @@ builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddSe
     metrics.AddView("dns.query.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
     metrics.AddView("dns.upstream.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
     metrics.AddView("dns.response.size", new ExplicitBucketHistogramConfiguration { Boundaries = [64, 128, 256, 512, 1232, 2048, 4096, 16384, 65535] });
-    foreach (var exporter in exporters)
-    {
-        _ = exporter switch
-        {
-            "prometheus" => metrics.AddPrometheusExporter(),
-            "otlp" => metrics.AddOtlpExporter(),
-            _ => metrics.AddConsoleExporter(),
-        };
-    }
+    metrics.AddExporters(exporters);
 });
 
 return await ServiceHost.RunAsync(builder).ConfigureAwait(false);

@@ -61,21 +61,13 @@ builder.Services.AddSingleton<ConnectionHandler>();
 builder.Services.AddHostedService<PolicyWatcher>();
 builder.Services.AddHostedService<ProxyService>();
 builder.Services.AddOptions<HostOptions>().Configure<IOptions<ProxyOptions>>((host, proxy) => host.ShutdownTimeout = proxy.Value.DrainTimeout + TimeSpan.FromSeconds(15));
-var exporters = SettingParser.MetricExporters(builder.Configuration["Proxy:Metrics"] ?? new ProxyOptions().Metrics, []);
+var exporters = MetricExporters.Parse(builder.Configuration["Proxy:Metrics"] ?? new ProxyOptions().Metrics, []);
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-proxy")).WithMetrics(metrics =>
 {
     metrics.AddMeter(ProxyMetrics.MeterName);
     metrics.AddView("proxy.connect.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
     metrics.AddView("proxy.tunnel.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.01, 0.1, 1, 10, 60, 300, 900, 3600] });
-    foreach (var exporter in exporters)
-    {
-        _ = exporter switch
-        {
-            "prometheus" => metrics.AddPrometheusExporter(),
-            "otlp" => metrics.AddOtlpExporter(),
-            _ => metrics.AddConsoleExporter(),
-        };
-    }
+    metrics.AddExporters(exporters);
 });
 
 return await ServiceHost.RunAsync(builder).ConfigureAwait(false);

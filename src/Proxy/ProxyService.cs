@@ -27,7 +27,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly List<ProxyListener> _listeners = [];
     private readonly MeterProvider _meterProvider;
-    private HealthServer? _health;
+    private ProbeServer? _health;
 
     public ProxyService(
         IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, DestinationGuard guard, Readiness readiness, TimeProvider time,
@@ -54,8 +54,11 @@ internal sealed class ProxyService : IHostedService, IDisposable
 
         if (_options.HealthEndPoint is { } health)
         {
-            _health = await HealthServer.StartAsync(health, _readiness, _options.MetricExporters.Contains("prometheus") ? _meterProvider : null, _logger, cancellationToken)
+            // /readyz turns 503 once draining, so the load balancer stops sending new connections.
+            _health = await ProbeServer.StartAsync(
+                health, () => _readiness.IsReady ? null : "draining", _options.MetricExporters.Contains("prometheus") ? _meterProvider : null, cancellationToken)
                 .ConfigureAwait(false);
+            Log.Listening(_logger, "health", _health.EndPoint);
             _guard.ListeningOn(_health.EndPoint);
         }
 
@@ -79,7 +82,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
 
         if (_health is not null)
         {
-            await _health.StopAsync().ConfigureAwait(false);
+            await _health.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         Log.Stopped(_logger, cut);

@@ -1,4 +1,5 @@
 using Endpoints.Common.Configuration;
+using Endpoints.Common.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Configuration;
@@ -45,7 +46,7 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
             options.HttpEndPoint = SettingParser.Endpoints([options.Http], 8053, "--http", options.ParseErrors, allowAnyPort: true).FirstOrDefault();
         }
 
-        options.MetricExporters.UnionWith(SettingParser.MetricExporters(options.Metrics, options.ParseErrors));
+        options.MetricExporters.UnionWith(MetricExporters.Parse(options.Metrics, options.ParseErrors));
 
         options.RateLimit.ExemptNetworks = SettingParser.Networks(options.RateLimit.Exempt, "RateLimit:Exempt", options.ParseErrors);
     }

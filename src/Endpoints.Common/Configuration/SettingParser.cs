@@ -43,25 +43,4 @@ public static class SettingParser
 
         return [.. networks];
     }
-
-    /// <summary>
-    /// <c>--metrics</c>: comma-separated exporters, <c>prometheus</c>, <c>otlp</c> and <c>console</c>, or <c>none</c>.
-    /// </summary>
-    public static HashSet<string> MetricExporters(string? text, List<string> errors)
-    {
-        var exporters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var exporter in (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (exporter.ToLowerInvariant() is "prometheus" or "otlp" or "console")
-            {
-                exporters.Add(exporter.ToLowerInvariant());
-            }
-            else if (!exporter.Equals("none", StringComparison.OrdinalIgnoreCase))
-            {
-                errors.Add($"--metrics '{exporter}' must be prometheus, otlp, console or none (comma-separated)");
-            }
-        }
-
-        return exporters;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Endpoints.Common.Configuration;
+using Endpoints.Common.Telemetry;
 using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Options;
 
@@ -36,7 +37,7 @@ internal sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
 
         options.ListenEndPoints = listeners;
         options.HealthEndPoint = SettingParser.Endpoint(options.Health, "--health", errors);
-        options.MetricExporters = SettingParser.MetricExporters(options.Metrics, errors);
+        options.MetricExporters = MetricExporters.Parse(options.Metrics, errors);
         options.ResolverEndPoints = SettingParser.Endpoints(options.Resolver, 53, "--resolver", errors);
         options.AllowRangeNetworks = SettingParser.Networks(options.AllowRange, "--allow-range", errors);
         options.LoadBalancerNetworks = SettingParser.Networks(options.ProxyProtocolFrom, "--proxy-protocol-from", errors);
