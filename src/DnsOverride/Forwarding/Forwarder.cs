@@ -216,11 +216,11 @@ internal sealed class Forwarder
         var overTcp = false;
         try
         {
-            var length = await UdpExchangeAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
+            var length = await UpstreamExchange.UdpAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
             if ((response.Span[2] & (DnsFlags.Truncated >> 8)) != 0)
             {
                 overTcp = true;
-                length = await TcpExchangeAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
+                length = await UpstreamExchange.TcpAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
             }
 
             return length > 0 ? (length, ForwardStatus.Answered) : (0, ForwardStatus.Malformed);
@@ -237,64 +237,12 @@ internal sealed class Forwarder
         }
     }
 
-    private static async Task<int> UdpExchangeAsync(Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(upstream.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        await socket.ConnectAsync(upstream.EndPoint, cancellationToken).ConfigureAwait(false);
-        await socket.SendAsync(query, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        while (true)
-        {
-            var length = await socket.ReceiveAsync(response, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (Matches(query.Span, response.Span[..length], questionEnd))
-            {
-                return length;
-            }
-        }
-    }
-
-    private static async Task<int> TcpExchangeAsync(Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(upstream.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(upstream.EndPoint, cancellationToken).ConfigureAwait(false);
-        var prefix = new byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)query.Length);
-        await socket.SendAsync(prefix, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        await socket.SendAsync(query, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        await ReceiveExactlyAsync(socket, prefix, cancellationToken).ConfigureAwait(false);
-        var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
-        await ReceiveExactlyAsync(socket, response[..length], cancellationToken).ConfigureAwait(false);
-        return Matches(query.Span, response.Span[..length], questionEnd) ? length : 0;
-    }
-
-    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                throw new SocketException((int)SocketError.ConnectionReset);
-            }
-
-            read += n;
-        }
-    }
-
-    /// <summary>Accept only a response to this query: same ID, QR set, and the same question (RFC 5452 9.1).</summary>
-    private static bool Matches(ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int questionEnd) =>
-        response.Length >= DnsFlags.HeaderLength &&
-        response[..2].SequenceEqual(query[..2]) &&
-        (response[2] & 0x80) != 0 &&
-        (questionEnd < 0 || (response.Length >= questionEnd && response[4..6].SequenceEqual(query[4..6]) &&
-            response[DnsFlags.HeaderLength..questionEnd].SequenceEqual(query[DnsFlags.HeaderLength..questionEnd])));
-
     private void Failed(Upstream upstream, ForwardStatus status, ReadOnlySpan<byte> query, int questionEnd, long answersAtSend)
     {
         _metrics.UpstreamFailure(upstream.Name, status.Word());
         Log.UpstreamFailed(_logger, upstream.Name, status.Word());
         int? timedOutQuestion = status == ForwardStatus.Timeout && questionEnd > DnsFlags.HeaderLength
-            ? QuestionHash(query[DnsFlags.HeaderLength..questionEnd])
+            ? QuestionKey.Hash(query[DnsFlags.HeaderLength..questionEnd])
             : null;
         var wasHealthy = upstream.IsHealthy;
         if (upstream.Failed(_time.GetUtcNow(), timedOutQuestion, answersAtSend) is not { } backoff)
@@ -310,17 +258,5 @@ internal sealed class Forwarder
         {
             Log.UpstreamProbeFailed(_logger, upstream.Name, backoff.TotalSeconds);
         }
-    }
-
-    /// <summary>Tells timed-out questions apart for upstream health; case-insensitive, so 0x20 variants are one question.</summary>
-    private static int QuestionHash(ReadOnlySpan<byte> question)
-    {
-        var hash = new HashCode();
-        foreach (var b in question)
-        {
-            hash.Add(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b);
-        }
-
-        return hash.ToHashCode();
     }
 }

@@ -5,7 +5,7 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// <summary>
 /// Questions whose forwarding timed out, answered SERVFAIL for <see cref="Hold"/> without asking again (RFC 9520
 /// caps this at 5 s): a client retrying a name whose servers are dead does not keep the upstreams busy. Keyed by
-/// the question's wire bytes, the name folded to lower case.
+/// the question's wire bytes, the name folded to lower case (<see cref="QuestionKey"/>).
 /// </summary>
 internal sealed class TimedOutQuestions
 {
@@ -34,7 +34,7 @@ internal sealed class TimedOutQuestions
         }
 
         Span<char> key = stackalloc char[question.Length];
-        Fold(question, key);
+        QuestionKey.Fold(question, key);
         if (!_lookup.TryGetValue(key, out var until))
         {
             return false;
@@ -74,7 +74,7 @@ internal sealed class TimedOutQuestions
         }
 
         Span<char> folded = stackalloc char[question.Length];
-        Fold(question, folded);
+        QuestionKey.Fold(question, folded);
         var text = new string(folded);
         if (_until.TryAdd(text, now + Hold))
         {
@@ -91,17 +91,6 @@ internal sealed class TimedOutQuestions
         if (_lookup.TryRemove(key, out _))
         {
             Interlocked.Decrement(ref _count);
-        }
-    }
-
-    /// <summary>One char per byte, ASCII letters of the name lowered (RFC 4343); type and class, the last four bytes, as they are.</summary>
-    private static void Fold(ReadOnlySpan<byte> question, Span<char> key)
-    {
-        var nameEnd = question.Length - 4;
-        for (var i = 0; i < question.Length; i++)
-        {
-            var b = question[i];
-            key[i] = (char)(i < nameEnd && b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b);
         }
     }
 }
