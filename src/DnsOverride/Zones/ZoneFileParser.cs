@@ -67,12 +67,14 @@ internal sealed class ZoneFileParser
                 return;
             }
 
-            if (!TryRead(path, out text, out var overLine))
+            if (!ZoneFileText.TryRead(path, _limits.MaxFileBytes - _bytesRead, out text, out var length, out var overLine))
             {
                 _errors.Add(new ZoneError(path, overLine, $"zone text exceeds MaxZoneFileBytes ({_limits.MaxFileBytes} bytes) here"));
                 _stopped = true;
                 return;
             }
+
+            _bytesRead += length;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -81,51 +83,6 @@ internal sealed class ZoneFileParser
         }
 
         ParseEntries(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", origin, depth);
-    }
-
-    /// <summary>
-    /// Reads at most what is left of the zone's byte budget, so neither a huge file nor a device is read whole;
-    /// past the budget, <paramref name="overLine"/> is the line where it ran out.
-    /// </summary>
-    private bool TryRead(string path, out string text, out int overLine)
-    {
-        var budget = _limits.MaxFileBytes - _bytesRead;
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-        var buffer = new byte[(int)Math.Min(stream.CanSeek ? stream.Length + 1 : 64 * 1024, budget + 1)];
-        var length = 0;
-        while (true)
-        {
-            if (length == buffer.Length)
-            {
-                if (length > budget)
-                {
-                    break;
-                }
-
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, budget + 1));
-            }
-
-            var n = stream.Read(buffer, length, buffer.Length - length);
-            if (n == 0)
-            {
-                break;
-            }
-
-            length += n;
-        }
-
-        if (length > budget)
-        {
-            overLine = buffer.AsSpan(0, (int)budget).Count((byte)'\n') + 1;
-            text = string.Empty;
-            return false;
-        }
-
-        _bytesRead += length;
-        overLine = 0;
-        var bytes = buffer.AsSpan(0, length);
-        text = System.Text.Encoding.UTF8.GetString(bytes.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes);
-        return true;
     }
 
     private void ParseEntries(string text, string file, string directory, DnsName origin, int depth)
