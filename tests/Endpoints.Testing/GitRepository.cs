@@ -18,8 +18,7 @@ public sealed class GitRepository : IDisposable
         var directory = new TempDirectory();
         var repository = new GitRepository(directory, directory.Path);
         await repository.RunAsync("init", "-q", "-b", branch);
-        await repository.RunAsync("config", "user.email", "test@example.test");
-        await repository.RunAsync("config", "user.name", "test");
+        await repository.SetAuthorAsync();
         return repository;
     }
 
@@ -27,8 +26,7 @@ public sealed class GitRepository : IDisposable
     public static async Task<GitRepository> OpenAsync(string path)
     {
         var repository = new GitRepository(null, path);
-        await repository.RunAsync("config", "user.email", "test@example.test");
-        await repository.RunAsync("config", "user.name", "test");
+        await repository.SetAuthorAsync();
         return repository;
     }
 
@@ -59,4 +57,11 @@ public sealed class GitRepository : IDisposable
     }
 
     public void Dispose() => _directory?.Dispose();
+
+    /// <summary>Commits need an author; the machine may have none configured.</summary>
+    private async Task SetAuthorAsync()
+    {
+        await RunAsync("config", "user.email", "test@example.test");
+        await RunAsync("config", "user.name", "test");
+    }
 }

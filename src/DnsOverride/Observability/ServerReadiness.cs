@@ -8,22 +8,21 @@ namespace Endpoints.DnsOverride.Observability;
 /// </summary>
 internal sealed class ServerReadiness
 {
-    private readonly ZoneStore zones;
-
-    public ServerReadiness(ZoneStore zones, Telemetry.DnsMetrics metrics)
-    {
-        this.zones = zones;
-        metrics.ObserveReadiness(() => IsReady);
-    }
-
+    private readonly ZoneStore _zones;
     private volatile bool _listening;
     private volatile bool _stopping;
 
-    public bool IsReady => _listening && !_stopping && zones.LastReport is not null && zones.Current.Zones.Count > 0;
+    public ServerReadiness(ZoneStore zones, Telemetry.DnsMetrics metrics)
+    {
+        _zones = zones;
+        metrics.ObserveReadiness(() => IsReady);
+    }
+
+    public bool IsReady => _listening && !_stopping && _zones.LastReport is not null && _zones.Current.Zones.Count > 0;
 
     /// <summary>Why not ready, for the <c>/readyz</c> body.</summary>
-    public string State => _stopping ? "stopping" : zones.LastReport is null ? "starting: zones not loaded yet"
-        : !_listening ? "starting: DNS listeners not bound yet" : zones.Current.Zones.Count == 0 ? "no zone in service" : "ready";
+    public string State => _stopping ? "stopping" : _zones.LastReport is null ? "starting: zones not loaded yet"
+        : !_listening ? "starting: DNS listeners not bound yet" : _zones.Current.Zones.Count == 0 ? "no zone in service" : "ready";
 
     public void Listening() => _listening = true;
 
