@@ -17,12 +17,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in haproxy:haproxy squid:squid gcc:gcc; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 ||
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool##*:}" >/dev/null; }
-done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing on $1" >&2; tail -n 5 "$work"/*.log "$work"/squid/cache.log >&2; exit 1; }
+. "$root/bench/lib.sh"
+need haproxy:haproxy squid:squid gcc:gcc python3:python3
 
 echo "building..."
 gcc -O2 -o "$work/hsload" "$root/bench/hsload.c"
@@ -47,22 +43,7 @@ backend sink
     server sink 127.0.0.1:$reply_sink
 CFG
 taskset -c 1 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 & pids+=($!)
-mkdir -p "$work/squid" && chown proxy "$work/squid" 2>/dev/null || chmod 777 "$work/squid"
-cat > "$work/squid.conf" <<CFG
-http_port 127.0.0.1:$squid_port
-acl local src 127.0.0.1/32
-acl sslports port $sink
-acl CONNECT method CONNECT
-http_access allow local
-http_access deny all
-cache deny all
-access_log none
-cache_log $work/squid/cache.log
-pid_filename $work/squid/squid.pid
-coredump_dir $work/squid
-max_filedescriptors 20000
-shutdown_lifetime 1 seconds
-CFG
+squid_conf "$squid_port" > "$work/squid.conf"
 taskset -c 1 squid -N -f "$work/squid.conf" >"$work/squid.log" 2>&1 & pids+=($!)
 cat > "$work/policy.json" <<JSON
 { "rules": [ { "name": "bench", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["127.0.0.1/32"] } ] }

@@ -16,19 +16,8 @@ cleanup() {
 trap cleanup EXIT
 ulimit -n 20000
 
-missing=()
-for tool in haproxy:haproxy squid:squid python3:python3; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-  for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $1)).close()" 2>/dev/null && return 0; sleep 0.2; done
-  echo "nothing on port $1" >&2; tail -n 5 "$work"/*.log >&2; exit 1
-}
+. "$root/bench/lib.sh"
+need haproxy:haproxy squid:squid python3:python3
 bench() { taskset -c 0 python3 "$root/bench/proxybench.py" "$@"; }
 
 echo "building (Release)..."
@@ -65,21 +54,7 @@ CFG
 taskset -c 1 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
 pids+=($!); haproxy_pid=$!
 
-# Squid drops to its own user: its log files live in a folder it may write.
-mkdir -p "$work/squid" && chown proxy "$work/squid" 2>/dev/null || chmod 777 "$work/squid"
-cat > "$work/squid.conf" <<CFG
-http_port 127.0.0.1:$squid_port
-acl local src 127.0.0.1/32
-http_access allow local
-http_access deny all
-cache deny all
-access_log none
-cache_log $work/squid/cache.log
-pid_filename $work/squid/squid.pid
-coredump_dir $work/squid
-max_filedescriptors 20000
-shutdown_lifetime 1 seconds
-CFG
+squid_conf "$squid_port" > "$work/squid.conf"
 taskset -c 1 squid -N -f "$work/squid.conf" >"$work/squid.log" 2>&1 &
 pids+=($!); squid_pid=$!
 

@@ -1,0 +1,39 @@
+# What the bench scripts share; sourced, after they set $work.
+
+# need TOOL:PACKAGE...: installs the Debian packages of the tools that are missing (as root).
+need() {
+  local missing=()
+  for tool in "$@"; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_port PORT: until something accepts on it (20 s), else the logs and exit.
+wait_port() {
+  for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $1)).close()" 2>/dev/null && return 0; sleep 0.2; done
+  echo "nothing on port $1" >&2; tail -n 5 "$work"/*.log >&2; exit 1
+}
+
+# squid_conf PORT: a CONNECT proxy for 127.0.0.1 on PORT, caching nothing, logging nothing, its files in $work/squid.
+squid_conf() {
+  # Squid drops to its own user: its log files live in a folder it may write.
+  mkdir -p "$work/squid" && chown proxy "$work/squid" 2>/dev/null || chmod 777 "$work/squid"
+  cat <<CFG
+http_port 127.0.0.1:$1
+acl local src 127.0.0.1/32
+http_access allow local
+http_access deny all
+cache deny all
+access_log none
+cache_log $work/squid/cache.log
+pid_filename $work/squid/squid.pid
+coredump_dir $work/squid
+max_filedescriptors 20000
+shutdown_lifetime 1 seconds
+CFG
+}
