@@ -14,10 +14,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in dnsperf:dnsperf dig:bind9-dnsutils curl:curl; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool##*:}" >/dev/null; }
-done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$root/bench/lib.sh"
+need dnsperf:dnsperf dig:bind9-dnsutils curl:curl
 
 echo "building (Release)..."
 dotnet build "$root/src/DnsOverride" -c Release -o "$work/ours" -v quiet -nologo >/dev/null
