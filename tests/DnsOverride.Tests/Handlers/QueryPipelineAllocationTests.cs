@@ -73,7 +73,9 @@ public sealed class QueryPipelineAllocationTests
             }
         }
 
-        ServeAll(100);
+        // A long warm-up: after only 100 rounds, 6 KB were once counted inside the measured rounds on a busy machine,
+        // most likely the runtime still promoting the pipeline or the OpenTelemetry SDK's aggregation to tier 1.
+        ServeAll(5000);
         var before = GC.GetAllocatedBytesForCurrentThread();
         ServeAll(1000);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
