@@ -56,7 +56,8 @@ internal sealed class ProxyService : IHostedService, IDisposable
         {
             // /readyz turns 503 once draining, so the load balancer stops sending new connections.
             _health = await ProbeServer.StartAsync(
-                health, () => _readiness.IsReady ? null : "draining", _options.MetricExporters.Contains("prometheus") ? _meterProvider : null, cancellationToken)
+                health, () => _readiness.IsReady ? null : "draining", _options.MetricExporters.Contains("prometheus") ? _meterProvider : null,
+                _options.LoadBalancerNetworks, cancellationToken)
                 .ConfigureAwait(false);
             Log.Listening(_logger, "health", _health.EndPoint);
             _guard.ListeningOn(_health.EndPoint);

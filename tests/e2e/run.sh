@@ -196,6 +196,7 @@ JSON
   cat > "$work/lb.cfg" <<CFG
 global
     maxconn 4000
+    stats socket ipv4@127.0.0.1:9999 level user
 defaults
     mode tcp
     timeout connect 2s
@@ -212,12 +213,12 @@ frontend connect
     default_backend proxies_connect
 backend proxies_tls
     option httpchk GET /readyz
-    server proxya ${IP[proxya]}:443 send-proxy-v2 check port 8080 inter 500 fall 2 rise 2
-    server proxyb ${IP[proxyb]}:443 send-proxy-v2 check port 8080 inter 500 fall 2 rise 2
+    server proxya ${IP[proxya]}:443 send-proxy-v2 check port 8080 check-send-proxy inter 500 fall 2 rise 2
+    server proxyb ${IP[proxyb]}:443 send-proxy-v2 check port 8080 check-send-proxy inter 500 fall 2 rise 2
 backend proxies_connect
     option httpchk GET /readyz
-    server proxya ${IP[proxya]}:3128 send-proxy-v2 check port 8080 inter 500 fall 2 rise 2
-    server proxyb ${IP[proxyb]}:3128 send-proxy-v2 check port 8080 inter 500 fall 2 rise 2
+    server proxya ${IP[proxya]}:3128 send-proxy-v2 check port 8080 check-send-proxy inter 500 fall 2 rise 2
+    server proxyb ${IP[proxyb]}:3128 send-proxy-v2 check port 8080 check-send-proxy inter 500 fall 2 rise 2
 CFG
   start lb lb haproxy -db -f "$work/lb.cfg"
 }
@@ -238,6 +239,14 @@ resolves_to() { # ns name address
 
 ready() { in_ns lb curl -sf "http://${IP[$1]}:8080/readyz" >/dev/null; }
 
+# HAProxy's own view: every server UP after a passed HTTP check, which carries a PROXY header (check-send-proxy),
+# as an AWS NLB's does once proxy protocol is on.
+lb_checks_pass() {
+  local stat
+  stat=$(in_ns lb bash -c 'exec 3<>/dev/tcp/127.0.0.1/9999; echo "show stat" >&3; cat <&3') || return 1
+  [ "$(awk -F, '$1 ~ /^proxies_/ && $2 ~ /^proxy[ab]$/ && $18 == "UP" && $37 == "L7OK"' <<<"$stat" | wc -l)" = 4 ]
+}
+
 # A proxy logs a connection when it ends; clients' pooled connections close a moment after the client exits.
 logged() { wait_for "proxy log: $1" 10 grep -q "$1" "$work/proxya.log" "$work/proxyb.log"; }
 
@@ -252,7 +261,8 @@ main() {
   wait_for "proxies" 30 ready proxya || exit 1
   wait_for "proxies" 30 ready proxyb || exit 1
   wait_for "endpoint" 30 in_ns client curl -s --cacert "$work/tls/ca.pem" --resolve "s3.amazonaws.com:443:${IP[aws]}" https://s3.amazonaws.com/ -o /dev/null || exit 1
-  sleep 1.5
+  wait_for "load balancer checks" 30 lb_checks_pass || { tail -5 "$work/lb.log"; exit 1; }
+  check "0 HAProxy's health checks with PROXY headers pass on every proxy" lb_checks_pass
 
   log "1. transparent: DNS override and SNI mode"
   out=$(client client all e2e-bucket 2>&1); echo "$out" | sed 's/^/    /'

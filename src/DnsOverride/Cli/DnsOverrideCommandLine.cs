@@ -8,6 +8,7 @@ internal static class DnsOverrideCommandLine
     public const string Usage = """
         usage: Endpoints.DnsOverride [serve] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...
                                      [--allow-recursion CIDR]... [--http ADDR:PORT|none]
+                                     [--proxy-protocol-from CIDR]...
                                      [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.DnsOverride check [DIR] [--strict]
                Endpoints.DnsOverride diff --against REF [DIR] [--format text|markdown|json] [--allow-large-change]
@@ -21,6 +22,7 @@ internal static class DnsOverrideCommandLine
         new("--zones", "DnsOverride:Zones"),
         new("--metrics", "DnsOverride:Metrics"),
         new("--http", "DnsOverride:Http", Commands: ["serve"]),
+        new("--proxy-protocol-from", "DnsOverride:ProxyProtocolFrom", Repeatable: true, Commands: ["serve"]),
         new("--log-level", "Logging:LogLevel:Default"),
         new("--log-format", "Logging:Format"),
         new("--strict", "Check:Strict", Switch: true, Commands: ["check"]),

@@ -28,6 +28,9 @@ internal sealed class DnsOverrideOptions
     /// <summary>HTTP listener for <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>; <c>none</c> turns it off.</summary>
     public string Http { get; set; } = "127.0.0.1:8053";
 
+    /// <summary>Load balancers whose health checks on <see cref="Http"/> may start with a PROXY v1/v2 header (AWS NLB does).</summary>
+    public List<string> ProxyProtocolFrom { get; set; } = [];
+
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>After this a forwarded query is answered SERVFAIL.</summary>
@@ -72,6 +75,9 @@ internal sealed class DnsOverrideOptions
 
     /// <summary><see cref="Upstream"/> parsed once at start.</summary>
     internal IPEndPoint[] UpstreamEndPoints { get; set; } = [];
+
+    /// <summary><see cref="ProxyProtocolFrom"/> parsed once at start.</summary>
+    internal IPNetwork[] LoadBalancerNetworks { get; set; } = [];
 
     /// <summary><see cref="AllowRecursion"/> parsed once at start.</summary>
     internal IPNetwork[] AllowRecursionNetworks { get; set; } = [];

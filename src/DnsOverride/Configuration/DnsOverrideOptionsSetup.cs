@@ -41,6 +41,7 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
         options.ListenEndPoints = SettingParser.Endpoints(options.Listen, 53, "--listen", options.ParseErrors, allowAnyPort: true);
         options.UpstreamEndPoints = SettingParser.Endpoints(options.Upstream, 53, "--upstream", options.ParseErrors);
         options.AllowRecursionNetworks = SettingParser.Networks(options.AllowRecursion, "AllowRecursion", options.ParseErrors);
+        options.LoadBalancerNetworks = SettingParser.Networks(options.ProxyProtocolFrom, "--proxy-protocol-from", options.ParseErrors);
         if (!string.Equals(options.Http, "none", StringComparison.OrdinalIgnoreCase))
         {
             options.HttpEndPoint = SettingParser.Endpoints([options.Http], 8053, "--http", options.ParseErrors, allowAnyPort: true).FirstOrDefault();

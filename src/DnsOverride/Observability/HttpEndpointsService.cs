@@ -29,7 +29,7 @@ internal sealed class HttpEndpointsService(
         }
 
         var metrics = options.Value.MetricExporters.Contains("prometheus") ? services.GetRequiredService<MeterProvider>() : null;
-        _server = await ProbeServer.StartAsync(endpoint, () => readiness.IsReady ? null : readiness.State, metrics, cancellationToken).ConfigureAwait(false);
+        _server = await ProbeServer.StartAsync(endpoint, () => readiness.IsReady ? null : readiness.State, metrics, options.Value.LoadBalancerNetworks, cancellationToken).ConfigureAwait(false);
         Log.Listening(logger, "http", _server.EndPoint);
     }
 

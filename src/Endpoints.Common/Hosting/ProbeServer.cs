@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Endpoints.Common.Networking;
+using Endpoints.Common.ProxyProtocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,7 +17,7 @@ namespace Endpoints.Common.Hosting;
 /// The HTTP listener both services give load balancers and Prometheus: <c>GET</c> or <c>HEAD</c> <c>/healthz</c>
 /// (200 while the process works), <c>/readyz</c> (200, or 503 with the reason the service gives) and, with a meter
 /// provider, <c>/metrics</c> (Prometheus text, OpenMetrics when asked by <c>Accept</c>) from the service's own
-/// provider. Kestrel in a slim host of its own, so the service's host keeps its start and stop order.
+/// provider. A PROXY header from a trusted load balancer is skipped (<see cref="OptionalProxyHeader"/>). Kestrel in a slim host of its own, so the service's host keeps its start and stop order.
 /// </summary>
 public sealed class ProbeServer : IAsyncDisposable
 {
@@ -34,12 +35,14 @@ public sealed class ProbeServer : IAsyncDisposable
     /// <param name="endpoint">Where to listen.</param>
     /// <param name="notReady">Null while ready; otherwise why not, the body of the 503.</param>
     /// <param name="metrics">The provider to serve <c>/metrics</c> from; null for none.</param>
+    /// <param name="proxyProtocolFrom">Load balancers whose health checks may start with a PROXY header.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<ProbeServer> StartAsync(IPEndPoint endpoint, Func<string?> notReady, MeterProvider? metrics, CancellationToken cancellationToken)
+    public static async Task<ProbeServer> StartAsync(
+        IPEndPoint endpoint, Func<string?> notReady, MeterProvider? metrics, IReadOnlyList<IPNetwork> proxyProtocolFrom, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen => listen.Use(next => OptionalProxyHeader.Use(next, proxyProtocolFrom))));
         var app = builder.Build();
         string[] methods = ["GET", "HEAD"];
         app.MapMethods("/healthz", methods, () => Results.Text("ok\n"));

@@ -2,6 +2,7 @@ using Endpoints.Common.Networking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,10 @@ public static class ServiceHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+
+        // Under systemd (Type=notify): READY=1 once every hosted service has started, so after the listeners are
+        // bound; STOPPING=1 on SIGTERM. Outside systemd this does nothing.
+        builder.Services.AddSystemd();
         if (string.Equals(builder.Configuration[LogFormatKey], "json", StringComparison.OrdinalIgnoreCase))
         {
             // One JSON object per line, the [LoggerMessage] fields as properties: for CloudWatch Logs or an ELK stack.
@@ -27,6 +32,11 @@ public static class ServiceHost
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
                 o.UseUtcTimestamp = true;
             });
+        }
+        else if (SystemdHelpers.IsSystemdService())
+        {
+            // journald stamps each line itself and reads the level from the <N> prefix (journalctl -p warning).
+            builder.Logging.AddSystemdConsole(o => o.UseUtcTimestamp = true);
         }
         else
         {

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Endpoints.Proxy.ProxyProtocol;
+using Endpoints.Common.ProxyProtocol;
 
 namespace Endpoints.Proxy.Tunneling;
 

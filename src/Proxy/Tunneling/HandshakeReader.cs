@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Endpoints.Proxy.Configuration;
-using Endpoints.Proxy.ProxyProtocol;
+using Endpoints.Common.ProxyProtocol;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.Proxy.Tunneling;

@@ -1,5 +1,5 @@
 using System.Text;
-using Endpoints.Proxy.ProxyProtocol;
+using Endpoints.Common.ProxyProtocol;
 
 namespace Endpoints.Proxy.Tunneling;
 

@@ -62,6 +62,24 @@ public sealed class HttpEndpointsTests
     }
 
     [Fact]
+    public async Task ReadyzAcceptsAProxyHeaderOnlyFromALoadBalancer()
+    {
+        using var zones = new TempDirectory();
+        TestZones.CopyAll(zones);
+        using var trusting = await DnsServerProcess.StartAsync(zones.Path, null, ["--proxy-protocol-from", "127.0.0.0/8"]);
+        using var plain = await DnsServerProcess.StartAsync(zones.Path);
+
+        var v2 = await RawHttp.SendAsync(trusting.HttpPort, RawHttp.ProxyV2Local(), "/readyz");
+        var v1 = await RawHttp.SendAsync(trusting.HttpPort, RawHttp.ProxyV1("10.9.8.7"), "/readyz");
+        var none = await RawHttp.SendAsync(trusting.HttpPort, [], "/readyz");
+        var untrusted = await RawHttp.SendAsync(plain.HttpPort, RawHttp.ProxyV2Local(), "/readyz");
+
+        Assert.Equal([200, 200, 200], new[] { v2, v1, none }.Select(RawHttp.StatusOf));
+        Assert.EndsWith("ready\n", v2, StringComparison.Ordinal);
+        Assert.Equal(400, RawHttp.StatusOf(untrusted));
+    }
+
+    [Fact]
     public async Task APrometheusServerScrapesTheMetrics()
     {
         using var zones = new TempDirectory();

@@ -46,6 +46,24 @@ public sealed class LoadBalancerTests(ProxyFixture fixture) : IClassFixture<Prox
     }
 
     [Fact]
+    public async Task HealthChecksFromTheLoadBalancerMayCarryAProxyHeader()
+    {
+        using var trusting = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin, ["--proxy-protocol-from", "127.0.0.1/32"]);
+
+        var none = await RawHttp.SendAsync(trusting.HealthPort, [], "/readyz");
+        var v1 = await RawHttp.SendAsync(trusting.HealthPort, RawHttp.ProxyV1("10.9.8.7"), "/readyz");
+        var v2Local = await RawHttp.SendAsync(trusting.HealthPort, RawHttp.ProxyV2Local(), "/readyz");
+        var v2 = await RawHttp.SendAsync(trusting.HealthPort, RawHttp.ProxyV2Proxied(), "/healthz");
+        var broken = await RawHttp.SendAsync(trusting.HealthPort, [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x30, 0, 0, 0], "/readyz");
+        var untrusted = await RawHttp.SendAsync(fixture.Proxy.HealthPort, RawHttp.ProxyV2Local(), "/readyz");
+
+        Assert.Equal([200, 200, 200, 200], new[] { none, v1, v2Local, v2 }.Select(RawHttp.StatusOf));
+        Assert.Equal(0, RawHttp.StatusOf(broken));
+        Assert.Equal(400, RawHttp.StatusOf(untrusted));
+        Assert.Equal(200, RawHttp.StatusOf(await RawHttp.SendAsync(fixture.Proxy.HealthPort, [], "/readyz")));
+    }
+
+    [Fact]
     public async Task SigtermDrainsOpenTunnelsThenExits()
     {
         using var proxy = await ProxyProcess.StartAsync(fixture.PolicyFile, fixture.Resolver.Port, fixture.Origin);

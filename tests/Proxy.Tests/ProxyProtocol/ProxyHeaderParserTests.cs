@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Endpoints.Proxy.ProxyProtocol;
+using Endpoints.Common.ProxyProtocol;
 
 namespace Endpoints.Proxy.Tests.ProxyProtocol;
 

@@ -1,4 +1,4 @@
-using Endpoints.Proxy.ProxyProtocol;
+using Endpoints.Common.ProxyProtocol;
 using Endpoints.Proxy.Tunneling;
 
 namespace Endpoints.Proxy.Tests.Tunneling;

@@ -1,5 +1,5 @@
 using System.Text;
-using Endpoints.Proxy.ProxyProtocol;
+using Endpoints.Common.ProxyProtocol;
 using Endpoints.Proxy.Tunneling;
 
 namespace Endpoints.Proxy.Tests.Tunneling;

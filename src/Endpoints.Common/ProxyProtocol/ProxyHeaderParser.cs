@@ -2,10 +2,10 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 
-namespace Endpoints.Proxy.ProxyProtocol;
+namespace Endpoints.Common.ProxyProtocol;
 
 /// <summary>PROXY protocol v1 (text) and v2 (binary), per haproxy's proxy-protocol.txt.</summary>
-internal static class ProxyHeaderParser
+public static class ProxyHeaderParser
 {
     public const int V1MaxLength = 107;
 

@@ -1,7 +1,6 @@
-namespace Endpoints.Proxy.ProxyProtocol;
+namespace Endpoints.Common.ProxyProtocol;
 
 /// <summary>Why a PROXY header was refused; <see cref="ProxyHeaderErrors.Describe"/> words it for logs.</summary>
-/// <remarks>Public: test theories take it as a parameter.</remarks>
 public enum ProxyHeaderError
 {
     None,

@@ -1,6 +1,6 @@
-namespace Endpoints.Proxy.ProxyProtocol;
+namespace Endpoints.Common.ProxyProtocol;
 
-internal static class ProxyHeaderErrors
+public static class ProxyHeaderErrors
 {
     public static string Describe(this ProxyHeaderError error) => error switch
     {

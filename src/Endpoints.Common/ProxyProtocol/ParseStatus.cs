@@ -1,6 +1,6 @@
-namespace Endpoints.Proxy.ProxyProtocol;
+namespace Endpoints.Common.ProxyProtocol;
 
-internal enum ParseStatus
+public enum ParseStatus
 {
     /// <summary>Not enough bytes yet: read more and try again.</summary>
     NeedMore,

@@ -1,0 +1,71 @@
+namespace Endpoints.Testing;
+
+/// <summary>
+/// Starts a service the way systemd starts a <c>Type=notify</c> unit, as far as the service can tell: with a
+/// <c>NOTIFY_SOCKET</c> the test owns and under a parent process named <c>systemd</c>. Microsoft.Extensions.Hosting.Systemd
+/// decides it runs under systemd by its parent's name (or by being PID 1 in a container), so the parent is coreutils'
+/// <c>timeout 0</c> (no limit; it forwards SIGTERM to the service and waits) through a link named <c>systemd</c>.
+/// </summary>
+public sealed class SystemdStandIn : IDisposable
+{
+    private readonly TempDirectory _directory;
+    private int _servicePid;
+
+    private SystemdStandIn(TempDirectory directory, NotifySocket notify, ExternalProcess parent)
+    {
+        _directory = directory;
+        Notify = notify;
+        Parent = parent;
+    }
+
+    public NotifySocket Notify { get; }
+
+    /// <summary>The stand-in for systemd; its output is the service's, and a SIGTERM to it reaches the service.</summary>
+    public ExternalProcess Parent { get; }
+
+    /// <summary>The service's own PID, the stand-in's only child.</summary>
+    public int ServicePid
+    {
+        get
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (_servicePid == 0)
+            {
+                var children = File.ReadAllText($"/proc/{Parent.Id}/task/{Parent.Id}/children").Trim();
+                if (children.Length > 0)
+                {
+                    _servicePid = int.Parse(children.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException("the service did not start:\n" + Parent.Output);
+                }
+
+                Thread.Sleep(10);
+            }
+
+            return _servicePid;
+        }
+    }
+
+    public static SystemdStandIn Start(string fileName, IEnumerable<string> arguments)
+    {
+        var directory = new TempDirectory();
+        var link = Path.Combine(directory.Path, "systemd");
+        File.CreateSymbolicLink(link, Tools.Require("timeout"));
+        var notify = new NotifySocket();
+        var parent = new ExternalProcess(link, ["--preserve-status", "0", Tools.Require(fileName), .. arguments],
+            environment: new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
+        return new SystemdStandIn(directory, notify, parent);
+    }
+
+    public void Dispose()
+    {
+        // Kills the stand-in's whole tree, the service with it.
+        Parent.Dispose();
+        Notify.Dispose();
+        _directory.Dispose();
+    }
+}
