@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Endpoints.Proxy.Configuration;
 using Endpoints.Common.ProxyProtocol;
+using Endpoints.Proxy.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.Proxy.Tunneling;
