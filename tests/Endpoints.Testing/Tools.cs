@@ -42,12 +42,12 @@ public static class Tools
     public static Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(IDictionary<string, string>? environment, string name, params string[] arguments) =>
         RunInAsync(null, name, arguments, environment);
 
-    /// <summary>Runs a program in <paramref name="workingDirectory"/> to its end (60 s at most), with its output and error interleaved.</summary>
+    /// <summary>Runs a program in <paramref name="workingDirectory"/> to its end (60 s at most unless given), with its output and error interleaved.</summary>
     public static async Task<(int ExitCode, string Output)> RunInAsync(
-        string? workingDirectory, string name, string[] arguments, IDictionary<string, string>? environment = null)
+        string? workingDirectory, string name, string[] arguments, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         using var process = new ExternalProcess(name, arguments, workingDirectory, environment);
-        await Task.Run(() => process.WaitForExit(TimeSpan.FromSeconds(60)));
+        await Task.Run(() => process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)));
         return (process.ExitCode, process.Output);
     }
 }

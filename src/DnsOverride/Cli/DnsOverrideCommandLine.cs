@@ -1,4 +1,5 @@
 using Endpoints.Common.Cli;
+using Endpoints.Common.Hosting;
 
 namespace Endpoints.DnsOverride.Cli;
 
@@ -6,7 +7,7 @@ namespace Endpoints.DnsOverride.Cli;
 internal static class DnsOverrideCommandLine
 {
     public const string Usage = """
-        usage: Endpoints.DnsOverride [serve] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...
+        usage: Endpoints.DnsOverride [serve] [--config FILE] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...
                                      [--allow-recursion CIDR]... [--http ADDR:PORT|none]
                                      [--proxy-protocol-from CIDR]...
                                      [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
@@ -25,6 +26,7 @@ internal static class DnsOverrideCommandLine
         new("--proxy-protocol-from", "DnsOverride:ProxyProtocolFrom", Repeatable: true, Commands: ["serve"]),
         new("--log-level", "Logging:LogLevel:Default"),
         new("--log-format", "Logging:Format"),
+        new("--config", ServiceHost.ConfigKey, Commands: ["serve"]),
         new("--strict", "Check:Strict", Switch: true, Commands: ["check"]),
         new("--against", "Diff:Against", Commands: ["diff"]),
         new("--format", "Diff:Format", Commands: ["diff"]),

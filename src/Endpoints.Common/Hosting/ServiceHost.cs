@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Endpoints.Common.Networking;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -14,10 +17,20 @@ public static class ServiceHost
     /// <summary><c>simple</c> (one line per event, the default) or <c>json</c>; the flag is <c>--log-format</c>.</summary>
     public const string LogFormatKey = "Logging:Format";
 
+    /// <summary>A JSON settings file (<c>--config /etc/endpoints/dns.json</c>), read after appsettings.json and before the environment.</summary>
+    public const string ConfigKey = "Config";
+
+    private const string ConfigErrorProperty = "Endpoints.ConfigError";
+
     public static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> settings)
     {
         // Flags are mapped by our CommandLine, so the host's own command-line provider gets none.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        if (settings.GetValueOrDefault(ConfigKey) is { } file)
+        {
+            AddConfigFile(builder, file);
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
 
@@ -54,6 +67,36 @@ public static class ServiceHost
         return builder;
     }
 
+    private static void AddConfigFile(HostApplicationBuilder builder, string file)
+    {
+        var path = Path.GetFullPath(file);
+        if (!File.Exists(path))
+        {
+            ((IHostApplicationBuilder)builder).Properties[ConfigErrorProperty] = $"--config {file}: no such file";
+            return;
+        }
+
+        var source = new JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        var sources = builder.Configuration.Sources;
+        var environment = sources.Select((s, i) => (s, i)).FirstOrDefault(p => p.s is EnvironmentVariablesConfigurationSource, (null!, sources.Count)).Item2;
+        try
+        {
+            sources.Insert(environment, source);
+        }
+        catch (InvalidDataException ex)
+        {
+            // FILE:LINE as the zone and policy files report; the JSON reader counts lines from 0.
+            var json = ex.GetBaseException() as JsonException;
+            var reason = ex.GetBaseException().Message;
+            reason = reason.Contains(" LineNumber:", StringComparison.Ordinal) ? reason[..reason.IndexOf(" LineNumber:", StringComparison.Ordinal)] : reason;
+            ((IHostApplicationBuilder)builder).Properties[ConfigErrorProperty] = json?.LineNumber is { } line
+                ? $"{path}:{line + 1}: {reason}"
+                : $"{path}: {reason}";
+            sources.Remove(source);
+        }
+    }
+
     /// <summary>
     /// Runs socket continuations on the socket engine's thread instead of hopping to the thread pool (one context
     /// switch less per I/O; bench/README.md). The engine reads the switch when the first socket is created, so this
@@ -70,6 +113,12 @@ public static class ServiceHost
     /// <summary>Runs until SIGTERM or SIGINT. Exit 2 for invalid settings (all reported), 1 when a port cannot be bound.</summary>
     public static async Task<int> RunAsync(HostApplicationBuilder builder)
     {
+        if (((IHostApplicationBuilder)builder).Properties.TryGetValue(ConfigErrorProperty, out var configError))
+        {
+            Console.Error.WriteLine($"error: {configError}");
+            return 2;
+        }
+
         if (builder.Configuration[LogFormatKey] is { } format && format.ToLowerInvariant() is not ("simple" or "json"))
         {
             Console.Error.WriteLine($"error: --log-format '{format}' must be simple or json");

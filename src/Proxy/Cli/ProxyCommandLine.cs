@@ -1,4 +1,5 @@
 using Endpoints.Common.Cli;
+using Endpoints.Common.Hosting;
 
 namespace Endpoints.Proxy.Cli;
 
@@ -6,7 +7,7 @@ namespace Endpoints.Proxy.Cli;
 internal static class ProxyCommandLine
 {
     public const string Usage = """
-        usage: Endpoints.Proxy [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]
+        usage: Endpoints.Proxy [--config FILE] [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]
                                [--policy FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
                                [--proxy-protocol-from CIDR]... [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.Proxy check [POLICY-FILE]
@@ -25,6 +26,7 @@ internal static class ProxyCommandLine
         new("--proxy-protocol-from", "Proxy:ProxyProtocolFrom", Repeatable: true),
         new("--log-level", "Logging:LogLevel:Default"),
         new("--log-format", "Logging:Format"),
+        new("--config", ServiceHost.ConfigKey, Commands: ["serve"]),
     ];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
