@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound git prometheus)
+packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound git prometheus systemd)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -20,6 +20,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # named and haproxy are started by the tests themselves on loopback ports; the packaged services are not needed.
 for service in named haproxy unbound prometheus prometheus-node-exporter; do pidof "$service" >/dev/null && [ -x "/etc/init.d/$service" ] && "/etc/init.d/$service" stop >/dev/null 2>&1; done || true
+
+# The CDK CLI the deployment tests drive, at the version deploy/aws/package-lock.json pins.
+[ -x deploy/aws/node_modules/.bin/cdk ] || npm ci --prefix deploy/aws --no-audit --no-fund >/dev/null
 
 dotnet format Endpoints.sln --verify-no-changes
 dotnet build Endpoints.sln -c Release -nologo -v quiet

@@ -8,7 +8,7 @@ namespace Endpoints.Deploy.Tests.Packaging;
 /// installed settings, from the units' working directory, on loopback ports.
 /// </summary>
 [Trait("Category", "Integration")]
-[Collection(ReleaseCollection.Name)]
+[Collection(SharedRelease.Name)]
 public sealed class InstallTests(ReleaseFixture release)
 {
     private string Etc => Path.Combine(release.Root, "etc/endpoints");

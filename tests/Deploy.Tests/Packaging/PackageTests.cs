@@ -4,7 +4,7 @@ namespace Endpoints.Deploy.Tests.Packaging;
 
 /// <summary><c>deploy/package.sh</c>: one artifact per architecture, each complete and built for its machine.</summary>
 [Trait("Category", "Integration")]
-[Collection(ReleaseCollection.Name)]
+[Collection(SharedRelease.Name)]
 public sealed class PackageTests(ReleaseFixture release)
 {
     [Theory]

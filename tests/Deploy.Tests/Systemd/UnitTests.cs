@@ -10,7 +10,7 @@ namespace Endpoints.Deploy.Tests.Systemd;
 /// 2.0 or better by <c>systemd-analyze security</c>, and in step with the services' settings.
 /// </summary>
 [Trait("Category", "Integration")]
-[Collection(ReleaseCollection.Name)]
+[Collection(SharedRelease.Name)]
 public sealed partial class UnitTests(ReleaseFixture release)
 {
     private static string Units => Path.Combine(BuiltProgram.Repository, "deploy/systemd");

@@ -1,0 +1,188 @@
+using System.Net;
+using Amazon.CDK;
+using Amazon.CDK.AWS.AutoScaling;
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.ElasticLoadBalancingV2;
+using Constructs;
+using Elb = Amazon.CDK.AWS.ElasticLoadBalancingV2;
+
+namespace Endpoints.Aws;
+
+/// <summary>
+/// The brief's picture on AWS (docs/architecture.md): an internal NLB at fixed addresses, one per subnet, in front of
+/// an Auto Scaling proxy farm (TLS and CONNECT, PROXY protocol v2) and the DNS override servers (UDP and TCP 53),
+/// with S3 and DynamoDB reached through VPC endpoints. Nothing accepts traffic from 0.0.0.0/0.
+/// </summary>
+internal sealed class EndpointsStack : Stack
+{
+    public EndpointsStack(Construct scope, StackInputs inputs, IStackProps props)
+        : base(scope, inputs.StackName, props)
+    {
+        var vpc = Vpc.FromVpcAttributes(this, "Vpc", new VpcAttributes
+        {
+            VpcId = inputs.VpcId,
+            VpcCidrBlock = inputs.VpcCidr.ToString(),
+            AvailabilityZones = [.. inputs.Subnets.Select(s => s.AvailabilityZone).Distinct()],
+            PrivateSubnetIds = [.. inputs.Subnets.Select(s => s.Id)],
+            PrivateSubnetRouteTableIds = [.. inputs.Subnets.Select(s => s.RouteTableId)],
+        });
+        var subnets = inputs.Subnets.Select((s, i) => Subnet.FromSubnetAttributes(this, $"Subnet{i}", new SubnetAttributes
+        {
+            SubnetId = s.Id,
+            AvailabilityZone = s.AvailabilityZone,
+            Ipv4CidrBlock = s.Cidr.ToString(),
+            RouteTableId = s.RouteTableId,
+        })).ToArray();
+
+        var proxyGroup = new SecurityGroup(this, "ProxyGroup", new SecurityGroupProps
+        {
+            Vpc = vpc,
+            AllowAllOutbound = false,
+            Description = "Endpoints proxies: from the load balancer; to S3, DynamoDB and the VPC resolver",
+        });
+        var dnsGroup = new SecurityGroup(this, "DnsGroup", new SecurityGroupProps
+        {
+            Vpc = vpc,
+            AllowAllOutbound = false,
+            Description = "Endpoints DNS servers: 53 from the corporate networks; to the VPC resolver",
+        });
+        var endpoints = new VpcEndpoints(this, "Endpoints", inputs, vpc, subnets, proxyGroup);
+        Allow(inputs, endpoints, proxyGroup, dnsGroup);
+
+        var proxies = new ServiceTier(this, "Proxies", inputs, inputs.Proxies, vpc, subnets, proxyGroup, BootstrapScript.Proxy(inputs));
+        var dns = new ServiceTier(this, "DnsServers", inputs, inputs.DnsServers, vpc, subnets, dnsGroup, BootstrapScript.Dns(inputs));
+        proxies.Group.ScaleOnCpuUtilization("Cpu", new CpuUtilizationScalingProps { TargetUtilizationPercent = 60 });
+
+        var balancer = LoadBalancer(inputs, vpc, subnets, proxies.Group, dns.Group);
+
+        Output("LoadBalancerAddresses", string.Join(",", inputs.Subnets.Select(s => s.LoadBalancerAddress)),
+            "Put these in the zone files (A records) and in the corporate DNS conditional forwarders");
+        Output("LoadBalancerDnsName", balancer.LoadBalancerDnsName, "The internal NLB's name");
+        Output("S3GatewayEndpointId", endpoints.S3.VpcEndpointId, "S3 gateway endpoint");
+        Output("DynamoDbGatewayEndpointId", endpoints.DynamoDb.VpcEndpointId, "DynamoDB gateway endpoint");
+        if (endpoints.S3Interface is { } s3Interface)
+        {
+            Output("S3InterfaceEndpointId", s3Interface.VpcEndpointId, "S3 interface endpoint (private DNS)");
+        }
+    }
+
+    private static void Allow(StackInputs inputs, VpcEndpoints endpoints, SecurityGroup proxies, SecurityGroup dns)
+    {
+        // With client IP preservation off, the proxies' peers are the load balancer's own addresses: nothing else.
+        foreach (var subnet in inputs.Subnets)
+        {
+            var balancer = Peer.Ipv4($"{subnet.LoadBalancerAddress}/32");
+            proxies.AddIngressRule(balancer, Port.Tcp(Ports.TlsTarget), "TLS (SNI) through the load balancer");
+            proxies.AddIngressRule(balancer, Port.Tcp(Ports.Connect), "CONNECT through the load balancer");
+            proxies.AddIngressRule(balancer, Port.Tcp(Ports.ProxyHealth), "load balancer health checks");
+            dns.AddIngressRule(balancer, Port.Tcp(Ports.DnsHealth), "load balancer health checks");
+        }
+
+        // TCP_UDP target groups always preserve the client's address: the corporate DNS servers are the peers.
+        foreach (var corporate in inputs.CorporateCidrs)
+        {
+            dns.AddIngressRule(Peer.Ipv4(corporate.ToString()), Port.Udp(Ports.Dns), "DNS from the corporate network");
+            dns.AddIngressRule(Peer.Ipv4(corporate.ToString()), Port.Tcp(Ports.Dns), "DNS over TCP from the corporate network");
+        }
+
+        var resolver = Peer.Ipv4($"{VpcResolver(inputs.VpcCidr)}/32");
+        foreach (var group in new[] { proxies, dns })
+        {
+            group.AddEgressRule(resolver, Port.Udp(Ports.Dns), "the VPC resolver");
+            group.AddEgressRule(resolver, Port.Tcp(Ports.Dns), "the VPC resolver over TCP");
+            group.AddEgressRule(Peer.PrefixList(endpoints.S3PrefixList), Port.Tcp(443), "S3 through the gateway endpoint (and the release artifact)");
+        }
+
+        proxies.AddEgressRule(Peer.PrefixList(endpoints.DynamoDbPrefixList), Port.Tcp(443), "DynamoDB through the gateway endpoint");
+        if (endpoints.InterfaceGroup is { } interfaceGroup)
+        {
+            proxies.AddEgressRule(interfaceGroup, Port.Tcp(443), "the S3 interface endpoint");
+        }
+
+        if (inputs.ZonesRepository is not null)
+        {
+            foreach (var corporate in inputs.CorporateCidrs)
+            {
+                dns.AddEgressRule(Peer.Ipv4(corporate.ToString()), Port.Tcp(443), "the zones repository (git over HTTPS)");
+            }
+        }
+    }
+
+    private NetworkLoadBalancer LoadBalancer(StackInputs inputs, IVpc vpc, ISubnet[] subnets, AutoScalingGroup proxies, AutoScalingGroup dns)
+    {
+        var balancer = new NetworkLoadBalancer(this, "LoadBalancer", new NetworkLoadBalancerProps
+        {
+            Vpc = vpc,
+            InternetFacing = false,
+            VpcSubnets = new SubnetSelection { Subnets = subnets },
+            CrossZoneEnabled = true,
+        });
+
+        // Fixed addresses, so zone files and corporate forwarders can hold them: subnet mappings replace the subnets.
+        var resource = (CfnLoadBalancer)balancer.Node.DefaultChild!;
+        resource.AddPropertyDeletionOverride("Subnets");
+        resource.SubnetMappings = inputs.Subnets.Select(s => (object)new CfnLoadBalancer.SubnetMappingProperty
+        {
+            SubnetId = s.Id,
+            PrivateIPv4Address = s.LoadBalancerAddress.ToString(),
+        }).ToArray();
+
+        var tls = ProxyTargets("TlsTargets", vpc, Ports.TlsTarget, proxies);
+        var connect = ProxyTargets("ConnectTargets", vpc, Ports.Connect, proxies);
+        var dnsTargets = new NetworkTargetGroup(this, "DnsTargets", new NetworkTargetGroupProps
+        {
+            Vpc = vpc,
+            Port = Ports.Dns,
+            Protocol = Elb.Protocol.TCP_UDP,
+            TargetType = TargetType.INSTANCE,
+            DeregistrationDelay = Duration.Seconds(30),
+            HealthCheck = HealthCheck(Ports.DnsHealth),
+            Targets = [dns],
+        });
+
+        balancer.AddListener("Tls", new BaseNetworkListenerProps { Port = Ports.Tls, Protocol = Elb.Protocol.TCP, DefaultTargetGroups = [tls] });
+        balancer.AddListener("Connect", new BaseNetworkListenerProps { Port = Ports.Connect, Protocol = Elb.Protocol.TCP, DefaultTargetGroups = [connect] });
+        balancer.AddListener("Dns", new BaseNetworkListenerProps { Port = Ports.Dns, Protocol = Elb.Protocol.TCP_UDP, DefaultTargetGroups = [dnsTargets] });
+        return balancer;
+    }
+
+    /// <summary>
+    /// PROXY v2 on, so the proxies see the client's address (and AWS sends the header on health checks too, which
+    /// the proxies' health listener accepts); client IP preservation off, as the header carries it; deregistration
+    /// waits the proxy's DrainTimeout, so scale-in and instance refresh let open tunnels finish.
+    /// </summary>
+    private NetworkTargetGroup ProxyTargets(string id, IVpc vpc, int port, AutoScalingGroup proxies) => new(this, id, new NetworkTargetGroupProps
+    {
+        Vpc = vpc,
+        Port = port,
+        Protocol = Elb.Protocol.TCP,
+        TargetType = TargetType.INSTANCE,
+        ProxyProtocolV2 = true,
+        PreserveClientIp = false,
+        DeregistrationDelay = Duration.Seconds(Ports.DrainSeconds),
+        HealthCheck = HealthCheck(Ports.ProxyHealth),
+        Targets = [proxies],
+    });
+
+    /// <summary>HTTP /readyz on the service's health port: 503 while starting or draining takes it out of service.</summary>
+    private static Elb.HealthCheck HealthCheck(int port) => new()
+    {
+        Protocol = Elb.Protocol.HTTP,
+        Port = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Path = "/readyz",
+        HealthyThresholdCount = 2,
+        UnhealthyThresholdCount = 2,
+        Interval = Duration.Seconds(10),
+    };
+
+    /// <summary>The Amazon-provided DNS server: the VPC's base address plus two.</summary>
+    private static IPAddress VpcResolver(IPNetwork vpc)
+    {
+        var bytes = vpc.BaseAddress.GetAddressBytes();
+        bytes[3] += 2;
+        return new IPAddress(bytes);
+    }
+
+    private void Output(string id, string value, string description) =>
+        _ = new CfnOutput(this, id, new CfnOutputProps { Value = value, Description = description });
+}

@@ -1,0 +1,225 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Endpoints.Aws;
+
+/// <summary>
+/// What a network team decides: the VPC and its private subnets, the load balancer's fixed addresses, who may use
+/// the service, instance sizes, and the release artifact. Read from the <c>endpoints</c> context object (cdk.json,
+/// or <c>cdk deploy -c endpoints='{...}'</c>); every problem is reported at once, each with its JSON path.
+/// </summary>
+internal sealed partial record StackInputs(
+    string StackName,
+    string? Account,
+    string Region,
+    string VpcId,
+    IPNetwork VpcCidr,
+    IReadOnlyList<SubnetInput> Subnets,
+    IReadOnlyList<IPNetwork> CorporateCidrs,
+    TierInput Proxies,
+    TierInput DnsServers,
+    string Artifact,
+    bool S3InterfaceEndpoint,
+    JsonObject? S3EndpointPolicy,
+    JsonObject? DynamoDbEndpointPolicy,
+    string? ZonesRepository,
+    string ZonesBranch)
+{
+    public const string ContextKey = "endpoints";
+
+    private static readonly string[] Keys =
+    [
+        "stackName", "account", "region", "vpcId", "vpcCidr", "subnets", "corporateCidrs", "proxies", "dnsServers", "artifact",
+        "s3InterfaceEndpoint", "s3EndpointPolicy", "dynamoDbEndpointPolicy", "zonesRepository", "zonesBranch",
+    ];
+
+    private static readonly string[] SubnetKeys = ["id", "availabilityZone", "cidr", "routeTableId", "loadBalancerAddress"];
+
+    private static readonly string[] TierKeys = ["instanceType", "min", "max"];
+
+    /// <summary>The artifact's S3 bucket.</summary>
+    public string ArtifactBucket => Artifact[5..Artifact.IndexOf('/', 5)];
+
+    /// <summary>The artifact's object key.</summary>
+    public string ArtifactKey => Artifact[(Artifact.IndexOf('/', 5) + 1)..];
+
+    public static (StackInputs? Inputs, IReadOnlyList<string> Errors) Parse(JsonNode? node)
+    {
+        var errors = new List<string>();
+        if (node is JsonValue text && text.TryGetValue<string>(out var json))
+        {
+            // From the command line (-c endpoints='{...}') the object arrives as a string.
+            try
+            {
+                node = JsonNode.Parse(json);
+            }
+            catch (JsonException ex)
+            {
+                return (null, [$"{ContextKey}: not JSON: {ex.Message}"]);
+            }
+        }
+
+        if (node is not JsonObject root)
+        {
+            return (null, [$"{ContextKey}: missing; cdk.json's context carries a documented example"]);
+        }
+
+        var reader = new Reader(errors);
+        reader.OnlyKnown(root, ContextKey, Keys);
+        var stackName = reader.String(root, "stackName", ContextKey, @"^[A-Za-z][A-Za-z0-9-]{0,127}$", "a CloudFormation stack name", "Endpoints");
+        var account = reader.String(root, "account", ContextKey, @"^\d{12}$", "a 12-digit account id", fallback: null, required: false);
+        var region = reader.String(root, "region", ContextKey, @"^[a-z]{2}(-gov)?-[a-z]+-\d$", "a region such as us-east-1");
+        var vpcId = reader.String(root, "vpcId", ContextKey, @"^vpc-[0-9a-f]{8,17}$", "a VPC id (vpc-...)");
+        var vpcCidr = reader.Network(root, "vpcCidr", ContextKey);
+        var subnets = ParseSubnets(root["subnets"], reader, errors, vpcCidr);
+        var corporate = ParseCorporate(root["corporateCidrs"], reader, errors);
+        var proxies = ParseTier(root["proxies"], "proxies", reader, errors);
+        var dns = ParseTier(root["dnsServers"], "dnsServers", reader, errors);
+        var artifact = reader.String(root, "artifact", ContextKey, @"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*endpoints-[^/]+-linux-(x64|arm64)\.tar\.gz$",
+            "the release artifact's S3 URI (s3://BUCKET/.../endpoints-VERSION-linux-ARCH.tar.gz, from deploy/package.sh)");
+        if (artifact is not null)
+        {
+            var arch = ArtifactArchitecture().Match(artifact).Groups[1].Value;
+            foreach (var (tier, name) in new[] { (proxies, "proxies"), (dns, "dnsServers") })
+            {
+                if (tier is not null && tier.Architecture != arch)
+                {
+                    errors.Add($"{ContextKey}.{name}.instanceType: {tier.InstanceType} runs {tier.Architecture}, but the artifact is linux-{arch}");
+                }
+            }
+        }
+
+        var interfaceEndpoint = reader.Boolean(root, "s3InterfaceEndpoint", ContextKey);
+        var s3Policy = reader.Policy(root, "s3EndpointPolicy", ContextKey);
+        var dynamoPolicy = reader.Policy(root, "dynamoDbEndpointPolicy", ContextKey);
+        var zonesRepository = reader.String(root, "zonesRepository", ContextKey, @"^(https://|ssh://|git@)\S+$", "a git URL", fallback: null, required: false);
+        var zonesBranch = reader.String(root, "zonesBranch", ContextKey, @"^[A-Za-z0-9._/-]+$", "a branch name", "main");
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new StackInputs(stackName!, account, region!, vpcId!, vpcCidr!.Value, subnets, corporate, proxies!, dns!, artifact!,
+            interfaceEndpoint, s3Policy, dynamoPolicy, zonesRepository, zonesBranch!), errors);
+    }
+
+    private static List<SubnetInput> ParseSubnets(JsonNode? node, Reader reader, List<string> errors, IPNetwork? vpcCidr)
+    {
+        var subnets = new List<SubnetInput>();
+        if (node is not JsonArray array)
+        {
+            errors.Add($"{ContextKey}.subnets: missing; a list of private subnets in two or more availability zones");
+            return subnets;
+        }
+
+        for (var i = 0; i < array.Count; i++)
+        {
+            var path = $"{ContextKey}.subnets[{i}]";
+            if (array[i] is not JsonObject subnet)
+            {
+                errors.Add($"{path}: must be an object with {string.Join(", ", SubnetKeys)}");
+                continue;
+            }
+
+            reader.OnlyKnown(subnet, path, SubnetKeys);
+            var id = reader.String(subnet, "id", path, @"^subnet-[0-9a-f]{8,17}$", "a subnet id (subnet-...)");
+            var zone = reader.String(subnet, "availabilityZone", path, @"^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$", "an availability zone such as us-east-1a");
+            var cidr = reader.Network(subnet, "cidr", path);
+            var routeTable = reader.String(subnet, "routeTableId", path, @"^rtb-[0-9a-f]{8,17}$", "a route table id (rtb-...)");
+            var address = reader.Address(subnet, "loadBalancerAddress", path);
+            if (cidr is { } c && vpcCidr is { } vpc && !(vpc.Contains(c.BaseAddress) && c.PrefixLength >= vpc.PrefixLength))
+            {
+                errors.Add($"{path}.cidr: {c} is outside the VPC's {vpc}");
+            }
+
+            if (cidr is { } net && address is not null)
+            {
+                if (!net.Contains(address))
+                {
+                    errors.Add($"{path}.loadBalancerAddress: {address} is outside its subnet {net}");
+                }
+                else if (IsReserved(net, address))
+                {
+                    errors.Add($"{path}.loadBalancerAddress: {address} is one of the five addresses AWS reserves in {net} (the first four and the last)");
+                }
+            }
+
+            if (id is not null && zone is not null && cidr is not null && routeTable is not null && address is not null)
+            {
+                subnets.Add(new SubnetInput(id, zone, cidr.Value, routeTable, address));
+            }
+        }
+
+        if (array.Count > 0 && array.Select(s => s?["availabilityZone"]?.ToString()).Distinct().Count() < 2)
+        {
+            errors.Add($"{ContextKey}.subnets: all in one availability zone; the load balancer and both tiers need two or more");
+        }
+
+        return subnets;
+    }
+
+    private static List<IPNetwork> ParseCorporate(JsonNode? node, Reader reader, List<string> errors)
+    {
+        var networks = new List<IPNetwork>();
+        if (node is not JsonArray array || array.Count == 0)
+        {
+            errors.Add($"{ContextKey}.corporateCidrs: missing; the networks whose DNS servers and clients use the service");
+            return networks;
+        }
+
+        for (var i = 0; i < array.Count; i++)
+        {
+            var path = $"{ContextKey}.corporateCidrs[{i}]";
+            if (reader.Network(array[i], path) is { } network)
+            {
+                if (network.PrefixLength == 0)
+                {
+                    errors.Add($"{path}: {network} would open the service to every address; name the corporate networks");
+                }
+                else
+                {
+                    networks.Add(network);
+                }
+            }
+        }
+
+        return networks;
+    }
+
+    private static TierInput? ParseTier(JsonNode? node, string name, Reader reader, List<string> errors)
+    {
+        var path = $"{ContextKey}.{name}";
+        if (node is not JsonObject tier)
+        {
+            errors.Add($"{path}: missing; {{ \"instanceType\": \"t4g.small\", \"min\": 2, \"max\": 4 }}");
+            return null;
+        }
+
+        reader.OnlyKnown(tier, path, TierKeys);
+        var type = reader.String(tier, "instanceType", path, @"^[a-z][a-z0-9-]*\.[a-z0-9]+$", "an EC2 instance type such as t4g.small");
+        var min = reader.Integer(tier, "min", path, 1, 100);
+        var max = reader.Integer(tier, "max", path, 1, 100);
+        if (min is not null && max is not null && min > max)
+        {
+            errors.Add($"{path}: min {min} is above max {max}");
+        }
+
+        return type is null || min is null || max is null ? null : new TierInput(type, min.Value, max.Value);
+    }
+
+    private static bool IsReserved(IPNetwork network, IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        var value = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
+        var baseBytes = network.BaseAddress.GetAddressBytes();
+        var first = ((uint)baseBytes[0] << 24) | ((uint)baseBytes[1] << 16) | ((uint)baseBytes[2] << 8) | baseBytes[3];
+        var last = first + (uint)((1L << (32 - network.PrefixLength)) - 1);
+        return value - first < 4 || value == last;
+    }
+
+    [GeneratedRegex(@"-linux-(x64|arm64)\.tar\.gz$")]
+    private static partial Regex ArtifactArchitecture();
+}
