@@ -50,6 +50,20 @@ public sealed class SystemdStandIn : IDisposable
         }
     }
 
+    /// <summary>Waits for <c>READY=1</c>; returns the messages up to it and the ports the service had bound at that moment.</summary>
+    public async Task<(List<string> Messages, HashSet<string> BoundAtReady)> WaitForReadyAsync(TimeSpan timeout)
+    {
+        var messages = await Notify.WaitForAsync("READY=1", timeout);
+        return (messages, ProcessSockets.Bound(ServicePid));
+    }
+
+    /// <summary>SIGTERM, as <c>systemctl stop</c> sends it; returns the messages up to <c>STOPPING=1</c>.</summary>
+    public Task<List<string>> StopAsync(TimeSpan timeout)
+    {
+        Parent.Signal(Signals.SIGTERM);
+        return Notify.WaitForAsync("STOPPING=1", timeout);
+    }
+
     public static SystemdStandIn Start(string fileName, IEnumerable<string> arguments)
     {
         var directory = new TempDirectory();

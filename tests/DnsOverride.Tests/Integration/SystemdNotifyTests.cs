@@ -18,11 +18,9 @@ public sealed class SystemdNotifyTests
             "dotnet", [DnsServerProcess.ServerDll, "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--zones", zones.Path, "--upstream", "127.0.0.1:9"]);
         var server = systemd.Parent;
 
-        var ready = await systemd.Notify.WaitForAsync("READY=1", TimeSpan.FromSeconds(30));
-        var boundAtReady = ProcessSockets.Bound(systemd.ServicePid);
+        var (ready, boundAtReady) = await systemd.WaitForReadyAsync(TimeSpan.FromSeconds(30));
         Assert.True(await server.WaitForOutputAsync("Listening on http", TimeSpan.FromSeconds(10)), server.Output);
-        server.Signal(Signals.SIGTERM);
-        var stopping = await systemd.Notify.WaitForAsync("STOPPING=1", TimeSpan.FromSeconds(10));
+        var stopping = await systemd.StopAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal("READY=1", Assert.Single(ready));
         Assert.Contains($"udp:{server.BoundPort("Listening on udp")}", boundAtReady);

@@ -19,11 +19,9 @@ public sealed class SystemdNotifyTests(ProxyFixture fixture) : IClassFixture<Pro
         ]);
         var proxy = systemd.Parent;
 
-        var ready = await systemd.Notify.WaitForAsync("READY=1", TimeSpan.FromSeconds(30));
-        var boundAtReady = ProcessSockets.Bound(systemd.ServicePid);
+        var (ready, boundAtReady) = await systemd.WaitForReadyAsync(TimeSpan.FromSeconds(30));
         Assert.True(await proxy.WaitForOutputAsync("Listening for health", TimeSpan.FromSeconds(10)), proxy.Output);
-        proxy.Signal(Signals.SIGTERM);
-        var stopping = await systemd.Notify.WaitForAsync("STOPPING=1", TimeSpan.FromSeconds(10));
+        var stopping = await systemd.StopAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal("READY=1", Assert.Single(ready));
         Assert.Contains($"tcp:{proxy.BoundPort("Listening for connect on")}", boundAtReady);
