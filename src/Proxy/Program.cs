@@ -55,6 +55,8 @@ builder.Services.AddSingleton(services =>
     services.GetRequiredService<ProxyMetrics>().ObserveState(() => !readiness.IsReady, services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections);
     return readiness;
 });
+builder.Services.AddSingleton(services =>
+    new ConnectionDeadlines(services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptions<ProxyOptions>>().Value.IdleTimeout));
 builder.Services.AddSingleton<HandshakeReader>();
 builder.Services.AddSingleton<Dialer>();
 builder.Services.AddSingleton<ConnectionHandler>();

@@ -20,6 +20,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
     private readonly ProxyOptions _options;
     private readonly ConnectionHandler _handler;
     private readonly ConnectionTracker _tracker;
+    private readonly ConnectionDeadlines _deadlines;
     private readonly DestinationGuard _guard;
     private readonly Readiness _readiness;
     private readonly TimeProvider _time;
@@ -30,9 +31,10 @@ internal sealed class ProxyService : IHostedService, IDisposable
     private ProbeServer? _health;
 
     public ProxyService(
-        IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, DestinationGuard guard, Readiness readiness, TimeProvider time,
-        ILogger<ProxyService> logger, MeterProvider meterProvider)
+        IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, ConnectionDeadlines deadlines, DestinationGuard guard,
+        Readiness readiness, TimeProvider time, ILogger<ProxyService> logger, MeterProvider meterProvider)
     {
+        _deadlines = deadlines;
         _meterProvider = meterProvider;
         _options = options.Value;
         _handler = handler;
@@ -47,7 +49,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
     {
         foreach (var (mode, endpoint) in _options.ListenEndPoints)
         {
-            var listener = new ProxyListener(endpoint, mode, _handler, _tracker, _logger);
+            var listener = new ProxyListener(endpoint, mode, _handler, _tracker, _deadlines, _logger);
             _listeners.Add(listener);
             _guard.ListeningOn(listener.EndPoint);
         }
@@ -79,6 +81,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
         var cut = await DrainWait.UntilIdleAsync(() => _tracker.Open, _options.DrainTimeout, TimeSpan.FromMilliseconds(100), _time, cancellationToken)
             .ConfigureAwait(false);
         await _abort.CancelAsync().ConfigureAwait(false);
+        _deadlines.ExpireAll();
         await DrainWait.UntilIdleAsync(() => _tracker.Open, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20), _time, CancellationToken.None).ConfigureAwait(false);
 
         if (_health is not null)

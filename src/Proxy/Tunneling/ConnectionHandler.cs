@@ -27,11 +27,13 @@ internal sealed class ConnectionHandler
     private readonly ProxyMetrics _metrics;
     private readonly ILogger<ConnectionHandler> _logger;
     private readonly TimeProvider _time;
+    private readonly ConnectionDeadlines _deadlines;
 
     public ConnectionHandler(
         IOptions<ProxyOptions> options, HandshakeReader handshake, SourceLimiter sources, PolicyStore policy, Dialer dialer, ProxyMetrics metrics,
-        ILogger<ConnectionHandler> logger, TimeProvider time)
+        ILogger<ConnectionHandler> logger, TimeProvider time, ConnectionDeadlines deadlines)
     {
+        _deadlines = deadlines;
         _options = options.Value;
         _handshake = handshake;
         _sources = sources;
@@ -46,22 +48,22 @@ internal sealed class ConnectionHandler
     {
         var started = _time.GetTimestamp();
         var summary = new ConnectionSummary(client.RemoteEndPoint?.ToString() ?? "?", mode);
-        Socket? upstream = null;
+        var connection = new ClientConnection(client, _deadlines);
         try
         {
             client.NoDelay = true;
-            (upstream, var admitUp) = await OpenAsync(client, summary, abort).ConfigureAwait(false);
-            if (upstream is not null)
+            var admitUp = await OpenAsync(connection, summary, abort).ConfigureAwait(false);
+            if (connection.Upstream is not null)
             {
                 _metrics.TunnelOpened();
                 var opened = _time.GetTimestamp();
-                var result = await new Tunnel(client, upstream, _options.BufferSize, _options.IdleTimeout, _time).RunAsync(abort, admitUp).ConfigureAwait(false);
+                var result = await new Tunnel(connection, _options.BufferSize).RunAsync(admitUp).ConfigureAwait(false);
                 _metrics.TunnelClosed(result.BytesUp, result.BytesDown, _time.GetElapsedTime(opened).TotalSeconds);
                 summary.BytesUp += result.BytesUp;
                 summary.BytesDown = result.BytesDown;
                 if (summary.Outcome == ConnectionOutcome.SniMismatch)
                 {
-                    await Refusal.SendAsync(client, mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
+                    await Refusal.SendAsync(connection, mode, summary.Outcome, summary.Reason).ConfigureAwait(false);
                 }
                 else
                 {
@@ -76,8 +78,7 @@ internal sealed class ConnectionHandler
         }
         finally
         {
-            upstream?.Dispose();
-            client.Dispose();
+            connection.Dispose();
             if (summary.CountedSource is { } source)
             {
                 _sources.Exit(source);
@@ -109,17 +110,17 @@ internal sealed class ConnectionHandler
     };
 
     /// <summary>
-    /// Everything before the tunnel; returns the connected upstream (or null after refusing) and, for CONNECT, the
-    /// check of the tunnel's first bytes.
+    /// Everything before the tunnel; leaves the connected upstream attached to the connection (none after a
+    /// refusal) and returns, for CONNECT, the check of the tunnel's first bytes.
     /// </summary>
-    private async Task<(Socket? Upstream, Func<CancellationToken, Task<long?>>? AdmitUp)> OpenAsync(Socket client, ConnectionSummary summary, CancellationToken abort)
+    private async Task<Func<Task<long?>>?> OpenAsync(ClientConnection connection, ConnectionSummary summary, CancellationToken abort)
     {
         using var handshake = new HandshakeBuffer(HandshakeLimit);
-        var (destination, clientAddress) = await ReadHandshakeAsync(client, handshake, summary, abort).ConfigureAwait(false);
+        var (destination, clientAddress) = await ReadHandshakeAsync(connection, handshake, summary).ConfigureAwait(false);
         if (destination is null)
         {
-            await Refusal.SendAsync(client, summary.Mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
-            return (null, null);
+            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, summary.Reason).ConfigureAwait(false);
+            return null;
         }
 
         summary.Destination = $"{LogText.Field(destination.Host)}:{destination.PolicyPort}";
@@ -128,12 +129,12 @@ internal sealed class ConnectionHandler
         if (!decision.Allowed)
         {
             summary.Refuse(ConnectionOutcome.PolicyDenied, decision.Reason);
-            await Refusal.SendAsync(client, summary.Mode, summary.Outcome, $"denied: {decision.Reason} ({decision.Rule})", abort).ConfigureAwait(false);
-            return (null, null);
+            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, $"denied: {decision.Reason} ({decision.Rule})").ConfigureAwait(false);
+            return null;
         }
 
         summary.Allow(decision.Rule, decision.Reason);
-        var dial = await _dialer.DialAsync(destination, abort).ConfigureAwait(false);
+        var dial = await _dialer.DialAsync(destination, connection, abort).ConfigureAwait(false);
         summary.Destination = dial.Destination;
         if (dial.Socket is not { } upstream)
         {
@@ -143,98 +144,114 @@ internal sealed class ConnectionHandler
                 summary.Rule = "guard";
             }
 
-            await Refusal.SendAsync(client, summary.Mode, summary.Outcome, summary.Reason, abort).ConfigureAwait(false);
-            return (null, null);
+            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, summary.Reason).ConfigureAwait(false);
+            return null;
         }
 
-        var checkTunnel = false;
-        try
+        if (summary.Mode == ListenerMode.Connect && !await SendAsync(connection.ClientSend, connection.Client, Established, connection, summary).ConfigureAwait(false))
         {
-            if (summary.Mode == ListenerMode.Connect)
-            {
-                await client.SendAsync(Established, SocketFlags.None, abort).ConfigureAwait(false);
-            }
-
-            // What the client sent past the handshake (the ClientHello itself in TLS mode) goes first.
-            checkTunnel = summary.Mode == ListenerMode.Connect && _options.CheckTunnelSni;
-            if (destination.Head is { } head)
-            {
-                await upstream.SendAsync(head, SocketFlags.None, abort).ConfigureAwait(false);
-                summary.BytesUp = head.Length;
-            }
-
-            // In a checked CONNECT tunnel, bytes sent right behind the CONNECT head are the start of what is checked.
-            if (handshake.Count > 0 && !checkTunnel)
-            {
-                await upstream.SendAsync(handshake.Memory, SocketFlags.None, abort).ConfigureAwait(false);
-                summary.BytesUp += handshake.Count;
-            }
+            return null;
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+
+        // What the client sent past the handshake (the ClientHello itself in TLS mode) goes first.
+        var checkTunnel = summary.Mode == ListenerMode.Connect && _options.CheckTunnelSni;
+        if (destination.Head is { } head)
         {
-            upstream.Dispose();
-            summary.Refuse(ConnectionOutcome.ResetBeforeRelay, ex.Message);
-            return (null, null);
+            if (!await SendAsync(connection.UpstreamSend!, upstream, head, connection, summary).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            summary.BytesUp = head.Length;
+        }
+
+        // In a checked CONNECT tunnel, bytes sent right behind the CONNECT head are the start of what is checked.
+        if (handshake.Count > 0 && !checkTunnel)
+        {
+            if (!await SendAsync(connection.UpstreamSend!, upstream, handshake.Memory, connection, summary).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            summary.BytesUp += handshake.Count;
         }
 
         if (!checkTunnel)
         {
-            return (upstream, null);
+            return null;
         }
 
-        var early = handshake.Data.ToArray();
-        return (upstream, token => AdmitTunnelAsync(client, upstream, early, destination, clientAddress, summary, token));
+        var early = handshake.Count > 0 ? handshake.Data.ToArray() : [];
+        return () => AdmitTunnelAsync(connection, early, destination, clientAddress, summary);
+    }
+
+    /// <summary>Sends all of <paramref name="data"/> before the relay starts; a failure closes the upstream and is recorded.</summary>
+    private static async Task<bool> SendAsync(SocketOperation operation, Socket socket, ReadOnlyMemory<byte> data, ClientConnection connection, ConnectionSummary summary)
+    {
+        while (!data.IsEmpty)
+        {
+            var result = await operation.SendAsync(socket, data).ConfigureAwait(false);
+            if (!result.Ok)
+            {
+                connection.Detach();
+                summary.Refuse(ConnectionOutcome.ResetBeforeRelay, result.Error.ToString());
+                return false;
+            }
+
+            data = data[result.Bytes..];
+        }
+
+        return true;
     }
 
     /// <summary>
     /// A TLS ClientHello at the start of a CONNECT tunnel must name the CONNECT host, or a name the policy allows this
     /// client on its own; bucket endpoints share addresses, so the name inside decides what is reached. Runs inside
-    /// the tunnel, so a server that speaks first is relayed meanwhile; returns the bytes it passed on, or null.
+    /// the tunnel, so a server that speaks first is relayed meanwhile. The wait for the first byte has no deadline of
+    /// its own (the idle timeout governs it); a ClientHello, once begun, must end within HandshakeTimeout or the
+    /// tunnel is closed, so nothing reaches upstream unchecked. Returns the bytes it passed on, or null.
     /// </summary>
-    private async Task<long?> AdmitTunnelAsync(
-        Socket client, Socket upstream, byte[] early, Destination destination, IPAddress clientAddress, ConnectionSummary summary,
-        CancellationToken cancellationToken)
+    private async Task<long?> AdmitTunnelAsync(ClientConnection connection, byte[] early, Destination destination, IPAddress clientAddress, ConnectionSummary summary)
     {
-        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
-        using var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        HandshakeBuffer? buffer = null;
-        try
+        if (early.Length == 0)
         {
-            string? serverName = null;
-            try
-            {
-                // Wait without a buffer: an idle tunnel may sit here until the handshake timeout.
-                if (early.Length == 0)
-                {
-                    await client.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, token.Token).ConfigureAwait(false);
-                }
-
-                buffer = new HandshakeBuffer(HandshakeLimit);
-                buffer.Append(early);
-                serverName = await HandshakeReader.ReadTunnelServerNameAsync(client, buffer, token.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                // Nothing complete from the client in time: not TLS; relayed as is.
-            }
-
-            if (serverName is not null && !NameAllowed(serverName, destination, clientAddress, summary))
-            {
-                return null;
-            }
-
-            if (buffer is not { Count: > 0 })
+            // Wait without a buffer: an idle tunnel may sit here until its idle timeout.
+            var ready = await connection.ClientReceive.ReceiveAsync(connection.Client, Memory<byte>.Empty).ConfigureAwait(false);
+            if (!ready.Ok)
             {
                 return 0;
             }
+        }
 
-            await upstream.SendAsync(buffer.Memory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            return buffer.Count;
-        }
-        finally
+        using var buffer = new HandshakeBuffer(HandshakeLimit);
+        buffer.Append(early);
+        connection.SetDeadline(Expiry.TunnelCheck, _options.HandshakeTimeout);
+        var (complete, serverName) = await HandshakeReader.ReadTunnelServerNameAsync(connection, buffer).ConfigureAwait(false);
+        connection.StartIdleClock();
+        if (!complete)
         {
-            buffer?.Dispose();
+            // Closed, reset or out of time with a ClientHello begun: nothing of it goes upstream.
+            if (connection.Expired == Expiry.TunnelCheck)
+            {
+                summary.Refuse(ConnectionOutcome.SniMismatch, "no complete ClientHello within the handshake timeout");
+                return null;
+            }
+
+            return 0;
         }
+
+        if (serverName is not null && !NameAllowed(serverName, destination, clientAddress, summary))
+        {
+            return null;
+        }
+
+        if (buffer.Count == 0)
+        {
+            return 0;
+        }
+
+        var sent = await connection.UpstreamSend!.SendAsync(connection.Upstream!, buffer.Memory).ConfigureAwait(false);
+        return sent.Ok ? buffer.Count : 0;
     }
 
     private bool NameAllowed(string serverName, Destination destination, IPAddress clientAddress, ConnectionSummary summary)
@@ -256,24 +273,12 @@ internal sealed class ConnectionHandler
     }
 
     private async Task<(Destination? Destination, IPAddress ClientAddress)> ReadHandshakeAsync(
-        Socket client, HandshakeBuffer handshake, ConnectionSummary summary, CancellationToken abort)
+        ClientConnection connection, HandshakeBuffer handshake, ConnectionSummary summary)
     {
-        var peer = (IPEndPoint)client.RemoteEndPoint!;
-        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
-        using var token = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
-        try
-        {
-            return await _handshake.ReadAsync(client, peer, handshake, summary, token.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            summary.Refuse(ConnectionOutcome.HandshakeTimeout, "no complete request within the handshake timeout");
-        }
-        catch (SocketException ex)
-        {
-            summary.Refuse(ConnectionOutcome.ClientReset, ex.SocketErrorCode.ToString());
-        }
-
-        return (null, peer.Address);
+        var peer = (IPEndPoint)connection.Client.RemoteEndPoint!;
+        connection.SetDeadline(Expiry.Handshake, _options.HandshakeTimeout);
+        var read = await _handshake.ReadAsync(connection, peer, handshake, summary).ConfigureAwait(false);
+        connection.ClearDeadline();
+        return read;
     }
 }

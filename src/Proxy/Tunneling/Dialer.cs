@@ -29,57 +29,67 @@ internal sealed class Dialer
         _time = time;
     }
 
-    public async Task<DialResult> DialAsync(Destination destination, CancellationToken abort)
+    /// <summary>
+    /// Connects to the destination within ConnectTimeout (a deadline of <paramref name="connection"/>: an expired
+    /// connect is closed, never thrown). The connected socket is attached to the connection.
+    /// </summary>
+    public async Task<DialResult> DialAsync(Destination destination, ClientConnection connection, CancellationToken abort)
     {
         var started = _time.GetTimestamp();
         var name = $"{LogText.Field(destination.Host)}:{destination.PolicyPort}";
-        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
-        using var token = CancellationTokenSource.CreateLinkedTokenSource(abort, timeout.Token);
+        connection.SetDeadline(Expiry.Connect, _options.ConnectTimeout);
         try
         {
-            var resolved = await _resolver.ResolveAsync(destination.Host, token.Token).ConfigureAwait(false);
+            var resolved = await _resolver.ResolveAsync(destination.Host, abort).ConfigureAwait(false);
+            if (connection.Expired == Expiry.Connect)
+            {
+                return TimedOut(name);
+            }
+
             if (resolved.Addresses.Count == 0)
             {
                 return new DialResult(null, resolved.TimedOut ? ConnectionOutcome.ConnectTimeout : ConnectionOutcome.ResolveFailed, resolved.Error ?? "no address", name);
             }
 
-            var refusals = new List<string>();
+            List<string>? refusals = null;
             var guardRefusals = 0;
             foreach (var address in resolved.Addresses)
             {
                 var check = _guard.Check(address, destination.DialPort);
                 if (!check.Allowed)
                 {
-                    refusals.Add(check.Reason);
+                    (refusals ??= []).Add(check.Reason);
                     guardRefusals++;
                     continue;
                 }
 
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
+                connection.Attach(socket);
+                var result = await connection.UpstreamSend!.ConnectAsync(socket, new IPEndPoint(address, destination.DialPort)).ConfigureAwait(false);
+                if (result.Ok)
                 {
-                    await socket.ConnectAsync(new IPEndPoint(address, destination.DialPort), token.Token).ConfigureAwait(false);
                     _metrics.Connected(_time.GetElapsedTime(started).TotalSeconds);
                     return new DialResult(socket, ConnectionOutcome.Relayed, string.Empty, $"{name} ({address}:{destination.DialPort})");
                 }
-                catch (SocketException ex)
+
+                connection.Detach();
+                if (connection.Expired == Expiry.Connect)
                 {
-                    socket.Dispose();
-                    refusals.Add($"{address}: {ex.SocketErrorCode}");
+                    return TimedOut(name);
                 }
-                catch (OperationCanceledException)
-                {
-                    socket.Dispose();
-                    throw;
-                }
+
+                (refusals ??= []).Add($"{address}: {result.Error}");
             }
 
             var outcome = guardRefusals == resolved.Addresses.Count ? ConnectionOutcome.GuardDenied : ConnectionOutcome.ConnectFailed;
-            return new DialResult(null, outcome, string.Join("; ", refusals), name);
+            return new DialResult(null, outcome, string.Join("; ", refusals ?? []), name);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        finally
         {
-            return new DialResult(null, ConnectionOutcome.ConnectTimeout, $"no connection within {_options.ConnectTimeout.TotalSeconds:F0}s", name);
+            connection.ClearDeadline();
         }
     }
+
+    private DialResult TimedOut(string name) =>
+        new(null, ConnectionOutcome.ConnectTimeout, $"no connection within {_options.ConnectTimeout.TotalSeconds:F0}s", name);
 }

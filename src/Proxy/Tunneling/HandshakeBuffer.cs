@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Sockets;
 
 namespace Endpoints.Proxy.Tunneling;
 
@@ -48,8 +47,8 @@ internal sealed class HandshakeBuffer : IDisposable
         Count += n;
     }
 
-    /// <summary>Reads more from the socket; false at end of stream.</summary>
-    public async ValueTask<bool> ReadAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>Reads more from the client: bytes appended, 0 at its end of stream, or the socket's error.</summary>
+    public async ValueTask<SocketResult> ReadAsync(ClientConnection connection)
     {
         if (_start > 0)
         {
@@ -65,9 +64,14 @@ internal sealed class HandshakeBuffer : IDisposable
             _buffer = larger;
         }
 
-        var n = await socket.ReceiveAsync(_buffer.AsMemory(Count, Math.Min(_buffer.Length, _limit) - Count), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        Count += n;
-        return n > 0;
+        var result = await connection.ClientReceive.ReceiveAsync(connection.Client, _buffer.AsMemory(Count, Math.Min(_buffer.Length, _limit) - Count))
+            .ConfigureAwait(false);
+        if (result.Ok)
+        {
+            Count += result.Bytes;
+        }
+
+        return result;
     }
 
     public void Dispose()

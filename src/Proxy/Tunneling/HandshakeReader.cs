@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Endpoints.Common.ProxyProtocol;
 using Endpoints.Proxy.Configuration;
 using Microsoft.Extensions.Options;
@@ -26,12 +25,12 @@ internal sealed class HandshakeReader
 
     /// <summary>The client address the policy judges: the PROXY header's source when a load balancer sent one.</summary>
     public async Task<(Destination? Destination, IPAddress ClientAddress)> ReadAsync(
-        Socket client, IPEndPoint peer, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+        ClientConnection connection, IPEndPoint peer, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         var clientAddress = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address;
         if (_loadBalancers.Any(n => n.Contains(clientAddress)))
         {
-            var header = await ReadProxyHeaderAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false);
+            var header = await ReadProxyHeaderAsync(connection, buffer, summary).ConfigureAwait(false);
             if (header is null)
             {
                 return (null, clientAddress);
@@ -49,16 +48,16 @@ internal sealed class HandshakeReader
                 return (null, clientAddress);
             }
         }
-        else if (!CountSource(clientAddress, summary) || !await RejectUntrustedProxyHeaderAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false))
+        else if (!CountSource(clientAddress, summary) || !await RejectUntrustedProxyHeaderAsync(connection, buffer, summary).ConfigureAwait(false))
         {
             return (null, clientAddress);
         }
 
         var destination = summary.Mode switch
         {
-            ListenerMode.Connect => await ReadConnectAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false),
-            ListenerMode.Tls => await ReadClientHelloAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false),
-            _ => await ReadHostAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false),
+            ListenerMode.Connect => await ReadConnectAsync(connection, buffer, summary).ConfigureAwait(false),
+            ListenerMode.Tls => await ReadClientHelloAsync(connection, buffer, summary).ConfigureAwait(false),
+            _ => await ReadHostAsync(connection, buffer, summary).ConfigureAwait(false),
         };
         return (destination, clientAddress);
     }
@@ -77,27 +76,57 @@ internal sealed class HandshakeReader
     }
 
     /// <summary>
-    /// The SNI of a ClientHello that opens a CONNECT tunnel, or null when the first bytes are not TLS, carry no
-    /// name, or do not come within the handshake timeout (then the tunnel is not TLS, or speaks second).
+    /// The SNI of a ClientHello that opens a CONNECT tunnel, or null when the first bytes are not TLS or carry no
+    /// name. Not complete when the client closed, reset or ran out of time before its ClientHello ended.
     /// </summary>
-    public static async Task<string?> ReadTunnelServerNameAsync(Socket client, HandshakeBuffer buffer, CancellationToken cancellationToken)
+    public static async Task<(bool Complete, string? ServerName)> ReadTunnelServerNameAsync(ClientConnection connection, HandshakeBuffer buffer)
     {
         while (true)
         {
             var status = ClientHelloParser.TryGetServerName(buffer.Data, out var serverName, out _);
-            if (status != ParseStatus.NeedMore)
+            if (status != ParseStatus.NeedMore || buffer.IsFull)
             {
-                return status == ParseStatus.Done ? serverName : null;
+                return (true, status == ParseStatus.Done ? serverName : null);
             }
 
-            if (buffer.IsFull || !await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            var result = await buffer.ReadAsync(connection).ConfigureAwait(false);
+            if (!result.Ok || result.Bytes == 0)
             {
-                return null;
+                return (false, null);
             }
         }
     }
 
-    private static async Task<ProxyHeader?> ReadProxyHeaderAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    /// <summary>Reads more of the handshake; false, with the refusal recorded, when none came.</summary>
+    private static async Task<bool> ReadMoreAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary, string closedReason)
+    {
+        var result = await buffer.ReadAsync(connection).ConfigureAwait(false);
+        switch (connection.Expired)
+        {
+            case Expiry.Handshake:
+                summary.Refuse(ConnectionOutcome.HandshakeTimeout, "no complete request within the handshake timeout");
+                return false;
+            case Expiry.Drain:
+                summary.Refuse(ConnectionOutcome.ClientClosed, "closed by the drain timeout");
+                return false;
+        }
+
+        if (!result.Ok)
+        {
+            summary.Refuse(ConnectionOutcome.ClientReset, result.Error.ToString());
+            return false;
+        }
+
+        if (result.Bytes == 0)
+        {
+            summary.Refuse(ConnectionOutcome.ClientClosed, closedReason);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task<ProxyHeader?> ReadProxyHeaderAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         while (true)
         {
@@ -111,22 +140,20 @@ internal sealed class HandshakeReader
                     return null;
             }
 
-            if (!await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            if (!await ReadMoreAsync(connection, buffer, summary, "closed before the PROXY header").ConfigureAwait(false))
             {
-                summary.Refuse(ConnectionOutcome.ClientClosed, "closed before the PROXY header");
                 return null;
             }
         }
     }
 
     /// <summary>A PROXY header from a source that is not a configured load balancer could forge the client address.</summary>
-    private static async Task<bool> RejectUntrustedProxyHeaderAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    private static async Task<bool> RejectUntrustedProxyHeaderAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         while (buffer.Count < 6 && (buffer.Count == 0 || ProxyHeaderParser.LooksLikeHeader(buffer.Data)))
         {
-            if (!await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            if (!await ReadMoreAsync(connection, buffer, summary, "closed before sending anything").ConfigureAwait(false))
             {
-                summary.Refuse(ConnectionOutcome.ClientClosed, "closed before sending anything");
                 return false;
             }
         }
@@ -140,9 +167,9 @@ internal sealed class HandshakeReader
         return true;
     }
 
-    private static async Task<Destination?> ReadConnectAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    private static async Task<Destination?> ReadConnectAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
-        var head = await ReadHeadAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false);
+        var head = await ReadHeadAsync(connection, buffer, summary).ConfigureAwait(false);
         if (head is null)
         {
             return null;
@@ -163,9 +190,9 @@ internal sealed class HandshakeReader
         return new Destination(host, port, port);
     }
 
-    private async Task<Destination?> ReadHostAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    private async Task<Destination?> ReadHostAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
-        var head = await ReadHeadAsync(client, buffer, summary, cancellationToken).ConfigureAwait(false);
+        var head = await ReadHeadAsync(connection, buffer, summary).ConfigureAwait(false);
         if (head is null)
         {
             return null;
@@ -188,7 +215,7 @@ internal sealed class HandshakeReader
         return new Destination(host, port, port == 80 ? _options.HttpUpstreamPort : port, HostModeRequest.CloseAfterResponse(head));
     }
 
-    private static async Task<HttpHead?> ReadHeadAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    private static async Task<HttpHead?> ReadHeadAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         while (true)
         {
@@ -210,15 +237,14 @@ internal sealed class HandshakeReader
                 return null;
             }
 
-            if (!await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            if (!await ReadMoreAsync(connection, buffer, summary, "closed before the request head ended").ConfigureAwait(false))
             {
-                summary.Refuse(ConnectionOutcome.ClientClosed, "closed before the request head ended");
                 return null;
             }
         }
     }
 
-    private async Task<Destination?> ReadClientHelloAsync(Socket client, HandshakeBuffer buffer, ConnectionSummary summary, CancellationToken cancellationToken)
+    private async Task<Destination?> ReadClientHelloAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         while (true)
         {
@@ -241,9 +267,8 @@ internal sealed class HandshakeReader
                 return null;
             }
 
-            if (!await buffer.ReadAsync(client, cancellationToken).ConfigureAwait(false))
+            if (!await ReadMoreAsync(connection, buffer, summary, "closed before the ClientHello ended").ConfigureAwait(false))
             {
-                summary.Refuse(ConnectionOutcome.ClientClosed, "closed before the ClientHello ended");
                 return null;
             }
         }

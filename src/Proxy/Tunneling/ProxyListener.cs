@@ -15,10 +15,12 @@ internal sealed class ProxyListener : IDisposable
     private readonly ConnectionHandler _handler;
     private readonly ConnectionTracker _tracker;
     private readonly ILogger _logger;
+    private readonly ConnectionDeadlines _deadlines;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public ProxyListener(IPEndPoint endpoint, ListenerMode mode, ConnectionHandler handler, ConnectionTracker tracker, ILogger logger)
+    public ProxyListener(IPEndPoint endpoint, ListenerMode mode, ConnectionHandler handler, ConnectionTracker tracker, ConnectionDeadlines deadlines, ILogger logger)
     {
+        _deadlines = deadlines;
         _socket = ListenSocket.Bind(endpoint, ProtocolType.Tcp);
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _mode = mode;
@@ -80,10 +82,8 @@ internal sealed class ProxyListener : IDisposable
 
     private async Task RefuseAsync(Socket client)
     {
-        using (client)
-        {
-            await Refusal.SendAsync(client, _mode, ConnectionOutcome.Overloaded, "proxy at its connection limit", CancellationToken.None).ConfigureAwait(false);
-        }
+        using var connection = new ClientConnection(client, _deadlines);
+        await Refusal.SendAsync(connection, _mode, ConnectionOutcome.Overloaded, "proxy at its connection limit").ConfigureAwait(false);
     }
 
     /// <summary>Stops accepting; connections already open carry on.</summary>

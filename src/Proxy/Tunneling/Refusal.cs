@@ -37,31 +37,35 @@ internal static class Refusal
     };
 
     /// <summary>Tells the client, as its mode allows (a CONNECT tunnel that carries TLS gets an alert), then closes our sending side.</summary>
-    public static async Task SendAsync(Socket client, ListenerMode mode, ConnectionOutcome outcome, string reason, CancellationToken cancellationToken)
+    public static async Task SendAsync(ClientConnection connection, ListenerMode mode, ConnectionOutcome outcome, string reason)
     {
         var words = Of(outcome);
-        try
+        byte[]? answer = null;
+        if (mode == ListenerMode.Tls || outcome == ConnectionOutcome.SniMismatch)
         {
-            if (mode == ListenerMode.Tls || outcome == ConnectionOutcome.SniMismatch)
+            if (words.Alert != 0)
             {
-                if (words.Alert != 0)
-                {
-                    await client.SendAsync(new byte[] { 0x15, 0x03, 0x01, 0x00, 0x02, 0x02, words.Alert }, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                }
+                answer = [0x15, 0x03, 0x01, 0x00, 0x02, 0x02, words.Alert];
             }
-            else if (words.Status != 0)
-            {
-                var body = reason + "\n";
-                var response = $"HTTP/1.1 {words.Status} {Phrase(words.Status)}\r\nContent-Type: text/plain\r\n" +
-                    $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
-                await client.SendAsync(Encoding.UTF8.GetBytes(response), SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            }
-
-            client.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        else if (words.Status != 0)
         {
-            // The client left first; nothing more to tell it.
+            var body = reason + "\n";
+            answer = Encoding.UTF8.GetBytes($"HTTP/1.1 {words.Status} {Phrase(words.Status)}\r\nContent-Type: text/plain\r\n" +
+                $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}");
+        }
+
+        // A client that left first gets nothing more: a failed send is not an error here.
+        if (answer is null || (await connection.ClientSend.SendAsync(connection.Client, answer).ConfigureAwait(false)).Ok)
+        {
+            try
+            {
+                connection.Client.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Gone meanwhile.
+            }
         }
     }
 

@@ -6,24 +6,19 @@ namespace Endpoints.Proxy.Tunneling;
 /// <summary>
 /// Relays bytes both ways until both sides have finished. A FIN is passed on as a half-close and the other
 /// direction keeps flowing. While a direction is idle it waits with a zero-byte read and holds no buffer, so an
-/// idle tunnel costs two sockets and a little bookkeeping.
+/// idle tunnel costs two sockets and a little bookkeeping. Errors are values: a reset on one side closes both
+/// sockets, which ends the other direction's wait.
 /// </summary>
 internal sealed class Tunnel
 {
-    private readonly Socket _client;
-    private readonly Socket _upstream;
+    private readonly ClientConnection _connection;
     private readonly int _bufferSize;
-    private readonly TimeSpan _idleTimeout;
-    private readonly TimeProvider _time;
-    private long _lastActivity;
+    private int _aborted;
 
-    public Tunnel(Socket client, Socket upstream, int bufferSize, TimeSpan idleTimeout, TimeProvider time)
+    public Tunnel(ClientConnection connection, int bufferSize)
     {
-        _client = client;
-        _upstream = upstream;
+        _connection = connection;
         _bufferSize = bufferSize;
-        _idleTimeout = idleTimeout;
-        _time = time;
     }
 
     /// <summary>
@@ -31,56 +26,50 @@ internal sealed class Tunnel
     /// goes upstream (the downstream direction flows meanwhile): it returns the bytes it sent itself, or null to
     /// refuse, which ends the tunnel.
     /// </summary>
-    public async Task<TunnelResult> RunAsync(CancellationToken abort, Func<CancellationToken, Task<long?>>? admitUp = null)
+    public async Task<TunnelResult> RunAsync(Func<Task<long?>>? admitUp = null)
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        cancel.CancelAfter(_idleTimeout);
-        _lastActivity = _time.GetTimestamp();
-        var up = PumpUpAsync(admitUp, cancel);
-        var down = PumpAsync(_upstream, _client, cancel);
+        _connection.StartIdleClock();
+        if (_connection.Expired != Expiry.None)
+        {
+            // Drained while the upstream connect was still in flight: the tunnel ends as soon as it starts.
+            _connection.Abort();
+        }
+
+        var upstream = _connection.Upstream!;
+        var (upstreamReceive, upstreamSend) = (_connection.UpstreamReceive!, _connection.UpstreamSend!);
+        var up = PumpUpAsync(admitUp, upstream, upstreamSend);
+        var down = PumpAsync(upstream, _connection.Client, upstreamReceive, _connection.ClientSend);
         var (bytesUp, endUp) = await up.ConfigureAwait(false);
         var (bytesDown, endDown) = await down.ConfigureAwait(false);
         var end = endUp == PumpEnd.Refused ? "refused"
-            : abort.IsCancellationRequested ? "drain timeout"
-            : cancel.IsCancellationRequested && endUp != PumpEnd.Reset && endDown != PumpEnd.Reset ? "idle timeout"
+            : _connection.Expired == Expiry.Drain ? "drain timeout"
+            : _connection.Expired == Expiry.Idle ? "idle timeout"
             : endUp == PumpEnd.Eof && endDown == PumpEnd.Eof ? "closed" : $"client {Word(endUp)}, upstream {Word(endDown)}";
         return new TunnelResult(bytesUp, bytesDown, end);
     }
 
-    private async Task<(long Bytes, PumpEnd End)> PumpUpAsync(Func<CancellationToken, Task<long?>>? admit, CancellationTokenSource cancel)
+    private async Task<(long Bytes, PumpEnd End)> PumpUpAsync(Func<Task<long?>>? admit, Socket upstream, SocketOperation upstreamSend)
     {
         long admitted = 0;
         if (admit is not null)
         {
-            long? sent;
-            try
-            {
-                sent = await admit(cancel.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return (0, PumpEnd.Cancelled);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                await cancel.CancelAsync().ConfigureAwait(false);
-                return (0, PumpEnd.Reset);
-            }
-
+            var sent = await admit().ConfigureAwait(false);
             if (sent is not { } bytes)
             {
-                await cancel.CancelAsync().ConfigureAwait(false);
+                // Only the upstream side closes: the client still gets the refusal (a TLS alert).
+                Interlocked.Exchange(ref _aborted, 1);
+                _connection.Detach();
                 return (0, PumpEnd.Refused);
             }
 
             admitted = bytes;
         }
 
-        var (pumped, end) = await PumpAsync(_client, _upstream, cancel).ConfigureAwait(false);
+        var (pumped, end) = await PumpAsync(_connection.Client, upstream, _connection.ClientReceive, upstreamSend).ConfigureAwait(false);
         return (admitted + pumped, end);
     }
 
-    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, CancellationTokenSource cancel)
+    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, SocketOperation receive, SocketOperation send)
     {
         long total = 0;
         byte[]? buffer = null;
@@ -90,36 +79,53 @@ internal sealed class Tunnel
             {
                 if (buffer is null)
                 {
-                    await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancel.Token).ConfigureAwait(false);
+                    var ready = await receive.ReceiveAsync(from, Memory<byte>.Empty).ConfigureAwait(false);
+                    if (!ready.Ok)
+                    {
+                        return (total, Failed());
+                    }
+
                     buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
                 }
 
-                var n = await from.ReceiveAsync(buffer, SocketFlags.None, cancel.Token).ConfigureAwait(false);
-                if (n == 0)
+                var read = await receive.ReceiveAsync(from, buffer).ConfigureAwait(false);
+                if (!read.Ok)
                 {
-                    to.Shutdown(SocketShutdown.Send);
+                    return (total, Failed());
+                }
+
+                if (read.Bytes == 0)
+                {
+                    // An end of stream that closing the tunnel caused (a reset the other way, a timeout) is not the peer's.
+                    if (Volatile.Read(ref _aborted) != 0 || _connection.Expired != Expiry.None)
+                    {
+                        return (total, PumpEnd.Cancelled);
+                    }
+
+                    ShutdownSend(to);
                     return (total, PumpEnd.Eof);
                 }
 
-                await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, cancel.Token).ConfigureAwait(false);
-                total += n;
-                Touch(cancel);
-                if (from.Available == 0)
+                var data = buffer.AsMemory(0, read.Bytes);
+                while (!data.IsEmpty)
+                {
+                    var written = await send.SendAsync(to, data).ConfigureAwait(false);
+                    if (!written.Ok)
+                    {
+                        return (total, Failed());
+                    }
+
+                    data = data[written.Bytes..];
+                }
+
+                total += read.Bytes;
+                _connection.Touch();
+                if (!HasMore(from))
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = null;
                 }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            return (total, PumpEnd.Cancelled);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // One side reset: the tunnel is over in both directions.
-            await cancel.CancelAsync().ConfigureAwait(false);
-            return (total, PumpEnd.Reset);
         }
         finally
         {
@@ -130,6 +136,55 @@ internal sealed class Tunnel
         }
     }
 
+    /// <summary>
+    /// A direction failed: the first failure is a reset and closes both sockets (the tunnel is over both ways);
+    /// a failure that closing caused, or a timeout, is a cancellation.
+    /// </summary>
+    private PumpEnd Failed()
+    {
+        if (_connection.Expired != Expiry.None)
+        {
+            return PumpEnd.Cancelled;
+        }
+
+        return Abort() ? PumpEnd.Reset : PumpEnd.Cancelled;
+    }
+
+    private bool Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) != 0)
+        {
+            return false;
+        }
+
+        _connection.Abort();
+        return true;
+    }
+
+    private static bool HasMore(Socket socket)
+    {
+        try
+        {
+            return socket.Available > 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private static void ShutdownSend(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Closed meanwhile by the other direction's reset.
+        }
+    }
+
     private static string Word(PumpEnd end) => end switch
     {
         PumpEnd.Eof => "eof",
@@ -137,15 +192,4 @@ internal sealed class Tunnel
         PumpEnd.Refused => "refused",
         _ => "reset",
     };
-
-    /// <summary>Pushes the idle deadline back, at most once a second (it is a timer change).</summary>
-    private void Touch(CancellationTokenSource cancel)
-    {
-        var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(Volatile.Read(ref _lastActivity), now) > TimeSpan.FromSeconds(1))
-        {
-            Volatile.Write(ref _lastActivity, now);
-            cancel.CancelAfter(_idleTimeout);
-        }
-    }
 }

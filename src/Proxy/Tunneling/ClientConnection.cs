@@ -1,0 +1,153 @@
+using System.Net.Sockets;
+
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>
+/// One client connection's sockets, their reusable operations and its current deadline. Created at accept,
+/// registered with <see cref="ConnectionDeadlines"/> until it is disposed.
+/// </summary>
+internal sealed class ClientConnection : IDisposable
+{
+    private readonly ConnectionDeadlines _deadlines;
+    private long _deadline = long.MaxValue;
+    private Expiry _pending;
+    private long _lastActivity;
+    private int _expired;
+
+    public ClientConnection(Socket client, ConnectionDeadlines deadlines)
+    {
+        Client = client;
+        _deadlines = deadlines;
+        deadlines.Add(this);
+    }
+
+    public Socket Client { get; }
+
+    public Socket? Upstream { get; private set; }
+
+    public SocketOperation ClientReceive { get; } = new();
+
+    public SocketOperation ClientSend { get; } = new();
+
+    public SocketOperation? UpstreamReceive { get; private set; }
+
+    public SocketOperation? UpstreamSend { get; private set; }
+
+    /// <summary>Which timeout ended a wait, if one did.</summary>
+    public Expiry Expired => (Expiry)Volatile.Read(ref _expired);
+
+    internal ClientConnection? Previous { get; set; }
+
+    internal ClientConnection? Next { get; set; }
+
+    /// <summary>From now on, <paramref name="kind"/> fires after <paramref name="timeout"/> unless replaced or cleared.</summary>
+    public void SetDeadline(Expiry kind, TimeSpan timeout)
+    {
+        _pending = kind;
+        Volatile.Write(ref _deadline, _deadlines.Time.GetTimestamp() + (long)(timeout.TotalSeconds * _deadlines.Time.TimestampFrequency));
+    }
+
+    public void ClearDeadline() => Volatile.Write(ref _deadline, long.MaxValue);
+
+    /// <summary>The tunnel is open: from now on the idle timeout applies, counted from the last bytes moved.</summary>
+    public void StartIdleClock()
+    {
+        ClearDeadline();
+        Touch();
+        _pending = Expiry.Idle;
+    }
+
+    public void Touch() => Volatile.Write(ref _lastActivity, _deadlines.Time.GetTimestamp());
+
+    /// <summary>The upstream socket, from the dialer, so a connect timeout or the drain can close it.</summary>
+    public void Attach(Socket upstream)
+    {
+        Upstream = upstream;
+        UpstreamReceive = new SocketOperation();
+        UpstreamSend = new SocketOperation();
+        if (Expired is Expiry.Drain)
+        {
+            upstream.Dispose();
+        }
+    }
+
+    public void Detach()
+    {
+        Upstream?.Dispose();
+        Upstream = null;
+    }
+
+    /// <summary>
+    /// Ends the tunnel in both directions (a reset, a timeout): both sockets shut down, which ends any wait on them
+    /// and sends each peer a FIN. The sockets are closed when the connection is disposed.
+    /// </summary>
+    public void Abort()
+    {
+        Shutdown(Upstream, SocketShutdown.Both);
+        Shutdown(Client, SocketShutdown.Both);
+    }
+
+    /// <summary>Ends the current wait for <paramref name="why"/>; the first reason sticks.</summary>
+    public void Expire(Expiry why)
+    {
+        if (Interlocked.CompareExchange(ref _expired, (int)why, (int)Expiry.None) != (int)Expiry.None && why != Expiry.Drain)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _expired, (int)why);
+        switch (why)
+        {
+            case Expiry.Handshake:
+                // A pending receive ends as if the client had closed; the refusal can still be sent.
+                Shutdown(Client, SocketShutdown.Receive);
+                break;
+            case Expiry.Connect:
+                Upstream?.Dispose();
+                break;
+            default:
+                Abort();
+                break;
+        }
+    }
+
+    /// <summary>Called by <see cref="ConnectionDeadlines"/> on each tick.</summary>
+    internal void Check(long now, long idleTicks)
+    {
+        if (_pending == Expiry.Idle)
+        {
+            if (now - Volatile.Read(ref _lastActivity) > idleTicks)
+            {
+                Expire(Expiry.Idle);
+            }
+        }
+        else if (now > Volatile.Read(ref _deadline))
+        {
+            ClearDeadline();
+            Expire(_pending);
+        }
+    }
+
+    public void Dispose()
+    {
+        _deadlines.Remove(this);
+        Upstream?.Dispose();
+        Client.Dispose();
+        ClientReceive.Dispose();
+        ClientSend.Dispose();
+        UpstreamReceive?.Dispose();
+        UpstreamSend?.Dispose();
+    }
+
+    private static void Shutdown(Socket? socket, SocketShutdown how)
+    {
+        try
+        {
+            socket?.Shutdown(how);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone: nothing is waiting on it.
+        }
+    }
+}

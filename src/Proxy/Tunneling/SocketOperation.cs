@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Tasks.Sources;
+
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>
+/// One socket operation at a time (receive, send or connect) that reports failure as a <see cref="SocketError"/>
+/// value. Socket's own awaitable methods throw on a reset, and an asynchronous failure also captures a stack trace:
+/// under a load of clients that reset (every S3 SDK pool does), that was over a fifth of the proxy's CPU
+/// (bench/README.md, issue 13). Reused for the life of a connection; cancelled by closing or shutting down the
+/// socket, never by a token.
+/// </summary>
+internal sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<SocketResult>
+{
+    private ManualResetValueTaskSourceCore<SocketResult> _source;
+
+    public SocketOperation()
+        : base(unsafeSuppressExecutionContextFlow: true)
+    {
+    }
+
+    public ValueTask<SocketResult> ReceiveAsync(Socket socket, Memory<byte> buffer)
+    {
+        Start(buffer);
+        return Complete(socket, static (s, e) => s.ReceiveAsync(e));
+    }
+
+    public ValueTask<SocketResult> SendAsync(Socket socket, ReadOnlyMemory<byte> data)
+    {
+        // The buffer is only read; SocketAsyncEventArgs takes a Memory<byte> for both directions.
+        Start(System.Runtime.InteropServices.MemoryMarshal.AsMemory(data));
+        return Complete(socket, static (s, e) => s.SendAsync(e));
+    }
+
+    public ValueTask<SocketResult> ConnectAsync(Socket socket, IPEndPoint endpoint)
+    {
+        Start(Memory<byte>.Empty);
+        RemoteEndPoint = endpoint;
+        return Complete(socket, static (s, e) => s.ConnectAsync(e));
+    }
+
+    SocketResult IValueTaskSource<SocketResult>.GetResult(short token) => _source.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<SocketResult>.GetStatus(short token) => _source.GetStatus(token);
+
+    void IValueTaskSource<SocketResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _source.OnCompleted(continuation, state, token, flags);
+
+    protected override void OnCompleted(SocketAsyncEventArgs e) => _source.SetResult(new SocketResult(BytesTransferred, SocketError));
+
+    private void Start(Memory<byte> buffer)
+    {
+        _source.Reset();
+        SetBuffer(buffer);
+    }
+
+    private ValueTask<SocketResult> Complete(Socket socket, Func<Socket, SocketAsyncEventArgs, bool> start)
+    {
+        try
+        {
+            if (start(socket, this))
+            {
+                return new ValueTask<SocketResult>(this, _source.Version);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed by a timeout or the other direction before this operation began.
+            return new ValueTask<SocketResult>(new SocketResult(0, SocketError.OperationAborted));
+        }
+
+        return new ValueTask<SocketResult>(new SocketResult(BytesTransferred, SocketError));
+    }
+}

@@ -1,0 +1,12 @@
+using System.Net.Sockets;
+
+namespace Endpoints.Proxy.Tunneling;
+
+/// <summary>What a <see cref="SocketOperation"/> did: bytes moved (0 on a receive is the peer's FIN), or why it failed.</summary>
+internal readonly record struct SocketResult(int Bytes, SocketError Error)
+{
+    public bool Ok => Error == SocketError.Success;
+
+    /// <summary>Data arrived (a receive of an empty buffer that succeeded means data is waiting).</summary>
+    public bool IsEndOfStream => Ok && Bytes == 0;
+}
