@@ -87,6 +87,17 @@ internal sealed class ClientConnection : IDisposable
         Shutdown(Client, SocketShutdown.Both);
     }
 
+    /// <summary>
+    /// One side reset: the other gets a reset too, as HAProxy does. An abortive close (linger 0) also leaves no
+    /// TIME_WAIT socket behind, which under a load of short connections makes every connect() search longer for a
+    /// free port (issue 13: 15 % of the proxy's CPU in __inet_check_established and __inet_hash_connect).
+    /// </summary>
+    public void Reset()
+    {
+        Upstream?.Close(0);
+        Client.Close(0);
+    }
+
     /// <summary>Ends the current wait for <paramref name="why"/>; the first reason sticks.</summary>
     public void Expire(Expiry why)
     {

@@ -219,6 +219,8 @@ internal sealed class ConnectionHandler
             var ready = await connection.ClientReceive.ReceiveAsync(connection.Client, Memory<byte>.Empty).ConfigureAwait(false);
             if (!ready.Ok)
             {
+                // Reset (a second receive would only see the end of stream): passed on, so the pump ends as a reset.
+                connection.Reset();
                 return 0;
             }
         }
@@ -226,7 +228,7 @@ internal sealed class ConnectionHandler
         using var buffer = new HandshakeBuffer(HandshakeLimit);
         buffer.Append(early);
         connection.SetDeadline(Expiry.TunnelCheck, _options.HandshakeTimeout);
-        var (complete, serverName) = await HandshakeReader.ReadTunnelServerNameAsync(connection, buffer).ConfigureAwait(false);
+        var (complete, serverName, reset) = await HandshakeReader.ReadTunnelServerNameAsync(connection, buffer).ConfigureAwait(false);
         connection.StartIdleClock();
         if (!complete)
         {
@@ -235,6 +237,11 @@ internal sealed class ConnectionHandler
             {
                 summary.Refuse(ConnectionOutcome.SniMismatch, "no complete ClientHello within the handshake timeout");
                 return null;
+            }
+
+            if (reset)
+            {
+                connection.Reset();
             }
 
             return 0;

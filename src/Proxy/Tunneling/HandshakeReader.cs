@@ -77,22 +77,22 @@ internal sealed class HandshakeReader
 
     /// <summary>
     /// The SNI of a ClientHello that opens a CONNECT tunnel, or null when the first bytes are not TLS or carry no
-    /// name. Not complete when the client closed, reset or ran out of time before its ClientHello ended.
+    /// name. Not complete when the client closed, reset (<c>Reset</c>) or ran out of time before its ClientHello ended.
     /// </summary>
-    public static async Task<(bool Complete, string? ServerName)> ReadTunnelServerNameAsync(ClientConnection connection, HandshakeBuffer buffer)
+    public static async Task<(bool Complete, string? ServerName, bool Reset)> ReadTunnelServerNameAsync(ClientConnection connection, HandshakeBuffer buffer)
     {
         while (true)
         {
             var status = ClientHelloParser.TryGetServerName(buffer.Data, out var serverName, out _);
             if (status != ParseStatus.NeedMore || buffer.IsFull)
             {
-                return (true, status == ParseStatus.Done ? serverName : null);
+                return (true, status == ParseStatus.Done ? serverName : null, false);
             }
 
             var result = await buffer.ReadAsync(connection).ConfigureAwait(false);
             if (!result.Ok || result.Bytes == 0)
             {
-                return (false, null);
+                return (false, null, !result.Ok);
             }
         }
     }

@@ -137,7 +137,7 @@ internal sealed class Tunnel
     }
 
     /// <summary>
-    /// A direction failed: the first failure is a reset and closes both sockets (the tunnel is over both ways);
+    /// A direction failed: the first failure is a reset and resets both sockets (the tunnel is over both ways);
     /// a failure that closing caused, or a timeout, is a cancellation.
     /// </summary>
     private PumpEnd Failed()
@@ -157,7 +157,7 @@ internal sealed class Tunnel
             return false;
         }
 
-        _connection.Abort();
+        _connection.Reset();
         return true;
     }
 
