@@ -1,15 +1,10 @@
-using Endpoints.Common.Configuration;
 using Endpoints.Common.Hosting;
 using Endpoints.Common.Telemetry;
 using Endpoints.Proxy;
 using Endpoints.Proxy.Cli;
 using Endpoints.Proxy.Configuration;
-using Endpoints.Proxy.Health;
 using Endpoints.Proxy.Policy;
-using Endpoints.Proxy.Resolution;
 using Endpoints.Proxy.Telemetry;
-using Endpoints.Proxy.Tunneling;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -38,28 +33,7 @@ if (commandLine.Command == "check")
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);
 
 ServiceHost.UseInlineSocketCompletions(builder, "Proxy:InlineCompletions", new ProxyOptions().InlineCompletions);
-builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
-builder.Services.AddSingleton<IPostConfigureOptions<ProxyOptions>, ProxyOptionsSetup>();
-builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
-builder.Services.AddSingleton<IValidateOptions<ProxyOptions>>(new KnownKeysValidator<ProxyOptions>(builder.Configuration, ProxyOptions.Section));
-builder.Services.AddSingleton<ProxyMetrics>();
-builder.Services.AddSingleton<PolicyStore>();
-builder.Services.AddSingleton<DestinationResolver>();
-builder.Services.AddSingleton(services =>
-    new DestinationGuard(services.GetRequiredService<IOptions<ProxyOptions>>().Value.AllowRangeNetworks, []));
-builder.Services.AddSingleton(services => new ConnectionTracker(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections));
-builder.Services.AddSingleton(services => new SourceLimiter(services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnectionsPerSource));
-builder.Services.AddSingleton(services =>
-{
-    var readiness = new Readiness();
-    services.GetRequiredService<ProxyMetrics>().ObserveState(() => !readiness.IsReady, services.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxConnections);
-    return readiness;
-});
-builder.Services.AddSingleton(services =>
-    new ConnectionDeadlines(services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptions<ProxyOptions>>().Value.IdleTimeout));
-builder.Services.AddSingleton<HandshakeReader>();
-builder.Services.AddSingleton<Dialer>();
-builder.Services.AddSingleton<ConnectionHandler>();
+builder.Services.AddProxyServices(builder.Configuration);
 builder.Services.AddHostedService<PolicyWatcher>();
 builder.Services.AddHostedService<ProxyService>();
 builder.Services.AddOptions<HostOptions>().Configure<IOptions<ProxyOptions>>((host, proxy) => host.ShutdownTimeout = proxy.Value.DrainTimeout + TimeSpan.FromSeconds(15));

@@ -78,12 +78,12 @@ internal sealed class DestinationGuard
             return AclDecision.Deny("guard", $"{address}:{port} is this proxy");
         }
 
-        if (Unspecified.Any(n => n.Contains(address)))
+        if (InAny(Unspecified, address))
         {
             return AclDecision.Deny("guard", $"{address} is unspecified (this host), never allowed");
         }
 
-        if (_allowed.Any(n => n.Contains(address)))
+        if (InAny(_allowed, address))
         {
             return new AclDecision(true, "guard", "in --allow-range");
         }
@@ -137,10 +137,34 @@ internal sealed class DestinationGuard
 
     private static IPAddress Canonical(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
-    private bool IsOwnEndpoint(IPAddress address, int port) =>
-        Volatile.Read(ref _ownEndpoints).Any(e => e.Port == port &&
-            (Canonical(e.Address).Equals(address) ||
-             ((e.Address.Equals(IPAddress.Any) || e.Address.Equals(IPAddress.IPv6Any)) && (_ownAddresses.Contains(address) || IPAddress.IsLoopback(address)))));
+    /// <summary>Loops, not LINQ: this runs for every connection, and a lambda over the address is an allocation each time.</summary>
+    private static bool InAny(IReadOnlyList<IPNetwork> networks, IPAddress address)
+    {
+        for (var i = 0; i < networks.Count; i++)
+        {
+            if (networks[i].Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsOwnEndpoint(IPAddress address, int port)
+    {
+        foreach (var endpoint in Volatile.Read(ref _ownEndpoints))
+        {
+            if (endpoint.Port == port &&
+                (Canonical(endpoint.Address).Equals(address) ||
+                 ((endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any)) && (_ownAddresses.Contains(address) || IPAddress.IsLoopback(address)))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static List<IPAddress> LocalAddresses()
     {

@@ -13,6 +13,7 @@ internal sealed class ClientConnection : IDisposable
     private Expiry _pending;
     private long _lastActivity;
     private int _expired;
+    private int _disposed;
 
     public ClientConnection(Socket client, ConnectionDeadlines deadlines)
     {
@@ -25,9 +26,9 @@ internal sealed class ClientConnection : IDisposable
 
     public Socket? Upstream { get; private set; }
 
-    public SocketOperation ClientReceive { get; } = new();
+    public SocketOperation ClientReceive { get; } = SocketOperationPool.Rent();
 
-    public SocketOperation ClientSend { get; } = new();
+    public SocketOperation ClientSend { get; } = SocketOperationPool.Rent();
 
     public SocketOperation? UpstreamReceive { get; private set; }
 
@@ -63,8 +64,8 @@ internal sealed class ClientConnection : IDisposable
     public void Attach(Socket upstream)
     {
         Upstream = upstream;
-        UpstreamReceive = new SocketOperation();
-        UpstreamSend = new SocketOperation();
+        UpstreamReceive ??= SocketOperationPool.Rent();
+        UpstreamSend ??= SocketOperationPool.Rent();
         if (Expired is Expiry.Drain)
         {
             upstream.Dispose();
@@ -94,9 +95,13 @@ internal sealed class ClientConnection : IDisposable
     /// </summary>
     public void Reset()
     {
+        IsReset = true;
         Upstream?.Close(0);
         Client.Close(0);
     }
+
+    /// <summary>Reset by <see cref="Reset"/>: both sockets are closed, so nothing more may be started on them.</summary>
+    public bool IsReset { get; private set; }
 
     /// <summary>Ends the current wait for <paramref name="why"/>; the first reason sticks.</summary>
     public void Expire(Expiry why)
@@ -141,13 +146,19 @@ internal sealed class ClientConnection : IDisposable
 
     public void Dispose()
     {
+        // Once only: the operations go back to the pool.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _deadlines.Remove(this);
         Upstream?.Dispose();
         Client.Dispose();
-        ClientReceive.Dispose();
-        ClientSend.Dispose();
-        UpstreamReceive?.Dispose();
-        UpstreamSend?.Dispose();
+        SocketOperationPool.Return(ClientReceive);
+        SocketOperationPool.Return(ClientSend);
+        SocketOperationPool.Return(UpstreamReceive);
+        SocketOperationPool.Return(UpstreamSend);
     }
 
     private static void Shutdown(Socket? socket, SocketShutdown how)

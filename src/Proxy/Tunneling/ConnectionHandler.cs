@@ -47,12 +47,13 @@ internal sealed class ConnectionHandler
     public async Task HandleAsync(Socket client, ListenerMode mode, CancellationToken abort)
     {
         var started = _time.GetTimestamp();
-        var summary = new ConnectionSummary(client.RemoteEndPoint?.ToString() ?? "?", mode);
+        var peer = (IPEndPoint)client.RemoteEndPoint!;
+        var summary = new ConnectionSummary(peer, mode);
         var connection = new ClientConnection(client, _deadlines);
         try
         {
             client.NoDelay = true;
-            var admitUp = await OpenAsync(connection, summary, abort).ConfigureAwait(false);
+            var admitUp = await OpenAsync(connection, peer, summary, abort).ConfigureAwait(false);
             if (connection.Upstream is not null)
             {
                 _metrics.TunnelOpened();
@@ -113,17 +114,17 @@ internal sealed class ConnectionHandler
     /// Everything before the tunnel; leaves the connected upstream attached to the connection (none after a
     /// refusal) and returns, for CONNECT, the check of the tunnel's first bytes.
     /// </summary>
-    private async Task<Func<Task<long?>>?> OpenAsync(ClientConnection connection, ConnectionSummary summary, CancellationToken abort)
+    private async Task<Func<Task<long?>>?> OpenAsync(ClientConnection connection, IPEndPoint peer, ConnectionSummary summary, CancellationToken abort)
     {
         using var handshake = new HandshakeBuffer(HandshakeLimit);
-        var (destination, clientAddress) = await ReadHandshakeAsync(connection, handshake, summary).ConfigureAwait(false);
+        var (destination, clientAddress) = await ReadHandshakeAsync(connection, peer, handshake, summary).ConfigureAwait(false);
         if (destination is null)
         {
             await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, summary.Reason).ConfigureAwait(false);
             return null;
         }
 
-        summary.Destination = $"{LogText.Field(destination.Host)}:{destination.PolicyPort}";
+        summary.Asked(destination.Host, destination.PolicyPort);
         var decision = _policy.Current.Evaluate(clientAddress, destination.Host, destination.PolicyPort);
         summary.Rule = decision.Rule;
         if (!decision.Allowed)
@@ -135,7 +136,10 @@ internal sealed class ConnectionHandler
 
         summary.Allow(decision.Rule, decision.Reason);
         var dial = await _dialer.DialAsync(destination, connection, abort).ConfigureAwait(false);
-        summary.Destination = dial.Destination;
+        if (dial.Dialled is { } dialled)
+        {
+            summary.Connected(dialled);
+        }
         if (dial.Socket is not { } upstream)
         {
             summary.Refuse(dial.Outcome, dial.Reason);
@@ -280,9 +284,8 @@ internal sealed class ConnectionHandler
     }
 
     private async Task<(Destination? Destination, IPAddress ClientAddress)> ReadHandshakeAsync(
-        ClientConnection connection, HandshakeBuffer handshake, ConnectionSummary summary)
+        ClientConnection connection, IPEndPoint peer, HandshakeBuffer handshake, ConnectionSummary summary)
     {
-        var peer = (IPEndPoint)connection.Client.RemoteEndPoint!;
         connection.SetDeadline(Expiry.Handshake, _options.HandshakeTimeout);
         var read = await _handshake.ReadAsync(connection, peer, handshake, summary).ConfigureAwait(false);
         connection.ClearDeadline();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Endpoints.Common.Text;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Resolution;
 using Endpoints.Proxy.Telemetry;
@@ -36,19 +35,18 @@ internal sealed class Dialer
     public async Task<DialResult> DialAsync(Destination destination, ClientConnection connection, CancellationToken abort)
     {
         var started = _time.GetTimestamp();
-        var name = $"{LogText.Field(destination.Host)}:{destination.PolicyPort}";
         connection.SetDeadline(Expiry.Connect, _options.ConnectTimeout);
         try
         {
             var resolved = await _resolver.ResolveAsync(destination.Host, abort).ConfigureAwait(false);
             if (connection.Expired == Expiry.Connect)
             {
-                return TimedOut(name);
+                return TimedOut();
             }
 
             if (resolved.Addresses.Count == 0)
             {
-                return new DialResult(null, resolved.TimedOut ? ConnectionOutcome.ConnectTimeout : ConnectionOutcome.ResolveFailed, resolved.Error ?? "no address", name);
+                return new DialResult(null, resolved.TimedOut ? ConnectionOutcome.ConnectTimeout : ConnectionOutcome.ResolveFailed, resolved.Error ?? "no address");
             }
 
             List<string>? refusals = null;
@@ -65,24 +63,25 @@ internal sealed class Dialer
 
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 connection.Attach(socket);
-                var result = await connection.UpstreamSend!.ConnectAsync(socket, new IPEndPoint(address, destination.DialPort)).ConfigureAwait(false);
+                var endpoint = new IPEndPoint(address, destination.DialPort);
+                var result = await connection.UpstreamSend!.ConnectAsync(socket, endpoint).ConfigureAwait(false);
                 if (result.Ok)
                 {
                     _metrics.Connected(_time.GetElapsedTime(started).TotalSeconds);
-                    return new DialResult(socket, ConnectionOutcome.Relayed, string.Empty, $"{name} ({address}:{destination.DialPort})");
+                    return new DialResult(socket, ConnectionOutcome.Relayed, string.Empty, endpoint);
                 }
 
                 connection.Detach();
                 if (connection.Expired == Expiry.Connect)
                 {
-                    return TimedOut(name);
+                    return TimedOut();
                 }
 
                 (refusals ??= []).Add($"{address}: {result.Error}");
             }
 
             var outcome = guardRefusals == resolved.Addresses.Count ? ConnectionOutcome.GuardDenied : ConnectionOutcome.ConnectFailed;
-            return new DialResult(null, outcome, string.Join("; ", refusals ?? []), name);
+            return new DialResult(null, outcome, string.Join("; ", refusals ?? []));
         }
         finally
         {
@@ -90,6 +89,6 @@ internal sealed class Dialer
         }
     }
 
-    private DialResult TimedOut(string name) =>
-        new(null, ConnectionOutcome.ConnectTimeout, $"no connection within {_options.ConnectTimeout.TotalSeconds:F0}s", name);
+    private DialResult TimedOut() =>
+        new(null, ConnectionOutcome.ConnectTimeout, $"no connection within {_options.ConnectTimeout.TotalSeconds:F0}s");
 }

@@ -28,7 +28,7 @@ internal sealed class HandshakeReader
         ClientConnection connection, IPEndPoint peer, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         var clientAddress = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address;
-        if (_loadBalancers.Any(n => n.Contains(clientAddress)))
+        if (FromLoadBalancer(clientAddress))
         {
             var header = await ReadProxyHeaderAsync(connection, buffer, summary).ConfigureAwait(false);
             if (header is null)
@@ -40,7 +40,7 @@ internal sealed class HandshakeReader
             if (!header.IsLocal && header.Source is { } source)
             {
                 clientAddress = source.Address;
-                summary.Client = source.ToString();
+                summary.Peer = source;
             }
 
             if (!CountSource(clientAddress, summary))
@@ -60,6 +60,19 @@ internal sealed class HandshakeReader
             _ => await ReadHostAsync(connection, buffer, summary).ConfigureAwait(false),
         };
         return (destination, clientAddress);
+    }
+
+    private bool FromLoadBalancer(IPAddress address)
+    {
+        foreach (var network in _loadBalancers)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Counted as soon as the address is known: at once for a direct client, after the PROXY header otherwise.</summary>

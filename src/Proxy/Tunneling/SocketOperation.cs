@@ -40,6 +40,13 @@ internal sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<S
         return Complete(socket, static (s, e) => s.ConnectAsync(e));
     }
 
+    /// <summary>Drops what the last operation referred to, before the operation goes back to the pool.</summary>
+    public void Clear()
+    {
+        SetBuffer(Memory<byte>.Empty);
+        RemoteEndPoint = null;
+    }
+
     SocketResult IValueTaskSource<SocketResult>.GetResult(short token) => _source.GetResult(token);
 
     ValueTaskSourceStatus IValueTaskSource<SocketResult>.GetStatus(short token) => _source.GetStatus(token);

@@ -77,6 +77,11 @@ internal sealed class Tunnel
         {
             while (true)
             {
+                if (_connection.IsReset)
+                {
+                    return (total, Failed());
+                }
+
                 if (buffer is null)
                 {
                     var ready = await receive.ReceiveAsync(from, Memory<byte>.Empty).ConfigureAwait(false);
