@@ -22,19 +22,16 @@ bench() { taskset -c 0 python3 "$root/bench/proxybench.py" "$@"; }
 
 echo "building (Release)..."
 dotnet build "$root/src/Proxy" -c Release -o "$work/ours" -v quiet -nologo >/dev/null
-dotnet build "$root/bench/ProxyLoad" -c Release -o "$work/load" -v quiet -nologo >/dev/null
 
 # Tens of thousands of short connections a minute run out of ephemeral ports in TIME_WAIT otherwise.
 tw_reuse=$(sysctl -n net.ipv4.tcp_tw_reuse)
 sysctl -qw net.ipv4.tcp_tw_reuse=1 || true
 trap 'cleanup; sysctl -qw net.ipv4.tcp_tw_reuse="$tw_reuse" || true' EXIT
 
-sink_port=$(free_port); haproxy_port=$(free_port); squid_port=$(free_port); ours_port=$(free_port); hold_port=$(free_port)
+sink_port=$(free_port); haproxy_port=$(free_port); squid_port=$(free_port); ours_port=$(free_port)
 taskset -c 0 python3 "$root/bench/proxybench.py" sink --port "$sink_port" &
 pids+=($!)
 # Handshakes need a faster client and sink than Python's (it tops out near 3,000/s on one core).
-taskset -c 0 "$work/load/ProxyLoad" sink "$hold_port" &
-pids+=($!)
 
 cat > "$work/haproxy.cfg" <<CFG
 global
@@ -67,7 +64,7 @@ DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 taskset -c 1 "$wo
   --connect "127.0.0.1:$ours_port" --policy "$work/policy.json" --resolver 127.0.0.1:9 --allow-range 127.0.0.1/32 \
   --log-level Warning >"$work/ours.log" 2>&1 &
 pids+=($!); ours_pid=$!
-for port in "$sink_port" "$hold_port" "$haproxy_port" "$squid_port" "$ours_port"; do wait_port "$port"; done
+for port in "$sink_port" "$haproxy_port" "$squid_port" "$ours_port"; do wait_port "$port"; done
 
 declare -A R
 run() { # name mode port
@@ -88,16 +85,15 @@ idle_ours=$(bench idle --mode connect --port "$ours_port" --target-port "$sink_p
 
 echo "warming up..."
 bench throughput --mode connect --port "$ours_port" --target-port "$sink_port" --seconds 2 >/dev/null
-taskset -c 0 "$work/load/ProxyLoad" handshakes "$ours_port" "$hold_port" 32 2 >/dev/null
 echo "throughput..."
 run direct direct "$sink_port"
 run haproxy tcp "$haproxy_port"
 run squid connect "$squid_port"
 run ours connect "$ours_port"
+# Handshakes: bench/handshakes.sh (hsload, a C epoll client that is not the ceiling), on processes of its own.
 echo "handshakes..."
-handshakes() { taskset -c 0 "$work/load/ProxyLoad" handshakes "$1" "$hold_port" 32 "$SECONDS_PER_RUN"; }
-hs_squid=$(handshakes "$squid_port"); sleep 2
-hs_ours=$(handshakes "$ours_port")
+hs=$("$root/bench/handshakes.sh" "$SECONDS_PER_RUN" 3 | awk '$1 == "ours" || $1 == "squid" || $1 == "haproxy*" { print $1, $2 }')
+hs_ours=$(awk '$1 == "ours" { print $2 }' <<<"$hs"); hs_squid=$(awk '$1 == "squid" { print $2 }' <<<"$hs"); hs_haproxy=$(awk '$1 == "haproxy*" { print $2 }' <<<"$hs")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
 echo
 echo "Proxy benchmark: ${SECONDS_PER_RUN}s per run; proxies on CPU 1, load and sink on CPU 0 ($(haproxy -v | awk 'NR==1{print "HAProxy " $3}'), $(squid -v | awk 'NR==1{print "Squid " $4}'))"
@@ -108,5 +104,5 @@ for streams in 1 8; do
     printf "%-36s %10s %10s %10s %10s %9s %9s\n" "$streams tunnel(s), $direction" "${R[direct,$streams,$direction]}" "$h" "$s" "$o" "$(ratio "$o" "$h")" "$(ratio "$o" "$s")"
   done
 done
-printf "%-36s %10s %10s %10s %10s %9s %9s\n" "CONNECT handshakes/s (32 clients)" "-" "-" "$hs_squid" "$hs_ours" "-" "$(ratio "$hs_ours" "$hs_squid")"
+printf "%-36s %10s %10s %10s %10s %9s %9s\n" "CONNECT handshakes/s (hsload, 64)" "-" "$hs_haproxy" "$hs_squid" "$hs_ours" "$(ratio "$hs_ours" "$hs_haproxy")" "$(ratio "$hs_ours" "$hs_squid")"
 printf "%-36s %10s %10s %10s %10s %9s %9s\n" "memory per idle tunnel, bytes" "-" "$idle_haproxy" "$idle_squid" "$idle_ours" "$(ratio "$idle_ours" "$idle_haproxy")" "$(ratio "$idle_ours" "$idle_squid")"
