@@ -39,7 +39,17 @@ public sealed class ConfiguredProcess : IDisposable
             try
             {
                 var file = directory.Write(configName, config(directory, port));
-                return new ConfiguredProcess(await ExternalProcess.StartAsync(program, arguments(file), readyText), directory, port);
+                var process = await ExternalProcess.StartAsync(program, arguments(file), readyText);
+
+                // named says "running" even when one of its sockets could not be bound: the port was taken meanwhile.
+                if (attempt < 5 && FreePort.IsAddressInUse(process.Output))
+                {
+                    process.Dispose();
+                    directory.Dispose();
+                    continue;
+                }
+
+                return new ConfiguredProcess(process, directory, port);
             }
             catch (InvalidOperationException ex) when (attempt < 5 && FreePort.IsAddressInUse(ex.Message))
             {
