@@ -23,8 +23,10 @@ need haproxy:haproxy squid:squid gcc:gcc python3:python3
 echo "building..."
 gcc -O2 -o "$work/hsload" "$root/bench/hsload.c"
 dotnet build "$root/src/Proxy" -c Release -o "$work/ours" -v quiet -nologo >/dev/null
+dotnet build "$root/src/DnsOverride" -c Release -o "$work/dns" -v quiet -nologo >/dev/null
 
 sink=$(free_port); reply_sink=$(free_port); haproxy_port=$(free_port); squid_port=$(free_port); ours_port=$(free_port); health=$(free_port)
+ours_tls_port=$(free_port); dns_port=$(free_port)
 taskset -c 0 "$work/hsload" sink 127.0.0.1 "$sink" >/dev/null & pids+=($!)
 taskset -c 0 "$work/hsload" sink 127.0.0.1 "$reply_sink" reply >/dev/null & pids+=($!)
 cat > "$work/haproxy.cfg" <<CFG
@@ -46,12 +48,17 @@ taskset -c 1 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 & pids
 squid_conf "$squid_port" > "$work/squid.conf"
 taskset -c 1 squid -N -f "$work/squid.conf" >"$work/squid.log" 2>&1 & pids+=($!)
 cat > "$work/policy.json" <<JSON
-{ "rules": [ { "name": "bench", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["127.0.0.1/32"] } ] }
+{ "rules": [ { "name": "bench", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["127.0.0.1/32", "*.bench.test"] } ] }
 JSON
-Proxy__MaxConnectionsPerSource=100000 DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 taskset -c 1 "$work/ours/Endpoints.Proxy" \
-  --connect "127.0.0.1:$ours_port" --health "127.0.0.1:$health" --policy "$work/policy.json" --resolver 127.0.0.1:9 \
+# TLS mode resolves the ClientHello's name: our DNS server answers it (DnsClient caches it after the first query).
+mkdir -p "$work/zones"
+printf '$TTL 3600\n@ SOA ns h 1 3600 900 604800 60\n@ NS ns\nns A 127.0.0.1\nsink A 127.0.0.1\n' > "$work/zones/bench.test.zone"
+taskset -c 0 "$work/dns/Endpoints.DnsOverride" --listen "127.0.0.1:$dns_port" --http none --metrics none --zones "$work/zones" \
+  --upstream 127.0.0.1:9 >"$work/dns.log" 2>&1 & pids+=($!)
+Proxy__MaxConnectionsPerSource=100000 Proxy__TlsUpstreamPort="$reply_sink" DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 taskset -c 1 "$work/ours/Endpoints.Proxy" \
+  --connect "127.0.0.1:$ours_port" --tls "127.0.0.1:$ours_tls_port" --health "127.0.0.1:$health" --policy "$work/policy.json" --resolver "127.0.0.1:$dns_port" \
   --allow-range 127.0.0.1/32 --log-level Warning ${OURS_ARGS:-} >"$work/ours.log" 2>&1 & pids+=($!)
-for port in "$sink" "$reply_sink" "$haproxy_port" "$squid_port" "$ours_port"; do wait_port "$port"; done
+for port in "$sink" "$reply_sink" "$haproxy_port" "$squid_port" "$ours_port" "$ours_tls_port"; do wait_port "$port"; done
 
 hs() { taskset -c 0 "$work/hsload" hs 127.0.0.1 "$1" "127.0.0.1:$sink" "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*/\1/p'; }
 echo "warming up..."; hs "$ours_port" >/dev/null; hs "$squid_port" >/dev/null; hs "$haproxy_port" >/dev/null
@@ -70,3 +77,17 @@ echo
 echo "CONNECT handshakes/s, $CONCURRENCY in flight, median of $ROUNDS x ${SECONDS_PER_RUN}s (hsload; proxies on CPU 1)"
 printf '%-10s %10s\n' ours "$o" squid "$s" "haproxy*" "$h"
 echo "ours/squid $(echo "scale=2; $o / $s" | bc)   ours/haproxy $(echo "scale=2; $o / $h" | bc)   (* TCP mode relaying the request to a sink that answers it)"
+
+# Transparent (SNI) mode: a ClientHello naming sink.bench.test instead of CONNECT. HAProxy relays the same bytes to
+# the reply sink, which answers them; ours reads the SNI, applies the policy, resolves the name and relays.
+tls() { taskset -c 0 "$work/hsload" tls 127.0.0.1 "$1" sink.bench.test "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*/\1/p'; }
+tls "$ours_tls_port" >/dev/null; tls "$haproxy_port" >/dev/null
+declare -A T
+for round in $(seq "$ROUNDS"); do
+  T[ours]+="$(tls "$ours_tls_port") "; T[haproxy]+="$(tls "$haproxy_port") "
+done
+to=$(median "${T[ours]}"); th=$(median "${T[haproxy]}")
+echo
+echo "TLS (SNI) handshakes/s, same conditions"
+printf '%-10s %10s\n' ours "$to" "haproxy*" "$th"
+echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)"

@@ -10,9 +10,11 @@ namespace Endpoints.Proxy.Resolution;
 internal sealed class DestinationResolver
 {
     private readonly LookupClient _client;
+    private readonly ResolvedNames _resolved;
 
-    public DestinationResolver(IOptions<ProxyOptions> options)
+    public DestinationResolver(IOptions<ProxyOptions> options, TimeProvider time)
     {
+        _resolved = new ResolvedNames(time);
         var servers = options.Value.ResolverEndPoints.Select(e => new NameServer(e)).ToArray();
         _client = new LookupClient(new LookupClientOptions(servers)
         {
@@ -32,18 +34,21 @@ internal sealed class DestinationResolver
             return new ResolveResult([literal], null);
         }
 
+        if (_resolved.TryGet(host, out var known))
+        {
+            return new ResolveResult(known, null);
+        }
+
         try
         {
             var a = _client.QueryAsync(host, QueryType.A, cancellationToken: cancellationToken);
             var aaaa = _client.QueryAsync(host, QueryType.AAAA, cancellationToken: cancellationToken);
             var responses = await Task.WhenAll(a, aaaa).ConfigureAwait(false);
-            var addresses = responses.SelectMany(r => r.Answers)
-                .Select(r => r switch { ARecord v4 => v4.Address, AaaaRecord v6 => v6.Address, _ => null })
-                .OfType<IPAddress>()
-                .Distinct()
-                .ToList();
+            var records = responses.SelectMany(r => r.Answers).Where(r => r is ARecord or AaaaRecord).ToList();
+            var addresses = records.Select(r => r is ARecord v4 ? v4.Address : ((AaaaRecord)r).Address).Distinct().ToList();
             if (addresses.Count > 0)
             {
+                _resolved.Add(host, addresses, TimeSpan.FromSeconds(records.Min(r => r.TimeToLive)));
                 return new ResolveResult(addresses, null);
             }
 
