@@ -52,7 +52,6 @@ internal sealed class ConnectionHandler
         var connection = new ClientConnection(client, _deadlines);
         try
         {
-            client.NoDelay = true;
             var admitUp = await OpenAsync(connection, peer, summary, abort).ConfigureAwait(false);
             if (connection.Upstream is not null)
             {
@@ -117,7 +116,9 @@ internal sealed class ConnectionHandler
     private async Task<Func<Task<long?>>?> OpenAsync(ClientConnection connection, IPEndPoint peer, ConnectionSummary summary, CancellationToken abort)
     {
         using var handshake = new HandshakeBuffer(HandshakeLimit);
-        var (destination, clientAddress) = await ReadHandshakeAsync(connection, peer, handshake, summary).ConfigureAwait(false);
+        connection.SetDeadline(Expiry.Handshake, _options.HandshakeTimeout);
+        var (destination, clientAddress) = await _handshake.ReadAsync(connection, peer, handshake, summary).ConfigureAwait(false);
+        connection.ClearDeadline();
         if (destination is null)
         {
             await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, summary.Reason).ConfigureAwait(false);
@@ -281,14 +282,5 @@ internal sealed class ConnectionHandler
         summary.Rule = decision.Rule;
         summary.Refuse(ConnectionOutcome.SniMismatch, $"SNI '{serverName}' in a tunnel to {destination.Host}: {decision.Reason}");
         return false;
-    }
-
-    private async Task<(Destination? Destination, IPAddress ClientAddress)> ReadHandshakeAsync(
-        ClientConnection connection, IPEndPoint peer, HandshakeBuffer handshake, ConnectionSummary summary)
-    {
-        connection.SetDeadline(Expiry.Handshake, _options.HandshakeTimeout);
-        var read = await _handshake.ReadAsync(connection, peer, handshake, summary).ConfigureAwait(false);
-        connection.ClearDeadline();
-        return read;
     }
 }

@@ -47,8 +47,8 @@ internal sealed class HandshakeBuffer : IDisposable
         Count += n;
     }
 
-    /// <summary>Reads more from the client: bytes appended, 0 at its end of stream, or the socket's error.</summary>
-    public async ValueTask<SocketResult> ReadAsync(ClientConnection connection)
+    /// <summary>Where the next read goes: the data moved to the front, the buffer grown when full (up to the limit).</summary>
+    public Memory<byte> FreeSpace()
     {
         if (_start > 0)
         {
@@ -64,13 +64,23 @@ internal sealed class HandshakeBuffer : IDisposable
             _buffer = larger;
         }
 
-        var result = await connection.ClientReceive.ReceiveAsync(connection.Client, _buffer.AsMemory(Count, Math.Min(_buffer.Length, _limit) - Count))
-            .ConfigureAwait(false);
+        return _buffer.AsMemory(Count, Math.Min(_buffer.Length, _limit) - Count);
+    }
+
+    /// <summary>Counts what a read into <see cref="FreeSpace"/> brought.</summary>
+    public void Commit(SocketResult result)
+    {
         if (result.Ok)
         {
             Count += result.Bytes;
         }
+    }
 
+    /// <summary>Reads more from the client: bytes appended, 0 at its end of stream, or the socket's error.</summary>
+    public async ValueTask<SocketResult> ReadAsync(ClientConnection connection)
+    {
+        var result = await connection.ClientReceive.ReceiveAsync(connection.Client, FreeSpace()).ConfigureAwait(false);
+        Commit(result);
         return result;
     }
 

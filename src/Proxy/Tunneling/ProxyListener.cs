@@ -22,6 +22,9 @@ internal sealed class ProxyListener : IDisposable
     {
         _deadlines = deadlines;
         _socket = ListenSocket.Bind(endpoint, ProtocolType.Tcp);
+
+        // Accepted sockets inherit TCP_NODELAY from the listener on Linux: one setsockopt per connection less.
+        _socket.NoDelay = true;
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _mode = mode;
         _modeName = ConnectionHandler.ModeName(mode);
