@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using Endpoints.Common.Networking;
 using Microsoft.AspNetCore.Connections;
 
 namespace Endpoints.Common.ProxyProtocol;
@@ -17,7 +18,7 @@ public static class OptionalProxyHeader
     public const int MaxLength = 536;
 
     public static ConnectionDelegate Use(ConnectionDelegate next, IReadOnlyList<IPNetwork> trusted) =>
-        context => trusted.Count > 0 && context.RemoteEndPoint is IPEndPoint remote && IsTrusted(remote.Address, trusted)
+        context => trusted.Count > 0 && context.RemoteEndPoint is IPEndPoint remote && trusted.ContainsAny(remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address)
             ? ReadThenNextAsync(context, next)
             : next(context);
 
@@ -68,19 +69,5 @@ public static class OptionalProxyHeader
         var data = head[..length];
         isHeader = data.IsEmpty || ProxyHeaderParser.LooksLikeHeader(data);
         return ProxyHeaderParser.TryParse(data, out header, out consumed, out _);
-    }
-
-    private static bool IsTrusted(IPAddress address, IReadOnlyList<IPNetwork> trusted)
-    {
-        var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        foreach (var network in trusted)
-        {
-            if (network.Contains(plain))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Networking;
 
 namespace Endpoints.Proxy.Policy;
 
@@ -6,7 +7,7 @@ namespace Endpoints.Proxy.Policy;
 internal sealed record PolicyRule(string Name, bool Allow, IReadOnlyList<IPNetwork> Sources, IReadOnlyList<DestinationPattern> Destinations, IReadOnlySet<int>? Ports)
 {
     public bool Matches(IPAddress source, string host, IPAddress? hostAddress, int port) =>
-        Sources.Any(s => s.Contains(source)) &&
+        Sources.ContainsAny(source) &&
         (Ports is null || Ports.Contains(port)) &&
         Destinations.Any(d => d.Matches(host, hostAddress));
 

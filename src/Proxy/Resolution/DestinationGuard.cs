@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Endpoints.Common.Networking;
 using Endpoints.Proxy.Policy;
 
 namespace Endpoints.Proxy.Resolution;
@@ -78,12 +79,12 @@ internal sealed class DestinationGuard
             return AclDecision.Deny("guard", $"{address}:{port} is this proxy");
         }
 
-        if (InAny(Unspecified, address))
+        if (Unspecified.ContainsAny(address))
         {
             return AclDecision.Deny("guard", $"{address} is unspecified (this host), never allowed");
         }
 
-        if (InAny(_allowed, address))
+        if (_allowed.ContainsAny(address))
         {
             return new AclDecision(true, "guard", "in --allow-range");
         }
@@ -136,20 +137,6 @@ internal sealed class DestinationGuard
     }
 
     private static IPAddress Canonical(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
-    /// <summary>Loops, not LINQ: this runs for every connection, and a lambda over the address is an allocation each time.</summary>
-    private static bool InAny(IReadOnlyList<IPNetwork> networks, IPAddress address)
-    {
-        for (var i = 0; i < networks.Count; i++)
-        {
-            if (networks[i].Contains(address))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private bool IsOwnEndpoint(IPAddress address, int port)
     {

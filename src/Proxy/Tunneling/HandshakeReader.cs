@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Networking;
 using Endpoints.Common.ProxyProtocol;
 using Endpoints.Proxy.Configuration;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ internal sealed class HandshakeReader
         ClientConnection connection, IPEndPoint peer, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         var clientAddress = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address;
-        if (FromLoadBalancer(clientAddress))
+        if (_loadBalancers.ContainsAny(clientAddress))
         {
             var header = await ReadProxyHeaderAsync(connection, buffer, summary).ConfigureAwait(false);
             if (header is null)
@@ -60,19 +61,6 @@ internal sealed class HandshakeReader
             _ => await ReadHostAsync(connection, buffer, summary).ConfigureAwait(false),
         };
         return (destination, clientAddress);
-    }
-
-    private bool FromLoadBalancer(IPAddress address)
-    {
-        foreach (var network in _loadBalancers)
-        {
-            if (network.Contains(address))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Counted as soon as the address is known: at once for a direct client, after the PROXY header otherwise.</summary>
