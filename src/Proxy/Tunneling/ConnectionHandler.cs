@@ -193,20 +193,14 @@ internal sealed class ConnectionHandler
     /// <summary>Sends all of <paramref name="data"/> before the relay starts; a failure closes the upstream and is recorded.</summary>
     private static async Task<bool> SendAsync(SocketOperation operation, Socket socket, ReadOnlyMemory<byte> data, ClientConnection connection, ConnectionSummary summary)
     {
-        while (!data.IsEmpty)
+        var result = await operation.SendAllAsync(socket, data).ConfigureAwait(false);
+        if (!result.Ok)
         {
-            var result = await operation.SendAsync(socket, data).ConfigureAwait(false);
-            if (!result.Ok)
-            {
-                connection.Detach();
-                summary.Refuse(ConnectionOutcome.ResetBeforeRelay, result.Error.ToString());
-                return false;
-            }
-
-            data = data[result.Bytes..];
+            connection.Detach();
+            summary.Refuse(ConnectionOutcome.ResetBeforeRelay, result.Error.ToString());
         }
 
-        return true;
+        return result.Ok;
     }
 
     /// <summary>
@@ -262,7 +256,7 @@ internal sealed class ConnectionHandler
             return 0;
         }
 
-        var sent = await connection.UpstreamSend!.SendAsync(connection.Upstream!, buffer.Memory).ConfigureAwait(false);
+        var sent = await connection.UpstreamSend!.SendAllAsync(connection.Upstream!, buffer.Memory).ConfigureAwait(false);
         return sent.Ok ? buffer.Count : 0;
     }
 

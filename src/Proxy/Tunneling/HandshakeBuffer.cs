@@ -76,14 +76,6 @@ internal sealed class HandshakeBuffer : IDisposable
         }
     }
 
-    /// <summary>Reads more from the client: bytes appended, 0 at its end of stream, or the socket's error.</summary>
-    public async ValueTask<SocketResult> ReadAsync(ClientConnection connection)
-    {
-        var result = await connection.ClientReceive.ReceiveAsync(connection.Client, FreeSpace()).ConfigureAwait(false);
-        Commit(result);
-        return result;
-    }
-
     public void Dispose()
     {
         if (_buffer.Length > 0)

@@ -90,7 +90,8 @@ internal sealed class HandshakeReader
                 return (true, status == ParseStatus.Done ? serverName : null, false);
             }
 
-            var result = await buffer.ReadAsync(connection).ConfigureAwait(false);
+            var result = await connection.ClientReceive.ReceiveAsync(connection.Client, buffer.FreeSpace()).ConfigureAwait(false);
+            buffer.Commit(result);
             if (!result.Ok || result.Bytes == 0)
             {
                 return (false, null, !result.Ok);
@@ -101,7 +102,6 @@ internal sealed class HandshakeReader
     /// <summary>Reads more of the handshake; false, with the refusal recorded, when none came.</summary>
     private static async Task<bool> ReadMoreAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary, string closedReason)
     {
-        // Straight to the socket operation, not through HandshakeBuffer.ReadAsync: one async layer less per read.
         var result = await connection.ClientReceive.ReceiveAsync(connection.Client, buffer.FreeSpace()).ConfigureAwait(false);
         buffer.Commit(result);
         switch (connection.Expired)

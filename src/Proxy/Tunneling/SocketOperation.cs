@@ -33,6 +33,24 @@ internal sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<S
         return Complete(socket, static (s, e) => s.SendAsync(e));
     }
 
+    /// <summary>Sends all of <paramref name="data"/>, however many sends that takes; the bytes sent, or the first error.</summary>
+    public async ValueTask<SocketResult> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
+    {
+        var total = 0;
+        while (total < data.Length)
+        {
+            var sent = await SendAsync(socket, data[total..]).ConfigureAwait(false);
+            if (!sent.Ok)
+            {
+                return sent;
+            }
+
+            total += sent.Bytes;
+        }
+
+        return new SocketResult(total, SocketError.Success);
+    }
+
     public ValueTask<SocketResult> ConnectAsync(Socket socket, IPEndPoint endpoint)
     {
         Start(Memory<byte>.Empty);

@@ -111,16 +111,10 @@ internal sealed class Tunnel
                     return (total, PumpEnd.Eof);
                 }
 
-                var data = buffer.AsMemory(0, read.Bytes);
-                while (!data.IsEmpty)
+                var written = await send.SendAllAsync(to, buffer.AsMemory(0, read.Bytes)).ConfigureAwait(false);
+                if (!written.Ok)
                 {
-                    var written = await send.SendAsync(to, data).ConfigureAwait(false);
-                    if (!written.Ok)
-                    {
-                        return (total, Failed());
-                    }
-
-                    data = data[written.Bytes..];
+                    return (total, Failed());
                 }
 
                 total += read.Bytes;
