@@ -9,24 +9,9 @@ DURATION=${1:-10}
 ROUNDS=${2:-2}
 RATE=20000
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$root/bench/lib.sh"
 
-missing=()
-for tool in dnsperf:dnsperf unbound:unbound named:bind9 dig:bind9-dnsutils; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+need dnsperf:dnsperf unbound:unbound named:bind9 dig:bind9-dnsutils
 wait_dns() { for _ in $(seq 100); do dig @127.0.0.1 -p "$1" +time=1 +tries=1 "$2" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "server on $1 did not answer" >&2; exit 1; }
 
 echo "building (Release)..."

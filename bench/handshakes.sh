@@ -9,14 +9,6 @@ SECONDS_PER_RUN=${1:-5}
 ROUNDS=${2:-3}
 CONCURRENCY=64
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 . "$root/bench/lib.sh"
 need haproxy:haproxy squid:squid gcc:gcc python3:python3
 

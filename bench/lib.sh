@@ -1,4 +1,14 @@
-# What the bench scripts share; sourced, after they set $work.
+# What the bench scripts share; sourced right after they set $root. It makes $work (removed on exit) and kills on
+# exit what the script started: every PID in $pids, and $pid (the one process a round runs).
+work=$(mktemp -d)
+pids=()
+pid=
+cleanup() {
+  for started in "${pids[@]}" $pid; do kill "$started" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 # need TOOL:PACKAGE...: installs the Debian packages of the tools that are missing (as root).
 need() {

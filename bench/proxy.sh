@@ -5,18 +5,10 @@
 set -euo pipefail
 SECONDS_PER_RUN=${1:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
+. "$root/bench/lib.sh"
 chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 ulimit -n 20000
 
-. "$root/bench/lib.sh"
 need haproxy:haproxy squid:squid python3:python3
 bench() { taskset -c 0 python3 "$root/bench/proxybench.py" "$@"; }
 

@@ -6,14 +6,6 @@ set -euo pipefail
 DURATION=${1:-10}
 ROUNDS=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 . "$root/bench/lib.sh"
 need dnsperf:dnsperf dig:bind9-dnsutils curl:curl
 

@@ -6,15 +6,6 @@
 set -euo pipefail
 ROUNDS=${1:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 . "$root/bench/lib.sh"
 need named:bind9 unbound:unbound dig:bind9-dnsutils
 

@@ -6,8 +6,7 @@ set -euo pipefail
 RECORDS=${1:-100000}
 RUNS=${2:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$root/bench/lib.sh"
 
 echo "building (Release)..."
 dotnet build "$root/src/DnsOverride" -c Release -o "$work/ours" -v quiet -nologo >/dev/null

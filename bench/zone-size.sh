@@ -7,15 +7,6 @@ set -euo pipefail
 RECORDS=${1:-1000000}
 ROUNDS=${2:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 . "$root/bench/lib.sh"
 need named:bind9 dig:bind9-dnsutils
 
