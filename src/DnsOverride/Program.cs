@@ -1,6 +1,7 @@
 using Endpoints.Common.Configuration;
 using Endpoints.Common.Hosting;
 using Endpoints.Common.Telemetry;
+using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Cli;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
@@ -47,6 +48,8 @@ builder.Services.AddSingleton<DnsMetrics>();
 builder.Services.AddSingleton<ZoneStore>();
 builder.Services.AddSingleton<ServerReadiness>();
 builder.Services.AddSingleton<Forwarder>();
+builder.Services.AddSingleton<ResponseCache>();
+builder.Services.AddSingleton<CachingResolver>();
 builder.Services.AddSingleton<RequestValidationHandler>();
 builder.Services.AddSingleton<AuthoritativeHandler>();
 builder.Services.AddSingleton<ForwardingHandler>();

@@ -9,7 +9,8 @@ internal static class DnsOverrideCommandLine
     public const string Usage = """
         usage: Endpoints.DnsOverride [serve] [--config FILE] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...
                                      [--allow-recursion CIDR]... [--http ADDR:PORT|none]
-                                     [--proxy-protocol-from CIDR]...
+                                     [--proxy-protocol-from CIDR]... [--cache-size MiB] [--cache-max-ttl T] [--cache-min-ttl T]
+                                     [--cache-max-negative-ttl T] [--serve-stale T] [--stale-answer-client-timeout T]
                                      [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.DnsOverride check [DIR] [--strict]
                Endpoints.DnsOverride diff --against REF [DIR] [--format text|markdown|json] [--allow-large-change]
@@ -24,6 +25,12 @@ internal static class DnsOverrideCommandLine
         new("--metrics", "DnsOverride:Metrics"),
         new("--http", "DnsOverride:Http", Commands: ["serve"]),
         new("--proxy-protocol-from", "DnsOverride:ProxyProtocolFrom", Repeatable: true, Commands: ["serve"]),
+        new("--cache-size", "DnsOverride:Cache:Size", Commands: ["serve"]),
+        new("--cache-max-ttl", "DnsOverride:Cache:MaxTtl", Commands: ["serve"]),
+        new("--cache-min-ttl", "DnsOverride:Cache:MinTtl", Commands: ["serve"]),
+        new("--cache-max-negative-ttl", "DnsOverride:Cache:MaxNegativeTtl", Commands: ["serve"]),
+        new("--serve-stale", "DnsOverride:Cache:ServeStale", Commands: ["serve"]),
+        new("--stale-answer-client-timeout", "DnsOverride:Cache:StaleAnswerClientTimeout", Commands: ["serve"]),
         new("--log-level", "Logging:LogLevel:Default"),
         new("--log-format", "Logging:Format"),
         new("--config", ServiceHost.ConfigKey, Commands: ["serve"]),

@@ -61,6 +61,9 @@ internal sealed class DnsOverrideOptions
     /// <summary>Response rate limiting (BIND's <c>rate-limit</c>), off by default.</summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>The cache of forwarded answers.</summary>
+    public CacheOptions Cache { get; set; } = new();
+
     /// <summary>Receive threads per UDP socket; 0 means one per core.</summary>
     public int UdpThreads { get; set; }
 

@@ -49,6 +49,7 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
 
         options.MetricExporters.UnionWith(MetricExporters.Parse(options.Metrics, options.ParseErrors));
 
+        options.Cache.Parse(options.ParseErrors);
         options.RateLimit.ExemptNetworks = SettingParser.Networks(options.RateLimit.Exempt, "RateLimit:Exempt", options.ParseErrors);
     }
 }

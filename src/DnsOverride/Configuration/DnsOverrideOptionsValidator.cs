@@ -44,6 +44,7 @@ internal sealed class DnsOverrideOptionsValidator : IValidateOptions<DnsOverride
         }
 
         options.RateLimit.Validate(errors);
+        options.Cache.Validate(errors);
         if (options.MaxZoneFileBytes < 1 || options.MaxZoneFileBytes > int.MaxValue)
         {
             errors.Add($"MaxZoneFileBytes must be between 1 and {int.MaxValue}");

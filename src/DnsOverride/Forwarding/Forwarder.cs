@@ -91,25 +91,6 @@ internal sealed class Forwarder
         }
     }
 
-    /// <summary>Asks the upstreams for a name we do not serve (the end of a CNAME chain that left our zones).</summary>
-    public Task<ForwardResult> ResolveAsync(DnsName name, ushort type, bool dnssecOk, Memory<byte> response, CancellationToken cancellationToken)
-    {
-        var query = new byte[DnsFlags.HeaderLength + name.WireLength + 4 + 11];
-        var span = query.AsSpan();
-        BinaryPrimitives.WriteUInt16BigEndian(span[2..], DnsFlags.RecursionDesired);
-        BinaryPrimitives.WriteUInt16BigEndian(span[4..], 1);
-        BinaryPrimitives.WriteUInt16BigEndian(span[10..], 1);
-        var offset = DnsFlags.HeaderLength + name.WriteTo(span[DnsFlags.HeaderLength..]);
-        BinaryPrimitives.WriteUInt16BigEndian(span[offset..], type);
-        BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 2)..], 1);
-        offset += 4;
-        span[offset] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 1)..], RecordType.OPT);
-        BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 3)..], DnsQuery.DefaultEdnsPayload);
-        BinaryPrimitives.WriteUInt32BigEndian(span[(offset + 5)..], dnssecOk ? 0x8000u : 0u);
-        return ForwardAsync(query, response, cancellationToken);
-    }
-
     private async Task<ForwardResult> RelayAsync(ReadOnlyMemory<byte> query, Memory<byte> sent, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
     {
         query.CopyTo(sent);

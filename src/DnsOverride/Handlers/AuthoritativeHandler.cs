@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Zones;
@@ -16,12 +18,12 @@ internal sealed class AuthoritativeHandler : IQueryHandler
     private static readonly ValueTask<bool> Next = new(false);
 
     private readonly ZoneStore _zones;
-    private readonly Forwarder _forwarder;
+    private readonly CachingResolver _resolver;
 
-    public AuthoritativeHandler(ZoneStore zones, Forwarder forwarder)
+    public AuthoritativeHandler(ZoneStore zones, CachingResolver resolver)
     {
         _zones = zones;
-        _forwarder = forwarder;
+        _resolver = resolver;
     }
 
     public ValueTask<bool> TryServeAsync(QueryContext context, CancellationToken cancellationToken)
@@ -60,21 +62,29 @@ internal sealed class AuthoritativeHandler : IQueryHandler
 
     private async ValueTask<bool> ChaseAsync(QueryContext context, LookupResult result, CancellationToken cancellationToken)
     {
+        var target = result.ExternalTarget!;
+        var question = new byte[target.WireLength + 4];
+        var offset = target.WriteTo(question);
+        BinaryPrimitives.WriteUInt16BigEndian(question.AsSpan(offset), context.Query.QType);
+        BinaryPrimitives.WriteUInt16BigEndian(question.AsSpan(offset + 2), ClassIn);
+        var bits = CachingResolver.BitsOf(context.Query);
+        var resolution = _resolver.TryGetFresh(question, bits, out var cached)
+            ? new Resolution(cached, ForwardStatus.Answered, Stale: false, FromCache: true)
+            : await _resolver.ResolveAsync(question, bits, cancellationToken).ConfigureAwait(false);
+        if (resolution.Answer is not { } answer)
+        {
+            context.Decision = QueryDecision.ChaseFailed;
+            context.ForwardStatus = resolution.Status;
+            ResponseBuilder.WriteError(context, ResponseCode.ServFail);
+            return true;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(QueryContext.MaxMessage);
         try
         {
-            var answer = await _forwarder.ResolveAsync(result.ExternalTarget!, context.Query.QType, context.Query.DnssecOk, buffer, cancellationToken)
-                .ConfigureAwait(false);
-            if (answer.Status != ForwardStatus.Answered)
-            {
-                context.Decision = QueryDecision.ChaseFailed;
-                context.ForwardStatus = answer.Status;
-                ResponseBuilder.WriteError(context, ResponseCode.ServFail);
-                return true;
-            }
-
+            var length = answer.WriteTo(buffer, question, _resolver.Age(answer), resolution.Stale);
             context.Decision = QueryDecision.AuthoritativeChased;
-            ResponseBuilder.WriteChasedAnswer(context, ref result, buffer.AsSpan(0, answer.Length));
+            ResponseBuilder.WriteChasedAnswer(context, ref result, buffer.AsSpan(0, length));
             return true;
         }
         finally

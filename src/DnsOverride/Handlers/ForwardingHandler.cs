@@ -1,20 +1,21 @@
-using Endpoints.DnsOverride.Forwarding;
+using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Handlers;
 
 /// <summary>
-/// Last link: relays everything outside our zones to the upstreams, for clients allowed recursion that ask for
-/// it (RD=1); an RD=0 query is answered as a resolver with nothing cached answers it, so it cannot snoop on what the
-/// upstreams have cached. No answer in time becomes SERVFAIL, not an exception.
+/// Last link: answers everything outside our zones as a caching resolver forwarding to the upstreams, for clients
+/// allowed recursion that ask for it (RD=1); an RD=0 query is answered as a resolver with nothing cached answers it,
+/// so it cannot snoop on what is cached. A fresh cached answer is served synchronously; no answer in time becomes
+/// SERVFAIL, not an exception.
 /// </summary>
 internal sealed class ForwardingHandler : IQueryHandler
 {
     private static readonly ValueTask<bool> Mine = new(true);
 
-    private readonly Forwarder _forwarder;
+    private readonly CachingResolver _resolver;
 
-    public ForwardingHandler(Forwarder forwarder) => _forwarder = forwarder;
+    public ForwardingHandler(CachingResolver resolver) => _resolver = resolver;
 
     public ValueTask<bool> TryServeAsync(QueryContext context, CancellationToken cancellationToken)
     {
@@ -32,34 +33,31 @@ internal sealed class ForwardingHandler : IQueryHandler
             return Mine;
         }
 
-        return ForwardAsync(context, cancellationToken);
+        var question = context.Request.AsSpan(DnsFlags.HeaderLength, context.Query.QuestionEnd - DnsFlags.HeaderLength);
+        if (_resolver.TryGetFresh(question, CachingResolver.BitsOf(context.Query), out var answer))
+        {
+            context.Decision = QueryDecision.Cached;
+            ResponseBuilder.WriteCached(context, answer, _resolver.Age(answer), stale: false);
+            return Mine;
+        }
+
+        return ResolveAsync(context, cancellationToken);
     }
 
-    private async ValueTask<bool> ForwardAsync(QueryContext context, CancellationToken cancellationToken)
+    private async ValueTask<bool> ResolveAsync(QueryContext context, CancellationToken cancellationToken)
     {
-        var result = await _forwarder.ForwardAsync(context.RequestMessage, context.Response, cancellationToken).ConfigureAwait(false);
-        if (result.Status != ForwardStatus.Answered)
+        var question = context.Request.AsMemory(DnsFlags.HeaderLength, context.Query.QuestionEnd - DnsFlags.HeaderLength);
+        var resolution = await _resolver.ResolveAsync(question, CachingResolver.BitsOf(context.Query), cancellationToken).ConfigureAwait(false);
+        if (resolution.Answer is not { } answer)
         {
             context.Decision = QueryDecision.ForwardFailed;
-            context.ForwardStatus = result.Status;
+            context.ForwardStatus = resolution.Status;
             ResponseBuilder.WriteError(context, ResponseCode.ServFail);
             return true;
         }
 
-        context.Decision = QueryDecision.Forwarded;
-        if (result.Length > context.MaxResponseSize)
-        {
-            // The upstream answered more than this client can take over UDP: TC sends it to TCP.
-            context.Query.Flags |= DnsFlags.Truncated;
-            ResponseBuilder.WriteError(context, context.Response[3] & DnsFlags.RcodeMask);
-            return true;
-        }
-
-        // We answer as a resolver: recursion available, and not authoritative for what we relay.
-        context.Response[2] &= unchecked((byte)~(DnsFlags.Authoritative >> 8));
-        context.Response[3] |= (byte)DnsFlags.RecursionAvailable;
-        context.Rcode = context.Response[3] & DnsFlags.RcodeMask;
-        context.ResponseLength = result.Length;
+        context.Decision = resolution.Stale ? QueryDecision.Stale : resolution.FromCache ? QueryDecision.Cached : QueryDecision.Forwarded;
+        ResponseBuilder.WriteCached(context, answer, _resolver.Age(answer), resolution.Stale);
         return true;
     }
 }

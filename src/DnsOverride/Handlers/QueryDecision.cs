@@ -24,6 +24,12 @@ public enum QueryDecision
     NotRecursive,
     Forwarded,
 
+    /// <summary>Not our zone: answered from the cache of forwarded answers.</summary>
+    Cached,
+
+    /// <summary>Not our zone: an expired cached answer, because no upstream answered in time (RFC 8767).</summary>
+    Stale,
+
     /// <summary>No upstream answer; <see cref="QueryContext.ForwardStatus"/> says why.</summary>
     ForwardFailed,
     Error,

@@ -19,6 +19,8 @@ internal static class QueryDecisions
         QueryDecision.Refused => "refused",
         QueryDecision.NotRecursive => "not-recursive",
         QueryDecision.Forwarded => "forwarded",
+        QueryDecision.Cached => "cached",
+        QueryDecision.Stale => "stale",
         QueryDecision.ForwardFailed => status == ForwardStatus.Overload ? "overload" : "forward-" + status.Word(),
         QueryDecision.Error => "error",
         QueryDecision.RateLimited => "rate-limited",

@@ -1,3 +1,4 @@
+using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Zones;
 
@@ -10,6 +11,11 @@ namespace Endpoints.DnsOverride.Handlers;
 internal static class ResponseBuilder
 {
     private const int OptLength = 11;
+
+    /// <summary>An Extended DNS Error option (RFC 8914): code, length and INFO-CODE, no text.</summary>
+    private const int EdeLength = 6;
+    private const ushort EdeOption = 15;
+    private const ushort EdeStaleAnswer = 3;
 
     public static void WriteAnswer(QueryContext context, ref LookupResult result)
     {
@@ -86,6 +92,30 @@ internal static class ResponseBuilder
         Finish(ref writer, context, rcode, authoritative: false, answers, 0, 0);
     }
 
+    /// <summary>
+    /// A forwarded answer from <see cref="CachedAnswer"/>: its records as the upstream sent them after the client's
+    /// own question, TTLs counted down (or 30 when <paramref name="stale"/>, with Extended DNS Error 3 for EDNS
+    /// clients, RFC 8767). Too big for the client: TC and no records, as for any answer.
+    /// </summary>
+    public static void WriteCached(QueryContext context, CachedAnswer answer, TimeSpan age, bool stale)
+    {
+        var query = context.Query;
+        var room = context.MaxResponseSize - (query.HasEdns ? OptLength + (stale ? EdeLength : 0) : 0);
+        if (answer.MessageLength > room)
+        {
+            context.Query.Flags |= DnsFlags.Truncated;
+            WriteError(context, answer.Rcode);
+            return;
+        }
+
+        var question = context.Request.AsSpan(DnsFlags.HeaderLength, query.QuestionEnd - DnsFlags.HeaderLength);
+        var writer = new MessageWriter(context.Response, context.MaxResponseSize, answer.WriteTo(context.Response, question, age, stale));
+        writer.PatchUInt16(0, query.Id);
+        var authenticData = answer.AuthenticData && (query.DnssecOk || (query.Flags & DnsFlags.AuthenticData) != 0);
+        context.Rcode = answer.Rcode;
+        Finish(ref writer, context, answer.Rcode, authoritative: false, answer.AnswerCount, answer.AuthorityCount, 0, stale, authenticData);
+    }
+
     /// <summary>An RD=0 query for a name outside our zones, with nothing cached: a referral to the root (as BIND answers).</summary>
     public static void WriteRootReferral(QueryContext context)
     {
@@ -128,17 +158,26 @@ internal static class ResponseBuilder
         return writer;
     }
 
-    private static void Finish(ref MessageWriter writer, QueryContext context, int rcode, bool authoritative, ushort answers, ushort authority, ushort additional)
+    private static void Finish(
+        ref MessageWriter writer, QueryContext context, int rcode, bool authoritative, ushort answers, ushort authority, ushort additional,
+        bool staleAnswer = false, bool authenticData = false)
     {
         var query = context.Query;
         if (query.HasEdns && context.ParseStatus != QueryParseStatus.FormErr)
         {
-            writer.Limit += OptLength;
+            writer.Limit += OptLength + (staleAnswer ? EdeLength : 0);
             writer.WriteBytes([0]);
             writer.WriteUInt16(RecordType.OPT);
             writer.WriteUInt16((ushort)context.UdpPayloadLimit);
             writer.WriteUInt32((uint)((rcode >> 4) << 24) | (query.DnssecOk ? 0x8000u : 0u));
-            writer.WriteUInt16(0);
+            writer.WriteUInt16(staleAnswer ? (ushort)EdeLength : (ushort)0);
+            if (staleAnswer)
+            {
+                writer.WriteUInt16(EdeOption);
+                writer.WriteUInt16(2);
+                writer.WriteUInt16(EdeStaleAnswer);
+            }
+
             additional++;
         }
 
@@ -146,6 +185,11 @@ internal static class ResponseBuilder
         if (authoritative)
         {
             flags |= DnsFlags.Authoritative;
+        }
+
+        if (authenticData)
+        {
+            flags |= DnsFlags.AuthenticData;
         }
 
         if (context.RecursionAllowed)

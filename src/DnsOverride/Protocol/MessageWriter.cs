@@ -19,6 +19,13 @@ internal ref struct MessageWriter
         Overflowed = false;
     }
 
+    /// <summary>Continues after <paramref name="position"/> bytes already in <paramref name="buffer"/>.</summary>
+    public MessageWriter(Span<byte> buffer, int limit, int position)
+        : this(buffer, limit)
+    {
+        Position = position;
+    }
+
     public int Position { get; private set; }
 
     public int Limit

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Endpoints.Common.Telemetry;
+using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Protocol;
@@ -106,6 +107,18 @@ internal sealed class DnsMetrics : IDisposable
     public void ObserveZoneSerials(Func<IEnumerable<(string Zone, uint Serial)>> serials) =>
         _meter.CreateObservableGauge("dns.zone.serial", () => serials().Select(s => new Measurement<long>(s.Serial, new KeyValuePair<string, object?>("zone", s.Zone))),
             "{serial}", "SOA serial of each zone in service");
+
+    /// <summary>The forwarding cache, read when the exporter collects: nothing is added per lookup.</summary>
+    public void ObserveCache(CachingResolver resolver, ResponseCache cache)
+    {
+        _meter.CreateObservableCounter("dns.cache.hits", () => resolver.Hits, "{lookup}", "Forwarded questions answered fresh from the cache");
+        _meter.CreateObservableCounter("dns.cache.misses", () => resolver.Misses, "{lookup}", "Forwarded questions that needed an upstream (stale answers included)");
+        _meter.CreateObservableCounter("dns.cache.stale_answers", () => resolver.StaleAnswers, "{answer}", "Expired answers served because no upstream answered in time (RFC 8767)");
+        _meter.CreateObservableCounter("dns.cache.prefetches", () => resolver.Prefetches, "{fetch}", "Entries refreshed before expiry because they were asked for near it");
+        _meter.CreateObservableCounter("dns.cache.evictions", () => cache.Evictions, "{entry}", "Entries dropped to stay within the cache size");
+        _meter.CreateObservableUpDownCounter("dns.cache.entries", () => (long)cache.Count, "{entry}", "Answers in the cache");
+        _meter.CreateObservableUpDownCounter("dns.cache.size", () => cache.Bytes, "By", "Bytes the cached answers take, as counted against --cache-size");
+    }
 
     public void RateLimited(string action) => _rateLimited.Add(1, new KeyValuePair<string, object?>("action", action));
 

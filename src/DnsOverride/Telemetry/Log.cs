@@ -61,4 +61,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "TCP connection limit {Limit} reached; refusing {Client}")]
     public static partial void TcpLimit(ILogger logger, int limit, string client);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Fetching {Name} for the cache failed")]
+    public static partial void CacheFetchFailed(ILogger logger, Exception exception, string name);
 }

@@ -19,17 +19,19 @@ public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<Ups
         Assert.Equal("NOERROR", dig.Status);
         Assert.Contains("ra", dig.Flags);
         Assert.DoesNotContain("aa", dig.Flags);
-        Assert.Equal(["www.example.org. 300 IN A 203.0.113.80"], dig.Answer);
+        Assert.Equal(["www.example.org. TTL IN A 203.0.113.80"], WithoutTtls(dig.Answer));
     }
 
     [Fact]
-    public async Task PassesEdnsOptionsThrough()
+    public async Task AnswersAsAResolverNotARelay()
     {
+        // DO reaches the answer; the upstream's own EDNS options (its NSID) do not, as from any caching resolver.
         var dig = await Dig.QueryAsync(Port, "+nsid", "+dnssec", "www.example.org", "A");
 
         Assert.Equal("NOERROR", dig.Status);
-        Assert.Contains("NSID: 75 70 73 74 72 65 61 6d 2d 6e 73", dig.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("NSID:", dig.Output, StringComparison.Ordinal);
         Assert.Contains("flags: do", dig.Output, StringComparison.Ordinal);
+        Assert.Equal(["www.example.org. TTL IN A 203.0.113.80"], WithoutTtls(dig.Answer));
     }
 
     [Fact]
@@ -48,8 +50,8 @@ public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<Ups
         var iterative = await Dig.QueryAsync(Port, "+norec", "outside.example.test", "A");
 
         Assert.Equal(
-            ["outside.example.test. 5400 IN CNAME www.example.org.", "www.example.org. 300 IN A 203.0.113.80"],
-            recursive.Answer);
+            ["outside.example.test. TTL IN CNAME www.example.org.", "www.example.org. TTL IN A 203.0.113.80"],
+            WithoutTtls(recursive.Answer));
         Assert.Contains("ra", recursive.Flags);
         Assert.Equal(["outside.example.test. 5400 IN CNAME www.example.org."], iterative.Answer);
         Assert.Contains("aa", iterative.Flags);
@@ -73,8 +75,9 @@ public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<Ups
 
         for (var i = 0; i < 10; i++)
         {
-            var dig = await Dig.QueryAsync(server.Port, "www.example.org", "A");
-            Assert.Equal("NOERROR", dig.Status);
+            // Names not asked before, so each one goes upstream rather than to the cache.
+            var dig = await Dig.QueryAsync(server.Port, $"dead-upstream-{i}.example.org", "A");
+            Assert.Equal("NXDOMAIN", dig.Status);
         }
 
         Assert.Contains("marked down", server.Output, StringComparison.Ordinal);
@@ -131,4 +134,8 @@ public sealed class ForwardingTests(UpstreamFixture fixture) : IClassFixture<Ups
         Assert.DoesNotContain("ra", forwarded.Flags);
         Assert.Equal("NOERROR", ours.Status);
     }
+
+    /// <summary>Other tests of this class may have put the name in the cache, where its TTL counts down.</summary>
+    private static string[] WithoutTtls(IEnumerable<string> records) =>
+        [.. records.Select(r => Regex.Replace(r, @"^(\S+) \d+ IN ", "$1 TTL IN "))];
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
@@ -41,8 +42,9 @@ public sealed class QueryPipelineAllocationTests
         var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, metrics);
         store.Reload("test");
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);
+        var resolver = new CachingResolver(forwarder, new ResponseCache(options), options, TimeProvider.System, metrics, NullLogger<CachingResolver>.Instance);
         var pipeline = new QueryPipeline(
-            new RequestValidationHandler(), new AuthoritativeHandler(store, forwarder), new ForwardingHandler(forwarder),
+            new RequestValidationHandler(), new AuthoritativeHandler(store, resolver), new ForwardingHandler(resolver),
             new ResponseRateLimiter(options, TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
             options, metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
         var context = new QueryContext();

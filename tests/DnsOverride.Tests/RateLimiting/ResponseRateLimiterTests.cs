@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
@@ -40,8 +41,9 @@ public sealed class ResponseRateLimiterTests : IDisposable
         var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, _metrics);
         store.Reload("test");
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, _metrics);
+        var resolver = new CachingResolver(forwarder, new ResponseCache(options), options, TimeProvider.System, _metrics, NullLogger<CachingResolver>.Instance);
         _pipeline = new QueryPipeline(
-            new RequestValidationHandler(), new AuthoritativeHandler(store, forwarder), new ForwardingHandler(forwarder),
+            new RequestValidationHandler(), new AuthoritativeHandler(store, resolver), new ForwardingHandler(resolver),
             new ResponseRateLimiter(options, new FakeTimeProvider(), NullLogger<ResponseRateLimiter>.Instance, _metrics),
             options, _metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
     }
