@@ -20,6 +20,9 @@ public sealed class ConfiguredProcess : IDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>Sends a signal to the program (SIGSTOP and SIGCONT make an upstream go silent and come back).</summary>
+    public void Signal(int signal) => _process.Signal(signal);
+
     /// <summary>
     /// Starts <paramref name="program"/> with a config file written for a free port. Another process can take that
     /// port between our check and the program's bind, so a start that fails on a taken port tries another.

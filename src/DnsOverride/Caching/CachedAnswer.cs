@@ -185,7 +185,7 @@ internal sealed class CachedAnswer
         {
             var at = BinaryPrimitives.ReadUInt16LittleEndian(offsets[(2 * i)..]);
             var ttl = Math.Min(BinaryPrimitives.ReadUInt32BigEndian(message[at..]), Ttl);
-            ttl = stale ? Math.Min(ttl, StaleTtl) : ttl > elapsed ? ttl - elapsed : 0;
+            ttl = stale ? StaleTtl : ttl > elapsed ? ttl - elapsed : 0;
             BinaryPrimitives.WriteUInt32BigEndian(destination[at..], ttl);
         }
 

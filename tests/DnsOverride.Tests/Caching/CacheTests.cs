@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Endpoints.Testing;
+
+namespace Endpoints.DnsOverride.Tests.Caching;
+
+/// <summary>The cache seen by dig, in front of a real upstream (BIND); the server's query log says who answered.</summary>
+[Trait("Category", "Integration")]
+public sealed class CacheTests(CacheUpstreamFixture fixture) : IClassFixture<CacheUpstreamFixture>
+{
+    private DnsServerProcess Server => fixture.Server;
+
+    [Fact]
+    public async Task AnswersRepeatsFromTheCacheWithTtlsCountingDown()
+    {
+        var first = await Dig.QueryAsync(Server.Port, "countdown.example.org", "A");
+        Assert.Equal(300, Ttl(first.Answer.Single()));
+
+        // TTLs are whole seconds: poll until one has passed.
+        var later = first;
+        var deadline = Stopwatch.StartNew();
+        while (Ttl(later.Answer.Single()) == 300 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            later = await Dig.QueryAsync(Server.Port, "countdown.example.org", "A");
+        }
+
+        Assert.InRange(Ttl(later.Answer.Single()), 288, 299);
+        Assert.Equal("203.0.113.81", later.Answer.Single().Split(' ')[^1]);
+        Assert.True(await Server.Process.WaitForMatchAsync(@"countdown\.example\.org\. A udp decision=cached rcode=NOERROR", TimeSpan.FromSeconds(5)), Server.Output);
+        Assert.Single(Regex.Matches(Server.Output, @"countdown\.example\.org\. A udp decision=forwarded"));
+    }
+
+    [Fact]
+    public async Task CachesNxdomainForTheSoaMinimumThenAsksAgain()
+    {
+        var start = Stopwatch.StartNew();
+        var first = await Dig.QueryAsync(Server.Port, "nx-cached.example.org", "A");
+        var second = await Dig.QueryAsync(Server.Port, "nx-cached.example.org", "A");
+
+        Assert.Equal("NXDOMAIN", first.Status);
+        Assert.Equal("NXDOMAIN", second.Status);
+        Assert.InRange(Ttl(second.Authority.Single()), 0, CacheUpstreamFixture.NegativeTtl);
+        Assert.True(await Server.Process.WaitForMatchAsync(@"nx-cached\.example\.org\. A udp decision=cached rcode=NXDOMAIN", TimeSpan.FromSeconds(5)), Server.Output);
+
+        // Asked again upstream once the SOA's minimum has passed since the first answer. The test waits out that time
+        // rather than polling: a query in the entry's last tenth would prefetch it, which is the next test's business.
+        await Task.Delay(TimeSpan.FromSeconds(CacheUpstreamFixture.NegativeTtl + 0.2) - start.Elapsed);
+        var third = await Dig.QueryAsync(Server.Port, "nx-cached.example.org", "A");
+
+        Assert.Equal("NXDOMAIN", third.Status);
+        Assert.True(await Server.Process.WaitForMatchAsync(@"(nx-cached\.example\.org\. A udp decision=forwarded(.|\n)*){2}", TimeSpan.FromSeconds(5)), Server.Output);
+        Assert.Equal(2, ForwardedCount("nx-cached"));
+    }
+
+    [Fact]
+    public async Task CachesNodata()
+    {
+        await Dig.QueryAsync(Server.Port, "www.example.org", "AAAA");
+        var second = await Dig.QueryAsync(Server.Port, "www.example.org", "AAAA");
+
+        Assert.Equal("NOERROR", second.Status);
+        Assert.Empty(second.Answer);
+        Assert.Contains("example.org.", second.Authority.Single(), StringComparison.Ordinal);
+        Assert.True(await Server.Process.WaitForMatchAsync(@"www\.example\.org\. AAAA udp decision=cached rcode=NOERROR", TimeSpan.FromSeconds(5)), Server.Output);
+    }
+
+    [Fact]
+    public async Task EchoesTheQuestionByteForByte()
+    {
+        await Dig.QueryAsync(Server.Port, "www.example.org", "A");
+        var mixed = await Dig.QueryAsync(Server.Port, "WwW.eXaMpLe.OrG", "A");
+
+        Assert.Equal(";WwW.eXaMpLe.OrG. IN A", mixed.Question.Single());
+        Assert.StartsWith("WwW.eXaMpLe.OrG. ", mixed.Answer.Single(), StringComparison.Ordinal);
+        Assert.True(await Server.Process.WaitForMatchAsync(@"www\.example\.org\. A udp decision=cached", TimeSpan.FromSeconds(5)), Server.Output);
+    }
+
+    [Fact]
+    public async Task TruncatesACachedAnswerTooBigForTheClientsBuffer()
+    {
+        var overTcp = await Dig.QueryAsync(Server.Port, "+tcp", "big.example.org", "TXT");
+        var overUdp = await Dig.QueryAsync(Server.Port, "+ignore", "+bufsize=1232", "big.example.org", "TXT");
+        var againOverTcp = await Dig.QueryAsync(Server.Port, "+tcp", "big.example.org", "TXT");
+
+        Assert.Equal(30, overTcp.Answer.Count);
+        Assert.Contains("tc", overUdp.Flags);
+        Assert.Empty(overUdp.Answer);
+        Assert.Equal(30, againOverTcp.Answer.Count);
+        Assert.True(await Server.Process.WaitForMatchAsync(@"big\.example\.org\. TXT udp decision=cached", TimeSpan.FromSeconds(5)), Server.Output);
+        Assert.True(await Server.Process.WaitForMatchAsync(@"big\.example\.org\. TXT tcp decision=cached", TimeSpan.FromSeconds(5)), Server.Output);
+    }
+
+    [Fact]
+    public async Task KeepsAnswersWithAndWithoutDnssecApart()
+    {
+        await Dig.QueryAsync(Server.Port, "+nodnssec", "apart.example.org", "A");
+        await Dig.QueryAsync(Server.Port, "+dnssec", "apart.example.org", "A");
+
+        Assert.True(await Server.Process.WaitForMatchAsync(@"(apart\.example\.org\. A udp decision=forwarded(.|\n)*){2}", TimeSpan.FromSeconds(5)), Server.Output);
+    }
+
+    internal static int Ttl(string record) => int.Parse(record.Split(' ')[1], CultureInfo.InvariantCulture);
+
+    private int ForwardedCount(string label) => Regex.Count(Server.Output, $@"{label}\.example\.org\. A udp decision=forwarded");
+}
