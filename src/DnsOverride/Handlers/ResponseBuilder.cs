@@ -197,6 +197,12 @@ internal static class ResponseBuilder
             flags |= DnsFlags.RecursionAvailable;
         }
 
+        // AA, TC, RD, RA, AD and CD are QUERY's bits (RFC 1035 4.1.1, RFC 4035 3.2): another opcode gets QR and its own opcode only.
+        if ((query.Flags & DnsFlags.OpcodeMask) != 0)
+        {
+            flags = (ushort)(DnsFlags.Response | (query.Flags & DnsFlags.OpcodeMask) | (rcode & DnsFlags.RcodeMask));
+        }
+
         writer.PatchUInt16(2, flags);
         writer.PatchUInt16(6, answers);
         writer.PatchUInt16(8, authority);

@@ -40,15 +40,28 @@ internal struct DnsQuery
             return QueryParseStatus.Drop;
         }
 
-        if (query.Opcode != 0)
-        {
-            return QueryParseStatus.NotImp;
-        }
-
         var qdCount = BinaryPrimitives.ReadUInt16BigEndian(message[4..]);
         var anCount = BinaryPrimitives.ReadUInt16BigEndian(message[6..]);
         var nsCount = BinaryPrimitives.ReadUInt16BigEndian(message[8..]);
         var arCount = BinaryPrimitives.ReadUInt16BigEndian(message[10..]);
+        if (query.Opcode != 0)
+        {
+            // Only its EDNS matters, so that the NOTIMP carries an OPT as BIND's does; sections that do not parse mean none.
+            var start = DnsFlags.HeaderLength;
+            var skipped = true;
+            for (var i = 0; i < qdCount && skipped; i++)
+            {
+                skipped = MessageReader.SkipName(message, ref start) && (start += 4) <= message.Length;
+            }
+
+            if (!skipped || !ReadRecords(message, start, anCount + nsCount, arCount, ref query))
+            {
+                query.HasEdns = false;
+            }
+
+            return QueryParseStatus.NotImp;
+        }
+
         if (qdCount != 1)
         {
             return QueryParseStatus.FormErr;
@@ -95,20 +108,31 @@ internal struct DnsQuery
         offset += 4;
         query.QuestionEnd = offset;
 
-        for (var i = 0; i < anCount + nsCount; i++)
+        if (!ReadRecords(message, offset, anCount + nsCount, arCount, ref query))
+        {
+            return QueryParseStatus.FormErr;
+        }
+
+        return query.HasEdns && query.EdnsVersion > 0 ? QueryParseStatus.BadVers : QueryParseStatus.Ok;
+    }
+
+    /// <summary>Steps over the answer and authority records and reads the OPT record among the additional ones.</summary>
+    private static bool ReadRecords(ReadOnlySpan<byte> message, int offset, int skipped, int additional, ref DnsQuery query)
+    {
+        for (var i = 0; i < skipped; i++)
         {
             if (!SkipRecord(message, ref offset, out _))
             {
-                return QueryParseStatus.FormErr;
+                return false;
             }
         }
 
-        for (var i = 0; i < arCount; i++)
+        for (var i = 0; i < additional; i++)
         {
             var start = offset;
             if (!SkipRecord(message, ref offset, out var type))
             {
-                return QueryParseStatus.FormErr;
+                return false;
             }
 
             if (type != RecordType.OPT)
@@ -119,7 +143,7 @@ internal struct DnsQuery
             // RFC 6891 6.1.1: one OPT, owned by the root.
             if (query.HasEdns || message[start] != 0)
             {
-                return QueryParseStatus.FormErr;
+                return false;
             }
 
             query.HasEdns = true;
@@ -128,7 +152,7 @@ internal struct DnsQuery
             query.DnssecOk = (message[start + 7] & 0x80) != 0;
         }
 
-        return query.HasEdns && query.EdnsVersion > 0 ? QueryParseStatus.BadVers : QueryParseStatus.Ok;
+        return true;
     }
 
     private static bool SkipRecord(ReadOnlySpan<byte> message, ref int offset, out ushort type)

@@ -106,6 +106,39 @@ public sealed class NamedDifferentialTests
         Assert.True(await ours.Process.WaitForOutputAsync("www.example.org. A udp decision=not-recursive", TimeSpan.FromSeconds(5)), ours.Output);
     }
 
+    /// <summary>
+    /// An opcode we do not implement gets NOTIMP as from BIND acting as a resolver: QR and the opcode only (no RD, RA,
+    /// CD, AD or AA, which belong to QUERY), no question echoed, and an OPT record when the query had EDNS.
+    /// </summary>
+    [Theory]
+    [InlineData("+noedns", "15")]
+    [InlineData("+edns=0", "15")]
+    [InlineData("+noedns", "3")]
+    [InlineData("+edns=0", "6")]
+    public async Task UnknownOpcodesMatchBind(string edns, string opcode)
+    {
+        using var directory = new TempDirectory();
+        var zones = TestZones.CopyAll(directory);
+        using var upstreamDirectory = new TempDirectory();
+        var upstreamZone = upstreamDirectory.Write("example.org.zone", "$TTL 300\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 192.0.2.53\n");
+        using var upstream = await NamedProcess.StartAuthoritativeAsync([("example.org", upstreamZone)]);
+        using var named = await NamedProcess.StartAuthoritativeForwarderAsync(zones, upstream.Port);
+        using var ours = await DnsServerProcess.StartAsync(directory.Path, [$"127.0.0.1:{upstream.Port}"]);
+        string[] arguments = [edns, "+header-only", $"+opcode={opcode}", "+rec", "+cd", "+adflag", "+nocookie", "www.example.org"];
+
+        var expected = await Dig.QueryAsync(named.Port, arguments);
+        var actual = await Dig.QueryAsync(ours.Port, arguments);
+
+        Assert.Equal("NOTIMP", expected.Status);
+        Assert.Equal(HeaderLines(expected), HeaderLines(actual));
+    }
+
+    /// <summary>What dig says of the header and the OPT record, without the ID.</summary>
+    private static string[] HeaderLines(Dig dig) =>
+        [.. dig.Output.Split('\n')
+            .Where(l => l.StartsWith(";; flags:", StringComparison.Ordinal) || l.StartsWith("; EDNS:", StringComparison.Ordinal) || l.Contains("opcode:", StringComparison.Ordinal))
+            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"id: \d+", "id"))];
+
     private static string? Compare(DnsMessage expected, DnsMessage actual)
     {
         if (expected.ReturnCode != actual.ReturnCode)
