@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # DNS benchmark: our server against Unbound on the same zones, dnsperf pinned to CPU 0, servers to CPU 1.
 #   (a) override names: queries/s, full load
-#   (b) forwarded names: queries/s, full load, through the same upstream (BIND on loopback)
+#   (b) forwarded names, warm: 50,000 names both caches hold, full load
+#   (b') forwarded names, cold: every name new, through the same upstream (BIND on loopback), full load
 #   (c) fixed 20k queries/s on override names: server CPU and latency p50/p99
+#   (d) memory per cached entry: RSS growth of a fresh instance of each after 100,000 new names
 # Usage: bench/dns.sh [seconds-per-run] [rounds]. Needs root for apt-get when tools are missing.
 set -euo pipefail
 DURATION=${1:-10}
@@ -36,8 +38,9 @@ CONF
 taskset -c 0 named -g -n 1 -c "$work/named/named.conf" >"$work/named.log" 2>&1 &
 pids+=($!)
 
-# Unbound with the same answers: redirect zones where ours has a wildcard, static where it has none.
-unbound_conf() { # port cache-max-ttl
+# Unbound with the same answers: redirect zones where ours has a wildcard, static where it has none. Its caches
+# are sized to hold every name of the runs (defaults are 4 MB each), as ours is with --cache-size.
+unbound_conf() { # port
   echo "server:"
   echo "  interface: 127.0.0.1@$1"
   echo "  num-threads: 1"
@@ -51,7 +54,8 @@ unbound_conf() { # port cache-max-ttl
   echo "  pidfile: \"\""
   echo "  use-syslog: no"
   echo "  verbosity: 0"
-  echo "  cache-max-ttl: $2"
+  echo "  msg-cache-size: 256m"
+  echo "  rrset-cache-size: 256m"
   for file in "$root"/zones/*.zone; do
     zone=$(basename "$file" .zone)
     if grep -q '^\*' "$file"; then type=redirect; else type=static; fi
@@ -64,21 +68,20 @@ unbound_conf() { # port cache-max-ttl
   echo "  forward-addr: 127.0.0.1@$up_port"
 }
 
-ours_port=$(free_port); unbound_port=$(free_port); nocache_port=$(free_port)
-unbound_conf "$unbound_port" 86400 > "$work/unbound.conf"
-unbound_conf "$nocache_port" 0 > "$work/unbound-nocache.conf"
+ours_port=$(free_port); unbound_port=$(free_port)
+unbound_conf "$unbound_port" > "$work/unbound.conf"
 taskset -c 1 unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 &
 pids+=($!); unbound_pid=$!
-taskset -c 1 unbound -d -c "$work/unbound-nocache.conf" >"$work/unbound-nocache.log" 2>&1 &
-pids+=($!); nocache_pid=$!
-(cd "$root" && DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" \
-  --listen "127.0.0.1:$ours_port" --zones zones --upstream "127.0.0.1:$up_port" --log-level Warning >"$work/ours.log" 2>&1) &
-pids+=($!)
-wait_dns "$up_port" x.example.net; wait_dns "$unbound_port" s3.amazonaws.com; wait_dns "$nocache_port" s3.amazonaws.com; wait_dns "$ours_port" s3.amazonaws.com
-ours_pid=${pids[-1]}
+start_ours() { # port -> runs our server on CPU 1 (pid in $!)
+  (cd "$root" && DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" \
+    --listen "127.0.0.1:$1" --zones zones --upstream "127.0.0.1:$up_port" --cache-size 256 --http none --metrics none --log-level Warning >>"$work/ours.log" 2>&1) &
+}
+start_ours "$ours_port"
+pids+=($!); ours_pid=$!
+wait_dns "$up_port" x.example.net; wait_dns "$unbound_port" s3.amazonaws.com; wait_dns "$ours_port" s3.amazonaws.com
 
 # Query mixes: (a) apex, bucket (wildcard) and AAAA (NODATA) names across the shipped zones; (b) distinct forwarded names.
-python3 - "$work" <<'PY'
+python3 - "$work" "$ROUNDS" <<'PY'
 import random, sys
 random.seed(1)
 zones = ["s3.amazonaws.com", "s3.us-east-1.amazonaws.com", "s3-external-1.amazonaws.com", "ddb.us-east-1.amazonaws.com"]
@@ -94,6 +97,15 @@ with open(sys.argv[1] + "/override.txt", "w") as f:
 with open(sys.argv[1] + "/forward.txt", "w") as f:
     for i in range(50000):
         f.write("host-%d.example.net A\n" % i)
+# Cold: names no server has seen, a file per run, more than a run can ask.
+for run in ("ours", "unbound"):
+    for r in range(int(sys.argv[2])):
+        with open("%s/cold-%s-%d.txt" % (sys.argv[1], run, r), "w") as f:
+            for i in range(600000):
+                f.write("cold-%s-%d-%d.example.net A\n" % (run, r, i))
+with open(sys.argv[1] + "/memory.txt", "w") as f:
+    for i in range(100000):
+        f.write("mem-%d.example.net A\n" % i)
 PY
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -116,38 +128,68 @@ fixed_rate() { # port pid -> "cpu_percent p50_us p99_us lost"
   echo "$cpu $lat $lost"
 }
 
+# memory PORT PID: RSS growth (KiB) of a server after one pass over 100,000 new names, with every name answered.
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+memory() {
+  local before after answered
+  before=$(rss_kib "$2")
+  answered=$(taskset -c 0 dnsperf -s 127.0.0.1 -p "$1" -d "$work/memory.txt" -n 1 -c 8 -q 200 2>&1 | awk '/Queries completed/ {print $3}')
+  sleep 1
+  after=$(rss_kib "$2")
+  [ "$answered" = 100000 ] || echo "memory run: only $answered of 100000 answered" >&2
+  awk -v b="$before" -v a="$after" 'BEGIN {printf "%.0f", (a - b) * 1024 / 100000}'
+}
+
 echo "warming up..."
 for port in "$ours_port" "$unbound_port"; do
   taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/override.txt" -l 3 -c 8 -q 500 >/dev/null 2>&1
-  taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/forward.txt" -l 2 -c 8 -q 500 >/dev/null 2>&1
+  taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/forward.txt" -n 1 -c 8 -q 500 >/dev/null 2>&1
 done
-declare -A A B
+declare -A A B C
 for round in $(seq "$ROUNDS"); do
   echo "round $round..."
   A[ours]+="$(qps "$ours_port" "$work/override.txt" "$ours_pid") "
   A[unbound]+="$(qps "$unbound_port" "$work/override.txt" "$unbound_pid") "
   B[ours]+="$(qps "$ours_port" "$work/forward.txt" "$ours_pid") "
-  B[unbound_nocache]+="$(qps "$nocache_port" "$work/forward.txt" "$nocache_pid") "
-  B[unbound_cache]+="$(qps "$unbound_port" "$work/forward.txt" "$unbound_pid") "
+  B[unbound]+="$(qps "$unbound_port" "$work/forward.txt" "$unbound_pid") "
+  C[ours]+="$(qps "$ours_port" "$work/cold-ours-$((round - 1)).txt" "$ours_pid") "
+  C[unbound]+="$(qps "$unbound_port" "$work/cold-unbound-$((round - 1)).txt" "$unbound_pid") "
 done
 # Best round by queries/s, with the server CPU per query measured in that round.
 pick() { tr ' ' '\n' | grep . | sort -t: -k1,1n | tail -1; }
 IFS=: read -r a_ours a_ours_cpu <<<"$(echo ${A[ours]} | pick)"; IFS=: read -r a_unb a_unb_cpu <<<"$(echo ${A[unbound]} | pick)"
-IFS=: read -r b_ours b_ours_cpu <<<"$(echo ${B[ours]} | pick)"; IFS=: read -r b_nc b_nc_cpu <<<"$(echo ${B[unbound_nocache]} | pick)"
-IFS=: read -r b_c b_c_cpu <<<"$(echo ${B[unbound_cache]} | pick)"
+IFS=: read -r b_ours b_ours_cpu <<<"$(echo ${B[ours]} | pick)"; IFS=: read -r b_unb b_unb_cpu <<<"$(echo ${B[unbound]} | pick)"
+IFS=: read -r c2_ours c2_ours_cpu <<<"$(echo ${C[ours]} | pick)"; IFS=: read -r c2_unb c2_unb_cpu <<<"$(echo ${C[unbound]} | pick)"
 read -r c_ours_cpu c_ours_p50 c_ours_p99 c_ours_lost <<<"$(fixed_rate "$ours_port" "$ours_pid")"
 read -r c_unb_cpu c_unb_p50 c_unb_p99 c_unb_lost <<<"$(fixed_rate "$unbound_port" "$unbound_pid")"
+
+# (d) on fresh instances: the ones above hold the runs' names.
+kill "$ours_pid" "$unbound_pid"; wait "$ours_pid" "$unbound_pid" 2>/dev/null || true
+mem_ours_port=$(free_port); mem_unbound_port=$(free_port)
+unbound_conf "$mem_unbound_port" > "$work/unbound-memory.conf"
+taskset -c 1 unbound -d -c "$work/unbound-memory.conf" >"$work/unbound-memory.log" 2>&1 &
+pids+=($!); mem_unbound_pid=$!
+start_ours "$mem_ours_port"
+pids+=($!); mem_ours_pid=$!
+wait_dns "$mem_unbound_port" s3.amazonaws.com; wait_dns "$mem_ours_port" s3.amazonaws.com
+# Warm both up on other names first, so the runtime's own start-up growth is not counted as cache.
+for port in "$mem_ours_port" "$mem_unbound_port"; do
+  taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/forward.txt" -n 1 -c 8 -q 200 >/dev/null 2>&1
+done
+d_ours=$(memory "$mem_ours_port" "$mem_ours_pid"); d_unb=$(memory "$mem_unbound_port" "$mem_unbound_pid")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 echo
 echo "DNS benchmark: ${DURATION}s per run, best of $ROUNDS rounds, dnsperf on CPU 0, servers on CPU 1 (Unbound $(unbound -V | awk 'NR==1{print $2}'), one thread)"
-printf "%-44s %12s %12s %8s\n" "measure" "ours" "unbound" "ours/unb"
-printf "%-44s %12s %12s %8s\n" "(a) override names, queries/s" "$a_ours" "$a_unb" "$(ratio "$a_ours" "$a_unb")"
-printf "%-44s %12s %12s %8s\n" "(a) server CPU per query at full load, us" "$a_ours_cpu" "$a_unb_cpu" "$(ratio "$a_ours_cpu" "$a_unb_cpu")"
-printf "%-44s %12s %12s %8s\n" "(b) forwarded names, queries/s (no cache)" "$b_ours" "$b_nc" "$(ratio "$b_ours" "$b_nc")"
-printf "%-44s %12s %12s %8s\n" "(b) server CPU per query, us (no cache)" "$b_ours_cpu" "$b_nc_cpu" "$(ratio "$b_ours_cpu" "$b_nc_cpu")"
-printf "%-44s %12s %12s %8s\n" "(b') forwarded, vs Unbound with its cache" "$b_ours" "$b_c" "$(ratio "$b_ours" "$b_c")"
-printf "%-44s %12s %12s %8s\n" "(c) CPU % of one core at $RATE q/s" "$c_ours_cpu" "$c_unb_cpu" "$(ratio "$c_ours_cpu" "$c_unb_cpu")"
-printf "%-44s %12s %12s %8s\n" "(c) latency p50 at $RATE q/s, us" "$c_ours_p50" "$c_unb_p50" "$(ratio "$c_ours_p50" "$c_unb_p50")"
-printf "%-44s %12s %12s %8s\n" "(c) latency p99 at $RATE q/s, us" "$c_ours_p99" "$c_unb_p99" "$(ratio "$c_ours_p99" "$c_unb_p99")"
-printf "%-44s %12s %12s\n" "(c) queries lost" "$c_ours_lost" "$c_unb_lost"
+printf "%-46s %12s %12s %8s\n" "measure" "ours" "unbound" "ours/unb"
+printf "%-46s %12s %12s %8s\n" "(a) override names, queries/s" "$a_ours" "$a_unb" "$(ratio "$a_ours" "$a_unb")"
+printf "%-46s %12s %12s %8s\n" "(a) server CPU per query at full load, us" "$a_ours_cpu" "$a_unb_cpu" "$(ratio "$a_ours_cpu" "$a_unb_cpu")"
+printf "%-46s %12s %12s %8s\n" "(b) forwarded names, warm, queries/s" "$b_ours" "$b_unb" "$(ratio "$b_ours" "$b_unb")"
+printf "%-46s %12s %12s %8s\n" "(b) server CPU per query, warm, us" "$b_ours_cpu" "$b_unb_cpu" "$(ratio "$b_ours_cpu" "$b_unb_cpu")"
+printf "%-46s %12s %12s %8s\n" "(b') forwarded names, cold, queries/s" "$c2_ours" "$c2_unb" "$(ratio "$c2_ours" "$c2_unb")"
+printf "%-46s %12s %12s %8s\n" "(b') server CPU per query, cold, us" "$c2_ours_cpu" "$c2_unb_cpu" "$(ratio "$c2_ours_cpu" "$c2_unb_cpu")"
+printf "%-46s %12s %12s %8s\n" "(c) CPU % of one core at $RATE q/s" "$c_ours_cpu" "$c_unb_cpu" "$(ratio "$c_ours_cpu" "$c_unb_cpu")"
+printf "%-46s %12s %12s %8s\n" "(c) latency p50 at $RATE q/s, us" "$c_ours_p50" "$c_unb_p50" "$(ratio "$c_ours_p50" "$c_unb_p50")"
+printf "%-46s %12s %12s %8s\n" "(c) latency p99 at $RATE q/s, us" "$c_ours_p99" "$c_unb_p99" "$(ratio "$c_ours_p99" "$c_unb_p99")"
+printf "%-46s %12s %12s\n" "(c) queries lost" "$c_ours_lost" "$c_unb_lost"
+printf "%-46s %12s %12s %8s\n" "(d) memory per cached entry, bytes (RSS)" "$d_ours" "$d_unb" "$(ratio "$d_ours" "$d_unb")"
