@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
-using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -161,17 +159,17 @@ internal sealed class CachingResolver
 
     private async Task RunAsync(string key, byte[] query, TaskCompletionSource<Resolution> source)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(QueryContext.MaxMessage);
+        var forwarded = default(ForwardResult);
         var result = new Resolution(null, ForwardStatus.NetworkError, Stale: false, FromCache: false);
         try
         {
             // Nobody cancels a fetch: the forwarder's own deadline ends it, and waiting clients give up on their own.
-            var forwarded = await _forwarder.ForwardAsync(query, buffer, CancellationToken.None).ConfigureAwait(false);
+            forwarded = await _forwarder.ForwardAsync(query, CancellationToken.None).ConfigureAwait(false);
             if (forwarded.Status != ForwardStatus.Answered)
             {
                 result = result with { Status = forwarded.Status };
             }
-            else if (CachedAnswer.Parse(buffer.AsSpan(0, forwarded.Length), _limits, _time.GetTimestamp()) is not { } answer)
+            else if (CachedAnswer.Parse(forwarded.Response, _limits, _time.GetTimestamp()) is not { } answer)
             {
                 result = result with { Status = ForwardStatus.Malformed };
             }
@@ -187,7 +185,7 @@ internal sealed class CachingResolver
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            forwarded.Release();
             _inFlight.TryRemove(new KeyValuePair<string, Task<Resolution>>(key, source.Task));
         }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Telemetry;
@@ -17,9 +16,12 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// SERVFAIL (the client asked us, and we do serve it; as BIND answers). A question that timed out is answered
 /// SERVFAIL for a few seconds without asking again (<see cref="TimedOutQuestions"/>).
 /// </summary>
-internal sealed class Forwarder
+internal sealed class Forwarder : IDisposable
 {
     private const int MaxRounds = 2;
+
+    /// <summary>Our queries offer EDNS 1232 (DnsQuery.DefaultEdnsPayload); answers over UDP fit, with room for upstreams that send more.</summary>
+    private const int UdpResponseSize = 4096;
     private static readonly TimeSpan MinAttempt = TimeSpan.FromMilliseconds(50);
 
     private readonly Upstream[] _upstreams;
@@ -30,6 +32,7 @@ internal sealed class Forwarder
     private readonly TimeSpan _deadline;
     private readonly int _maxInFlight;
     private readonly TimedOutQuestions _timedOut;
+    private readonly ExchangeTimeouts _timeouts;
     private long _stopDeadlineTicks = DateTimeOffset.MaxValue.UtcTicks;
     private int _next;
     private int _inFlight;
@@ -45,17 +48,24 @@ internal sealed class Forwarder
         _deadline = settings.ForwardDeadline;
         _maxInFlight = settings.MaxForwardsInFlight;
         _timedOut = new TimedOutQuestions(time);
+        _timeouts = new ExchangeTimeouts(time);
         metrics.ObserveUpstreams(() => _upstreams.Select(u => (u.Name, u.IsHealthy)));
     }
 
     public IReadOnlyList<Upstream> Upstreams => _upstreams;
+
+    public void Dispose() => _timeouts.Dispose();
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>On stop: forwards started from now on end by <paramref name="deadline"/>, as those already in flight do.</summary>
     public void BeginStop(DateTimeOffset deadline) => Volatile.Write(ref _stopDeadlineTicks, deadline.UtcTicks);
 
-    public async Task<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Relays <paramref name="query"/>; an answer comes back in a pooled buffer that the caller gives back with
+    /// <see cref="ForwardResult.Release"/>.
+    /// </summary>
+    public async Task<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> query, CancellationToken cancellationToken)
     {
         var start = _time.GetTimestamp();
         var questionEnd = MessageReader.SkipQuestion(query.Span);
@@ -75,7 +85,13 @@ internal sealed class Forwarder
         var buffer = ArrayPool<byte>.Shared.Rent(query.Length);
         try
         {
-            var result = await RelayAsync(query, buffer.AsMemory(0, query.Length), response, questionEnd, cancellationToken).ConfigureAwait(false);
+            var result = await RelayAsync(query, buffer.AsMemory(0, query.Length), questionEnd, cancellationToken).ConfigureAwait(false);
+            if (result.Status != ForwardStatus.Answered)
+            {
+                result.Release();
+                result = result with { Buffer = null };
+            }
+
             if (result.Status == ForwardStatus.Timeout && questionEnd > DnsFlags.HeaderLength)
             {
                 _timedOut.Add(query.Span[DnsFlags.HeaderLength..questionEnd]);
@@ -91,9 +107,14 @@ internal sealed class Forwarder
         }
     }
 
-    private async Task<ForwardResult> RelayAsync(ReadOnlyMemory<byte> query, Memory<byte> sent, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tries the upstreams in turn. The result always carries the response buffer: a pooled UDP-sized one, or the
+    /// larger one a truncated answer was fetched into over TCP; the caller releases it unless it is an answer.
+    /// </summary>
+    private async Task<ForwardResult> RelayAsync(ReadOnlyMemory<byte> query, Memory<byte> sent, int questionEnd, CancellationToken cancellationToken)
     {
         query.CopyTo(sent);
+        var response = ArrayPool<byte>.Shared.Rent(UdpResponseSize);
         var clientId = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
         var deadline = _time.GetUtcNow() + _deadline;
         var stopDeadline = new DateTimeOffset(Volatile.Read(ref _stopDeadlineTicks), TimeSpan.Zero);
@@ -111,15 +132,15 @@ internal sealed class Forwarder
                 var remaining = deadline - _time.GetUtcNow();
                 if (remaining < MinAttempt)
                 {
-                    return new ForwardResult(ForwardStatus.Timeout, 0);
+                    return new ForwardResult(ForwardStatus.Timeout, 0, response);
                 }
 
-                var id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
-                BinaryPrimitives.WriteUInt16BigEndian(sent.Span, id);
+                BinaryPrimitives.WriteUInt16BigEndian(sent.Span, QueryIds.Next());
                 var timeout = remaining < _attemptTimeout ? remaining : _attemptTimeout;
                 var answersAtSend = upstream.Answers;
                 var attempt = _time.GetTimestamp();
-                var (length, status) = await ExchangeAsync(upstream, sent, response, questionEnd, timeout, cancellationToken).ConfigureAwait(false);
+                var (length, status, received) = await ExchangeAsync(upstream, sent, response, questionEnd, timeout, cancellationToken).ConfigureAwait(false);
+                response = received;
                 if (status != ForwardStatus.Answered)
                 {
                     timedOut |= status == ForwardStatus.Timeout;
@@ -138,7 +159,7 @@ internal sealed class Forwarder
 
                 // SERVFAIL or REFUSED from one upstream may be its own trouble: ask the next. The last SERVFAIL is
                 // passed on; a REFUSED never is, since it would tell the client that we refuse it.
-                var rcode = response.Span[3] & DnsFlags.RcodeMask;
+                var rcode = response[3] & DnsFlags.RcodeMask;
                 if (rcode == ResponseCode.Refused)
                 {
                     failure = timedOut ? ForwardStatus.Timeout : ForwardStatus.UpstreamRefused;
@@ -150,8 +171,8 @@ internal sealed class Forwarder
                     continue;
                 }
 
-                BinaryPrimitives.WriteUInt16BigEndian(response.Span, clientId);
-                return new ForwardResult(ForwardStatus.Answered, length);
+                BinaryPrimitives.WriteUInt16BigEndian(response, clientId);
+                return new ForwardResult(ForwardStatus.Answered, length, response);
             }
 
             if (!timedOut)
@@ -160,7 +181,7 @@ internal sealed class Forwarder
             }
         }
 
-        return new ForwardResult(failure, 0);
+        return new ForwardResult(failure, 0, response);
     }
 
     /// <summary>
@@ -189,32 +210,63 @@ internal sealed class Forwarder
         return order;
     }
 
-    private async Task<(int Length, ForwardStatus Status)> ExchangeAsync(
-        Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt: over UDP into <paramref name="response"/> on a pooled socket, and over TCP into a buffer big
+    /// enough for any message after a truncated answer.
+    /// </summary>
+    private async Task<(int Length, ForwardStatus Status, byte[] Buffer)> ExchangeAsync(
+        Upstream upstream, ReadOnlyMemory<byte> query, byte[] response, int questionEnd, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var overTcp = false;
+        UpstreamSocket socket;
         try
         {
-            var length = await UpstreamExchange.UdpAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
-            if ((response.Span[2] & (DnsFlags.Truncated >> 8)) != 0)
-            {
-                overTcp = true;
-                length = await UpstreamExchange.TcpAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
-            }
+            socket = upstream.Sockets.Rent();
+        }
+        catch (SocketException)
+        {
+            return (0, ForwardStatus.NetworkError, response);
+        }
 
-            return length > 0 ? (length, ForwardStatus.Answered) : (0, ForwardStatus.Malformed);
+        _timeouts.Start(socket, timeout);
+        var udp = await socket.ExchangeAsync(query, response, questionEnd).ConfigureAwait(false);
+        if (!_timeouts.Stop(socket))
+        {
+            socket.Dispose();
+            return (0, ForwardStatus.Timeout, response);
+        }
+
+        if (!udp.Ok)
+        {
+            socket.Dispose();
+            return (0, udp.Error is SocketError.ConnectionRefused or SocketError.ConnectionReset ? ForwardStatus.Refused : ForwardStatus.NetworkError, response);
+        }
+
+        upstream.Sockets.Return(socket);
+        if ((response[2] & (DnsFlags.Truncated >> 8)) == 0)
+        {
+            return (udp.Bytes, ForwardStatus.Answered, response);
+        }
+
+        if (response.Length < ushort.MaxValue)
+        {
+            ArrayPool<byte>.Shared.Return(response);
+            response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
+        }
+
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            var length = await UpstreamExchange.TcpAsync(upstream, query, response, questionEnd, linked.Token).ConfigureAwait(false);
+            return length > 0 ? (length, ForwardStatus.Answered, response) : (0, ForwardStatus.Malformed, response);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (0, ForwardStatus.Timeout);
+            return (0, ForwardStatus.Timeout, response);
         }
-        catch (SocketException ex)
+        catch (SocketException)
         {
-            return (0, overTcp ? ForwardStatus.TcpFailed
-                : ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset ? ForwardStatus.Refused
-                : ForwardStatus.NetworkError);
+            return (0, ForwardStatus.TcpFailed, response);
         }
     }
 

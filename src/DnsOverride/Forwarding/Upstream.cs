@@ -31,9 +31,13 @@ internal sealed class Upstream
     {
         EndPoint = endPoint;
         Name = endPoint.ToString();
+        Sockets = new UpstreamSocketPool(endPoint);
     }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>Its UDP sockets between exchanges.</summary>
+    public UpstreamSocketPool Sockets { get; }
 
     public string Name { get; }
 

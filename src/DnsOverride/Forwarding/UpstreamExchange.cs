@@ -5,26 +5,11 @@ using Endpoints.DnsOverride.Protocol;
 namespace Endpoints.DnsOverride.Forwarding;
 
 /// <summary>
-/// One exchange with an upstream, each from its own socket (a random source port, as RFC 5452 asks): over UDP,
-/// or over TCP after a truncated answer. Only a response to this very query is taken.
+/// A TCP exchange with an upstream after a truncated UDP answer, on its own connection; and the check that a
+/// response answers this very query, for both transports.
 /// </summary>
 internal static class UpstreamExchange
 {
-    public static async Task<int> UdpAsync(Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
-    {
-        using var socket = new Socket(upstream.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        await socket.ConnectAsync(upstream.EndPoint, cancellationToken).ConfigureAwait(false);
-        await socket.SendAsync(query, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-        while (true)
-        {
-            var length = await socket.ReceiveAsync(response, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (Matches(query.Span, response.Span[..length], questionEnd))
-            {
-                return length;
-            }
-        }
-    }
-
     public static async Task<int> TcpAsync(Upstream upstream, ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd, CancellationToken cancellationToken)
     {
         using var socket = new Socket(upstream.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -55,7 +40,7 @@ internal static class UpstreamExchange
     }
 
     /// <summary>Accept only a response to this query: same ID, QR set, and the same question (RFC 5452 9.1).</summary>
-    private static bool Matches(ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int questionEnd) =>
+    public static bool Matches(ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int questionEnd) =>
         response.Length >= DnsFlags.HeaderLength &&
         response[..2].SequenceEqual(query[..2]) &&
         (response[2] & 0x80) != 0 &&

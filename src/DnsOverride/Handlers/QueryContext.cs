@@ -13,9 +13,22 @@ internal sealed class QueryContext
 {
     public const int MaxMessage = ushort.MaxValue;
 
-    public byte[] Request { get; } = new byte[MaxMessage];
+    /// <summary>A context for TCP, or for tests: room for any message both ways.</summary>
+    public QueryContext()
+        : this(MaxMessage, MaxMessage)
+    {
+    }
 
-    public byte[] Response { get; } = new byte[MaxMessage];
+    /// <summary>A context whose buffers hold <paramref name="requestSize"/> and <paramref name="responseSize"/> bytes (UDP's are small).</summary>
+    public QueryContext(int requestSize, int responseSize)
+    {
+        Request = new byte[requestSize];
+        Response = new byte[responseSize];
+    }
+
+    public byte[] Request { get; }
+
+    public byte[] Response { get; }
 
     public char[] NameKey { get; } = new char[DnsName.MaxWireLength + 1];
 
@@ -55,10 +68,10 @@ internal sealed class QueryContext
 
     public ReadOnlyMemory<byte> RequestMessage => Request.AsMemory(0, RequestLength);
 
-    /// <summary>RFC 1035 512 bytes without EDNS; the client's EDNS size capped by ours (RFC 6891 6.2.5); 64 KiB on TCP.</summary>
-    public int MaxResponseSize => Transport == DnsTransport.Tcp
-        ? MaxMessage
-        : Query.HasEdns ? Math.Clamp((int)Query.EdnsPayload, 512, UdpPayloadLimit) : 512;
+    /// <summary>RFC 1035 512 bytes without EDNS; the client's EDNS size capped by ours (RFC 6891 6.2.5); 64 KiB on TCP; never past the buffer.</summary>
+    public int MaxResponseSize => Math.Min(
+        Response.Length,
+        Transport == DnsTransport.Tcp ? MaxMessage : Query.HasEdns ? Math.Clamp((int)Query.EdnsPayload, 512, UdpPayloadLimit) : 512);
 
     public IPEndPoint RemoteEndPoint => TcpRemote ??
         (IPEndPoint)new IPEndPoint(UdpRemote.Family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0).Create(UdpRemote);

@@ -72,7 +72,7 @@ internal sealed class DnsServerService : IHostedService, IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var udp = new UdpServer(endpoint, _pipeline, _options.UdpThreads, _logger, _abort.Token);
+            var udp = new UdpServer(endpoint, _pipeline, _options.UdpThreads, _options.MaxUdpPayload, _options.MaxForwardsInFlight, _logger, _abort.Token);
             try
             {
                 return (udp, new TcpServer(udp.EndPoint, _pipeline, _options.TcpIdleTimeout, _options.MaxTcpConnections, _time, _logger));

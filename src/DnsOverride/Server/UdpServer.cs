@@ -10,11 +10,15 @@ namespace Endpoints.DnsOverride.Server;
 /// <summary>
 /// UDP on dedicated threads with blocking receives: measured faster and cheaper than async receives on this
 /// runtime (see bench/README.md). Authoritative answers complete inline and allocate nothing; a query that
-/// must wait for an upstream continues on the thread pool with its own context.
+/// must wait for an upstream continues on the thread pool with its own context. Contexts hold a query of up to
+/// <see cref="MaxQuery"/> bytes and an answer of the largest UDP size we send; a bigger datagram is dropped.
 /// </summary>
 internal sealed class UdpServer : IDisposable
 {
     private const int SocketBufferBytes = 4 << 20;
+
+    /// <summary>No real query comes near this: a question and an OPT record with a few options.</summary>
+    private const int MaxQuery = 4096;
 
     private readonly Socket _socket;
     private readonly QueryPipeline _pipeline;
@@ -25,7 +29,7 @@ internal sealed class UdpServer : IDisposable
     private int _pending;
     private volatile bool _stopped;
 
-    public UdpServer(IPEndPoint endpoint, QueryPipeline pipeline, int threads, ILogger logger, CancellationToken stopping)
+    public UdpServer(IPEndPoint endpoint, QueryPipeline pipeline, int threads, int maxPayload, int maxWaiting, ILogger logger, CancellationToken stopping)
     {
         _socket = ListenSocket.Bind(endpoint, ProtocolType.Udp);
         _socket.ReceiveBufferSize = SocketBufferBytes;
@@ -34,7 +38,7 @@ internal sealed class UdpServer : IDisposable
         _pipeline = pipeline;
         _logger = logger;
         _stopping = stopping;
-        _pool = new QueryContextPool(endpoint.AddressFamily);
+        _pool = new QueryContextPool(endpoint.AddressFamily, maxWaiting + threads, MaxQuery, maxPayload);
         _threads = new Thread[threads];
         for (var i = 0; i < threads; i++)
         {

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Endpoints.Common.Networking;
 
 namespace Endpoints.Proxy.Tunneling;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Endpoints.Common.Networking;
 using Endpoints.Common.Text;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Policy;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Endpoints.Common.Networking;
 
 namespace Endpoints.Proxy.Tunneling;
 

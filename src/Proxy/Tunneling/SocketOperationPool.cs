@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Endpoints.Common.Networking;
 
 namespace Endpoints.Proxy.Tunneling;
 

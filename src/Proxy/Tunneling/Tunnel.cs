@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Endpoints.Common.Networking;
 
 namespace Endpoints.Proxy.Tunneling;
 

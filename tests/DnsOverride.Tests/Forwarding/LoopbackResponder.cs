@@ -7,17 +7,20 @@ namespace Endpoints.DnsOverride.Tests.Forwarding;
 /// An upstream the test switches on and off: on, it answers every query (with <c>rcode</c>, no records) after
 /// <c>delay</c>, but never those whose first label starts with <c>silentPrefix</c> (a name whose own servers are
 /// dead); off, its port is closed and queries are refused by the kernel, so failures need no waiting on timeouts.
+/// With <c>twice</c>, every answer is sent two times, as a duplicating network would.
 /// </summary>
 internal sealed class LoopbackResponder : IDisposable
 {
     private readonly TimeSpan _delay;
+    private readonly bool _twice;
     private readonly byte _rcode;
     private readonly byte[]? _silentPrefix;
     private UdpClient? _socket;
     private int _received;
 
-    public LoopbackResponder(TimeSpan delay = default, byte rcode = 0, string? silentPrefix = null)
+    public LoopbackResponder(TimeSpan delay = default, byte rcode = 0, string? silentPrefix = null, bool twice = false)
     {
+        _twice = twice;
         _delay = delay;
         _rcode = rcode;
         _silentPrefix = silentPrefix is null ? null : System.Text.Encoding.ASCII.GetBytes(silentPrefix);
@@ -54,6 +57,10 @@ internal sealed class LoopbackResponder : IDisposable
             }
 
             await socket.SendAsync(response, client);
+            if (_twice)
+            {
+                await socket.SendAsync(response, client);
+            }
         }
         catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
         {

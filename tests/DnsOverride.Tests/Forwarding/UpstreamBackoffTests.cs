@@ -85,11 +85,11 @@ public sealed class UpstreamBackoffTests : IDisposable
 
     private async Task AllAnsweredAsync(int count)
     {
-        var response = new byte[512];
         for (var i = 0; i < count; i++)
         {
-            var result = await _forwarder.ForwardAsync(DnsWire.BuildQuery($"q{i}.example.org.", 1, recursionDesired: true, id: (ushort)i), response, CancellationToken.None);
+            var result = await _forwarder.ForwardAsync(DnsWire.BuildQuery($"q{i}.example.org.", 1, recursionDesired: true, id: (ushort)i), CancellationToken.None);
             Assert.Equal(ForwardStatus.Answered, result.Status);
+            result.Release();
         }
     }
 }

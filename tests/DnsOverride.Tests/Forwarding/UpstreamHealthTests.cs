@@ -95,8 +95,8 @@ public sealed class UpstreamHealthTests : IDisposable
 
     private static async Task<ForwardStatus> ForwardAsync(Forwarder forwarder, string name, ushort type = 1)
     {
-        var response = new byte[512];
-        var result = await forwarder.ForwardAsync(DnsWire.BuildQuery(name, type, recursionDesired: true), response, CancellationToken.None);
+        var result = await forwarder.ForwardAsync(DnsWire.BuildQuery(name, type, recursionDesired: true), CancellationToken.None);
+        result.Release();
         return result.Status;
     }
 

@@ -44,11 +44,11 @@ public sealed class UpstreamRefusedTests
         var options = TestOptions.Create(new DnsOverrideOptions { Upstream = [.. upstreams.Select(u => u.EndPoint.ToString())] });
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);
         var results = new List<(ForwardStatus, int)>();
-        var response = new byte[512];
         for (var i = 0; i < count; i++)
         {
-            var result = await forwarder.ForwardAsync(DnsWire.BuildQuery($"r{i}.example.org.", 1, recursionDesired: true, id: (ushort)i), response, CancellationToken.None);
-            results.Add((result.Status, response[3] & 0x0F));
+            var result = await forwarder.ForwardAsync(DnsWire.BuildQuery($"r{i}.example.org.", 1, recursionDesired: true, id: (ushort)i), CancellationToken.None);
+            results.Add((result.Status, result.Buffer is null ? -1 : result.Response[3] & 0x0F));
+            result.Release();
         }
 
         return results;

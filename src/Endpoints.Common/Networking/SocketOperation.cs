@@ -2,16 +2,16 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 
-namespace Endpoints.Proxy.Tunneling;
+namespace Endpoints.Common.Networking;
 
 /// <summary>
 /// One socket operation at a time (receive, send or connect) that reports failure as a <see cref="SocketError"/>
 /// value. Socket's own awaitable methods throw on a reset, and an asynchronous failure also captures a stack trace:
 /// under a load of clients that reset (every S3 SDK pool does), that was over a fifth of the proxy's CPU
-/// (bench/README.md, issue 13). Reused for the life of a connection; cancelled by closing or shutting down the
+/// (the proxy's bench/README.md, issue 13). Reused for the life of a connection; cancelled by closing or shutting down the
 /// socket, never by a token.
 /// </summary>
-internal sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<SocketResult>
+public sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<SocketResult>
 {
     private ManualResetValueTaskSourceCore<SocketResult> _source;
 

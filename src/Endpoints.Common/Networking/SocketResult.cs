@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 
-namespace Endpoints.Proxy.Tunneling;
+namespace Endpoints.Common.Networking;
 
 /// <summary>What a <see cref="SocketOperation"/> did: bytes moved (0 on a receive is the peer's FIN), or why it failed.</summary>
-internal readonly record struct SocketResult(int Bytes, SocketError Error)
+public readonly record struct SocketResult(int Bytes, SocketError Error)
 {
     public bool Ok => Error == SocketError.Success;
 
