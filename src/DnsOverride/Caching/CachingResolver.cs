@@ -62,10 +62,11 @@ internal sealed class CachingResolver
     /// <summary>How old <paramref name="answer"/> is now.</summary>
     public TimeSpan Age(CachedAnswer answer) => _time.GetElapsedTime(answer.StoredAt);
 
-    /// <summary>A fresh answer from the cache, without waiting and without allocating (but to start a prefetch).</summary>
-    public bool TryGetFresh(ReadOnlySpan<byte> question, QueryBits bits, out CachedAnswer answer)
+    /// <summary>A fresh answer from the cache and its age, without waiting and without allocating (but to start a prefetch).</summary>
+    public bool TryGetFresh(ReadOnlySpan<byte> question, QueryBits bits, out CachedAnswer answer, out TimeSpan age)
     {
         answer = null!;
+        age = default;
         if (!_cache.Enabled || question.Length + 1 > CacheKey.MaxLength)
         {
             return false;
@@ -78,7 +79,7 @@ internal sealed class CachingResolver
             return false;
         }
 
-        var age = Age(cached);
+        age = Age(cached);
         if (cached.Freshness(age, _limits.ServeStaleFor) != CacheFreshness.Fresh)
         {
             return false;

@@ -60,7 +60,7 @@ internal sealed class CacheOptions
             errors.Add("--cache-min-ttl may not be longer than --cache-max-ttl");
         }
 
-        if (ClientTimeout <= TimeSpan.Zero && StaleAnswerClientTimeout.Length > 0)
+        if (ClientTimeout <= TimeSpan.Zero && DurationParser.TryParse(StaleAnswerClientTimeout, out _))
         {
             errors.Add("--stale-answer-client-timeout must be positive");
         }

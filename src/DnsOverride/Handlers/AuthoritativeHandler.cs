@@ -68,7 +68,7 @@ internal sealed class AuthoritativeHandler : IQueryHandler
         BinaryPrimitives.WriteUInt16BigEndian(question.AsSpan(offset), context.Query.QType);
         BinaryPrimitives.WriteUInt16BigEndian(question.AsSpan(offset + 2), ClassIn);
         var bits = CachingResolver.BitsOf(context.Query);
-        var resolution = _resolver.TryGetFresh(question, bits, out var cached)
+        var resolution = _resolver.TryGetFresh(question, bits, out var cached, out _)
             ? new Resolution(cached, ForwardStatus.Answered, Stale: false, FromCache: true)
             : await _resolver.ResolveAsync(question, bits, cancellationToken).ConfigureAwait(false);
         if (resolution.Answer is not { } answer)

@@ -34,10 +34,10 @@ internal sealed class ForwardingHandler : IQueryHandler
         }
 
         var question = context.Request.AsSpan(DnsFlags.HeaderLength, context.Query.QuestionEnd - DnsFlags.HeaderLength);
-        if (_resolver.TryGetFresh(question, CachingResolver.BitsOf(context.Query), out var answer))
+        if (_resolver.TryGetFresh(question, CachingResolver.BitsOf(context.Query), out var answer, out var age))
         {
             context.Decision = QueryDecision.Cached;
-            ResponseBuilder.WriteCached(context, answer, _resolver.Age(answer), stale: false);
+            ResponseBuilder.WriteCached(context, answer, age, stale: false);
             return Mine;
         }
 

@@ -100,6 +100,23 @@ public sealed class CacheTests(CacheUpstreamFixture fixture) : IClassFixture<Cac
         Assert.True(await Server.Process.WaitForMatchAsync(@"(apart\.example\.org\. A udp decision=forwarded(.|\n)*){2}", TimeSpan.FromSeconds(5)), Server.Output);
     }
 
+    [Fact]
+    public async Task AZoneReloadLeavesTheCacheAlone()
+    {
+        using var zones = new TempDirectory();
+        Integration.TestZones.CopyAll(zones);
+        using var server = await DnsServerProcess.StartAsync(zones.Path, [$"127.0.0.1:{fixture.Upstream.Port}"]);
+        await Dig.QueryAsync(server.Port, "www.example.org", "A");
+
+        server.Process.Signal(Signals.SIGHUP);
+        Assert.True(await server.Process.WaitForOutputAsync("Reloading zones (SIGHUP)", TimeSpan.FromSeconds(5)), server.Output);
+        Assert.True(await server.Process.WaitForMatchAsync(@"Reloading zones \(SIGHUP\)(.|\n)*Loaded \d+ zones", TimeSpan.FromSeconds(10)), server.Output);
+        var after = await Dig.QueryAsync(server.Port, "www.example.org", "A");
+
+        Assert.Equal("NOERROR", after.Status);
+        Assert.True(await server.Process.WaitForMatchAsync(@"www\.example\.org\. A udp decision=cached", TimeSpan.FromSeconds(5)), server.Output);
+    }
+
     internal static int Ttl(string record) => int.Parse(record.Split(' ')[1], CultureInfo.InvariantCulture);
 
     private int ForwardedCount(string label) => Regex.Count(Server.Output, $@"{label}\.example\.org\. A udp decision=forwarded");

@@ -89,6 +89,21 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task BadCacheSettingsAreAllReportedAtOnce()
+    {
+        var (exit, output) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll,
+            "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--zones", TestZones.ShippedZoneDirectory,
+            "--cache-size", "-1", "--cache-max-ttl", "1h", "--cache-min-ttl", "2h", "--serve-stale", "forever", "--stale-answer-client-timeout", "0");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--cache-size must be between 0 (off) and 1048576 MiB", output, StringComparison.Ordinal);
+        Assert.Contains("--cache-min-ttl may not be longer than --cache-max-ttl", output, StringComparison.Ordinal);
+        Assert.Contains("--serve-stale 'forever' is not a duration (seconds, or a number with ms, s, m, h or d)", output, StringComparison.Ordinal);
+        Assert.Contains("--stale-answer-client-timeout must be positive", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Listening", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnUnknownSettingStopsTheStartWithASuggestion()
     {
         var environment = new Dictionary<string, string>
