@@ -153,6 +153,7 @@ internal sealed class UdpServer : IDisposable
     public async Task StopAsync(TimeSpan grace, TimeProvider time)
     {
         StopReceiving();
+        SealQueue();
         var started = time.GetTimestamp();
         while (true)
         {
@@ -167,13 +168,32 @@ internal sealed class UdpServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Connects the socket to itself. A connected UDP socket takes datagrams only from its peer, so from now on the
+    /// kernel refuses new queries (ICMP port unreachable) while those already queued can still be read and answered.
+    /// Without it, a query that arrived between the last look at the queue and the close was dropped unanswered.
+    /// </summary>
+    private void SealQueue()
+    {
+        try
+        {
+            _socket.Connect(Self());
+        }
+        catch (SocketException)
+        {
+            // Then the close does it, with the old small window.
+        }
+    }
+
+    private IPEndPoint Self() => new(
+        EndPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : EndPoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : EndPoint.Address,
+        EndPoint.Port);
+
     /// <summary>Each blocked receive is woken with an empty datagram to ourselves.</summary>
     private void StopReceiving()
     {
         _stopped = true;
-        var wake = new IPEndPoint(
-            EndPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : EndPoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : EndPoint.Address,
-            EndPoint.Port);
+        var wake = Self();
         using var waker = new Socket(wake.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         foreach (var thread in _threads)
         {
