@@ -10,6 +10,8 @@ using Endpoints.DnsOverride.Observability;
 using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Server;
 using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Transfers;
+using Endpoints.DnsOverride.Tsig;
 using Endpoints.DnsOverride.Zones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +53,8 @@ builder.Services.AddSingleton<Forwarder>();
 builder.Services.AddSingleton<ResponseCache>();
 builder.Services.AddSingleton<CachingResolver>();
 builder.Services.AddSingleton<RequestValidationHandler>();
+builder.Services.AddSingleton<TsigHandler>();
+builder.Services.AddSingleton<TransferHandler>();
 builder.Services.AddSingleton<AuthoritativeHandler>();
 builder.Services.AddSingleton<ForwardingHandler>();
 builder.Services.AddSingleton<ResponseRateLimiter>();
@@ -58,6 +62,7 @@ builder.Services.AddSingleton<QueryPipeline>();
 
 // Started in this order and stopped in reverse: /readyz answers 503 while zones load and while the server drains.
 builder.Services.AddHostedService<HttpEndpointsService>();
+builder.Services.AddHostedService<NotifySender>();
 builder.Services.AddHostedService<ZoneWatcher>();
 builder.Services.AddHostedService<DnsServerService>();
 var exporters = MetricExporters.Parse(builder.Configuration["DnsOverride:Metrics"] ?? new DnsOverrideOptions().Metrics, []);

@@ -23,9 +23,9 @@ public sealed class DnsServerProcess : IDisposable
     public static string ServerDll => BuiltProgram.Path("DnsOverride", "Endpoints.DnsOverride");
 
     public static async Task<DnsServerProcess> StartAsync(
-        string zones, IEnumerable<string>? upstreams = null, IEnumerable<string>? extra = null, IDictionary<string, string>? settings = null)
+        string zones, IEnumerable<string>? upstreams = null, IEnumerable<string>? extra = null, IDictionary<string, string>? settings = null, string listen = "127.0.0.1:0")
     {
-        var arguments = new List<string> { ServerDll, "--listen", "127.0.0.1:0", "--zones", zones, "--log-level", "Debug" };
+        var arguments = new List<string> { ServerDll, "--listen", listen, "--zones", zones, "--log-level", "Debug" };
         foreach (var upstream in upstreams ?? ["127.0.0.1:9"])
         {
             arguments.AddRange(["--upstream", upstream]);

@@ -27,6 +27,17 @@ public static class NamedProcess
         return StartAsync("recursion yes; allow-recursion { 127.0.0.1; }; dnssec-validation no; qname-minimization off;", zoneStatements);
     }
 
+    /// <summary>
+    /// A corporate secondary: each zone loaded by transfer from our server on <paramref name="primaryPort"/>,
+    /// signed with the TSIG key in <paramref name="keyFile"/> (BIND syntax, key named <paramref name="keyName"/>).
+    /// </summary>
+    public static Task<ConfiguredProcess> StartSecondaryAsync(IEnumerable<string> zones, int primaryPort, string keyFile, string keyName)
+    {
+        var zoneStatements = $"include \"{keyFile}\";\n" + string.Concat(zones.Select(z =>
+            $"zone \"{z}\" {{ type secondary; primaries {{ 127.0.0.1 port {primaryPort} key \"{keyName}\"; }}; file \"{z}.db\"; }};\n"));
+        return StartAsync("recursion no; transfer-source 127.0.0.1; notify-source 127.0.0.1;", zoneStatements);
+    }
+
     private static Task<ConfiguredProcess> StartAsync(string options, string zones) => ConfiguredProcess.StartAsync(
         "named",
         "named.conf",

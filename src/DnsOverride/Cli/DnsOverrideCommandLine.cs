@@ -11,6 +11,7 @@ internal static class DnsOverrideCommandLine
                                      [--allow-recursion CIDR]... [--http ADDR:PORT|none]
                                      [--proxy-protocol-from CIDR]... [--cache-size MiB] [--cache-max-ttl T] [--cache-min-ttl T]
                                      [--cache-max-negative-ttl T] [--serve-stale T] [--stale-answer-client-timeout T]
+                                     [--allow-transfer CIDR]... [--tsig-keys FILE] [--notify ADDR[:PORT]]...
                                      [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.DnsOverride check [DIR] [--strict]
                Endpoints.DnsOverride diff --against REF [DIR] [--format text|markdown|json] [--allow-large-change]
@@ -25,6 +26,9 @@ internal static class DnsOverrideCommandLine
         new("--metrics", "DnsOverride:Metrics"),
         new("--http", "DnsOverride:Http", Commands: ["serve"]),
         new("--proxy-protocol-from", "DnsOverride:ProxyProtocolFrom", Repeatable: true, Commands: ["serve"]),
+        new("--allow-transfer", "DnsOverride:AllowTransfer", Repeatable: true, Commands: ["serve"]),
+        new("--tsig-keys", "DnsOverride:TsigKeys", Commands: ["serve"]),
+        new("--notify", "DnsOverride:Notify", Repeatable: true, Commands: ["serve"]),
         new("--cache-size", "DnsOverride:Cache:Size", Commands: ["serve"]),
         new("--cache-max-ttl", "DnsOverride:Cache:MaxTtl", Commands: ["serve"]),
         new("--cache-min-ttl", "DnsOverride:Cache:MinTtl", Commands: ["serve"]),

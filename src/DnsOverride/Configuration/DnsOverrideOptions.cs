@@ -61,6 +61,15 @@ internal sealed class DnsOverrideOptions
     /// <summary>Response rate limiting (BIND's <c>rate-limit</c>), off by default.</summary>
     public RateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>Clients (CIDRs) that may transfer our zones (AXFR, IXFR); none by default: REFUSED.</summary>
+    public List<string> AllowTransfer { get; set; } = [];
+
+    /// <summary>A file of TSIG keys in BIND's syntax; when set, transfers must be signed with one of them.</summary>
+    public string? TsigKeys { get; set; }
+
+    /// <summary>Secondaries told by NOTIFY (RFC 1996) when a zone's serial changes, as <c>ADDR[:PORT]</c>.</summary>
+    public List<string> Notify { get; set; } = [];
+
     /// <summary>The cache of forwarded answers.</summary>
     public CacheOptions Cache { get; set; } = new();
 
@@ -81,6 +90,15 @@ internal sealed class DnsOverrideOptions
 
     /// <summary><see cref="ProxyProtocolFrom"/> parsed once at start.</summary>
     internal IPNetwork[] LoadBalancerNetworks { get; set; } = [];
+
+    /// <summary><see cref="AllowTransfer"/> parsed once at start.</summary>
+    internal IPNetwork[] AllowTransferNetworks { get; set; } = [];
+
+    /// <summary><see cref="TsigKeys"/> read once at start.</summary>
+    internal IReadOnlyList<Tsig.TsigKey> TsigKeyRing { get; set; } = [];
+
+    /// <summary><see cref="Notify"/> parsed once at start.</summary>
+    internal IPEndPoint[] NotifyEndPoints { get; set; } = [];
 
     /// <summary><see cref="AllowRecursion"/> parsed once at start.</summary>
     internal IPNetwork[] AllowRecursionNetworks { get; set; } = [];

@@ -1,5 +1,6 @@
 using Endpoints.Common.Configuration;
 using Endpoints.Common.Telemetry;
+using Endpoints.DnsOverride.Tsig;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Configuration;
@@ -50,6 +51,16 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
         options.MetricExporters.UnionWith(MetricExporters.Parse(options.Metrics, options.ParseErrors));
 
         options.Cache.Parse(options.ParseErrors);
+        options.AllowTransferNetworks = SettingParser.Networks(options.AllowTransfer, "--allow-transfer", options.ParseErrors);
+        options.NotifyEndPoints = SettingParser.Endpoints(options.Notify, 53, "--notify", options.ParseErrors);
+        if (!string.IsNullOrEmpty(options.TsigKeys))
+        {
+            options.TsigKeyRing = TsigKeyFile.Read(options.TsigKeys, options.ParseErrors);
+            if (options.TsigKeyRing.Count == 0 && options.ParseErrors.Count == 0)
+            {
+                options.ParseErrors.Add($"--tsig-keys '{options.TsigKeys}' holds no key");
+            }
+        }
         options.RateLimit.ExemptNetworks = SettingParser.Networks(options.RateLimit.Exempt, "RateLimit:Exempt", options.ParseErrors);
     }
 }

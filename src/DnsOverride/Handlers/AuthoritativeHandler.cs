@@ -43,13 +43,6 @@ internal sealed class AuthoritativeHandler : IQueryHandler
         }
 
         context.ZoneName = result.QueryZone!.Name;
-        if (query.QType is RecordType.AXFR or RecordType.IXFR)
-        {
-            context.Decision = QueryDecision.RefusedTransfer;
-            ResponseBuilder.WriteError(context, ResponseCode.Refused);
-            return Mine;
-        }
-
         if (result.Outcome == LookupOutcome.ExternalCname && recursive)
         {
             return ChaseAsync(context, result, cancellationToken);

@@ -64,6 +64,15 @@ internal sealed class QueryContext
 
     public int Rcode { get; set; }
 
+    /// <summary>The key a signed query was verified with: its answer is signed too (RFC 8945 5.3).</summary>
+    public Tsig.TsigKey? TsigKey { get; set; }
+
+    /// <summary>The MAC the next signed message chains from: the query's, then each answer's.</summary>
+    public byte[] TsigMac { get; set; } = [];
+
+    /// <summary>More messages after <see cref="Response"/> for the same query (a zone transfer over TCP).</summary>
+    public IFollowingMessages? Following { get; set; }
+
     public ReadOnlySpan<char> QName => NameKey.AsSpan(0, Query.QNameKeyLength);
 
     public ReadOnlyMemory<byte> RequestMessage => Request.AsMemory(0, RequestLength);
@@ -86,5 +95,8 @@ internal sealed class QueryContext
         ZoneName = string.Empty;
         Rcode = 0;
         RecursionAllowed = false;
+        TsigKey = null;
+        TsigMac = [];
+        Following = null;
     }
 }

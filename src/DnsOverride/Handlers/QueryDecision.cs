@@ -34,6 +34,24 @@ public enum QueryDecision
     ForwardFailed,
     Error,
 
+    /// <summary>A zone transfer (AXFR, or IXFR answered in full or with the SOA when up to date).</summary>
+    Transfer,
+
+    /// <summary>A transfer of a name that is not one of our zones' apex: NOTAUTH.</summary>
+    NotAuthoritative,
+
+    /// <summary>Signed with a key we do not hold (or with another algorithm): NOTAUTH, TSIG error BADKEY.</summary>
+    TsigBadKey,
+
+    /// <summary>A MAC that does not verify: NOTAUTH, TSIG error BADSIG.</summary>
+    TsigBadSig,
+
+    /// <summary>Signed further from our clock than its fudge: NOTAUTH, TSIG error BADTIME.</summary>
+    TsigBadTime,
+
+    /// <summary>A transfer without a signature while keys are configured: NOTAUTH.</summary>
+    TsigMissing,
+
     /// <summary>Over the response rate limit: not sent.</summary>
     RateLimited,
 

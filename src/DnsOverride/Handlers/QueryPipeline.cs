@@ -2,14 +2,17 @@ using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Transfers;
+using Endpoints.DnsOverride.Tsig;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Handlers;
 
 /// <summary>
-/// The query path. The order of the handlers is fixed here and nowhere else: validate, answer from our zones,
-/// forward; then response rate limiting looks at what is to be sent. Each query ends with one metric and, at
+/// The query path. The order of the handlers is fixed here and nowhere else: validate, check a TSIG, transfer a
+/// zone, answer from our zones, forward; then response rate limiting looks at what is to be sent, and an answer to a
+/// signed query is signed. Each query ends with one metric and, at
 /// Debug, one log line.
 /// </summary>
 internal sealed class QueryPipeline
@@ -21,9 +24,12 @@ internal sealed class QueryPipeline
     private readonly ILogger<QueryPipeline> _logger;
     private readonly TimeProvider _time;
     private readonly ResponseRateLimiter _rateLimiter;
+    private readonly TsigHandler _tsig;
 
     public QueryPipeline(
         RequestValidationHandler validation,
+        TsigHandler tsig,
+        TransferHandler transfer,
         AuthoritativeHandler authoritative,
         ForwardingHandler forwarding,
         ResponseRateLimiter rateLimiter,
@@ -32,7 +38,8 @@ internal sealed class QueryPipeline
         ILogger<QueryPipeline> logger,
         TimeProvider time)
     {
-        _handlers = [validation, authoritative, forwarding];
+        _handlers = [validation, tsig, transfer, authoritative, forwarding];
+        _tsig = tsig;
         _rateLimiter = rateLimiter;
         _recursionAcl = new AddressAcl(options.Value.AllowRecursionNetworks);
         _udpPayloadLimit = options.Value.MaxUdpPayload;
@@ -124,6 +131,8 @@ internal sealed class QueryPipeline
         {
             Limit(context);
         }
+
+        _tsig.SignAnswer(context);
 
         if (context.ResponseLength == 0)
         {

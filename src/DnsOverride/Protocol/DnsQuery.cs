@@ -7,6 +7,8 @@ internal struct DnsQuery
 {
     public const ushort DefaultEdnsPayload = 1232;
 
+    private const ushort TsigRecordType = 250;
+
     public ushort Id;
     public ushort Flags;
     public int QuestionEnd;
@@ -17,6 +19,9 @@ internal struct DnsQuery
     public ushort EdnsPayload;
     public byte EdnsVersion;
     public bool DnssecOk;
+
+    /// <summary>Where the TSIG record starts when the query is signed (the last record, RFC 8945), else 0.</summary>
+    public int TsigStart;
 
     public readonly int Opcode => (Flags & DnsFlags.OpcodeMask) >> 11;
 
@@ -133,6 +138,12 @@ internal struct DnsQuery
             if (!SkipRecord(message, ref offset, out var type))
             {
                 return false;
+            }
+
+            if (type == TsigRecordType)
+            {
+                query.TsigStart = start;
+                continue;
             }
 
             if (type != RecordType.OPT)

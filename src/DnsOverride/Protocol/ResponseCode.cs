@@ -9,6 +9,7 @@ internal static class ResponseCode
     public const int NXDomain = 3;
     public const int NotImp = 4;
     public const int Refused = 5;
+    public const int NotAuth = 9;
     public const int BadVers = 16;
 
     private static readonly string[] Names =

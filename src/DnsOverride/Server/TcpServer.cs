@@ -125,6 +125,14 @@ internal sealed class TcpServer : IDisposable
                 writing = true;
                 idle.CancelAfter(_idleTimeout);
                 await SendAsync(client, context.Response.AsMemory(0, context.ResponseLength), idle.Token).ConfigureAwait(false);
+
+                // A zone transfer goes on in more messages, each written once the one before is sent.
+                while (context.Following is { } following && following.TryWriteNext(context))
+                {
+                    idle.CancelAfter(_idleTimeout);
+                    await SendAsync(client, context.Response.AsMemory(0, context.ResponseLength), idle.Token).ConfigureAwait(false);
+                }
+
                 writing = false;
             }
         }

@@ -27,6 +27,7 @@ internal sealed class DnsMetrics : IDisposable
     private readonly Counter<long> _zoneLoads;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _notifies;
 
     public DnsMetrics(IMeterFactory meterFactory)
     {
@@ -43,6 +44,7 @@ internal sealed class DnsMetrics : IDisposable
         _zoneLoadFailures = _meter.CreateCounter<long>("dns.zone.load_failures", "{file}", "Zone files that failed to load");
         _dropped = _meter.CreateCounter<long>("dns.dropped", "{packet}", "Packets not answered (responses, runts, overload)");
         ProcessMetrics.Register(_meter, typeof(DnsMetrics).Assembly);
+        _notifies = _meter.CreateCounter<long>("dns.notifies", "{notify}", "NOTIFY messages to secondaries, by result (acknowledged, unacknowledged)");
         _rateLimited = _meter.CreateCounter<long>("dns.rate_limited", "{response}", "UDP responses over the rate limit, by action (drop, slip, log-only)");
     }
 
@@ -119,6 +121,8 @@ internal sealed class DnsMetrics : IDisposable
         _meter.CreateObservableUpDownCounter("dns.cache.entries", () => (long)cache.Count, "{entry}", "Answers in the cache");
         _meter.CreateObservableUpDownCounter("dns.cache.size", () => cache.Bytes, "By", "Bytes the cached answers take, as counted against --cache-size");
     }
+
+    public void Notified(string result) => _notifies.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void RateLimited(string action) => _rateLimited.Add(1, new KeyValuePair<string, object?>("action", action));
 

@@ -64,4 +64,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Fetching {Name} for the cache failed")]
     public static partial void CacheFetchFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "NOTIFY for {Zone} (serial {Serial}) acknowledged by {Target} after {Tries} tries")]
+    public static partial void NotifyAcknowledged(ILogger logger, string zone, uint serial, System.Net.IPEndPoint target, int tries);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "NOTIFY for {Zone} (serial {Serial}) to {Target} not acknowledged after {Tries} tries")]
+    public static partial void NotifyUnacknowledged(ILogger logger, string zone, uint serial, System.Net.IPEndPoint target, int tries);
 }

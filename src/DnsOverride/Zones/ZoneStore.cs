@@ -39,8 +39,12 @@ internal sealed class ZoneStore : LastGoodStore<ZoneSet>
     /// A load of a large zone leaves its parse garbage and the replaced set behind; a compacting collection gives
     /// that back at once rather than leaving the process at its peak (a 1,000,000-record zone: 820 MB to 400 MB).
     /// </summary>
+    /// <summary>Raised after each swap with the set replaced and the set now in service (NOTIFY listens).</summary>
+    public event Action<ZoneSet, ZoneSet>? Changed;
+
     protected override void Swapped(ZoneSet previous, ZoneSet current)
     {
+        Changed?.Invoke(previous, current);
         if (previous.Zones.Sum(z => z.Nodes.Count) + current.Zones.Sum(z => z.Nodes.Count) >= LargeSetNames)
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

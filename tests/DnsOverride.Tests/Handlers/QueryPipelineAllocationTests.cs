@@ -7,6 +7,8 @@ using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Tests.Configuration;
 using Endpoints.DnsOverride.Tests.Integration;
+using Endpoints.DnsOverride.Transfers;
+using Endpoints.DnsOverride.Tsig;
 using Endpoints.DnsOverride.Zones;
 using Endpoints.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +46,8 @@ public sealed class QueryPipelineAllocationTests
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);
         var resolver = new CachingResolver(forwarder, new ResponseCache(options), options, TimeProvider.System, metrics, NullLogger<CachingResolver>.Instance);
         var pipeline = new QueryPipeline(
-            new RequestValidationHandler(), new AuthoritativeHandler(store, resolver), new ForwardingHandler(resolver),
+            new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
+            new AuthoritativeHandler(store, resolver), new ForwardingHandler(resolver),
             new ResponseRateLimiter(options, TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
             options, metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
         var context = new QueryContext();
