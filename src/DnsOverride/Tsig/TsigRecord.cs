@@ -13,14 +13,14 @@ internal sealed record TsigRecord(
     public const ushort Type = 250;
     public const ushort ClassAny = 255;
 
-    /// <summary>Finds and reads the TSIG record; <see cref="TsigStatus.Unsigned"/> when there is none.</summary>
+    /// <summary>Finds and reads the TSIG record; <see cref="TsigStatus.NoSignature"/> when there is none.</summary>
     public static TsigStatus TryRead(ReadOnlySpan<byte> message, out TsigRecord? record)
     {
         record = null;
         var offset = MessageReader.SkipQuestion(message);
         if (offset < 0)
         {
-            return TsigStatus.Unsigned;
+            return TsigStatus.NoSignature;
         }
 
         var records = MessageReader.ReadUInt16(message, 6) + MessageReader.ReadUInt16(message, 8) + MessageReader.ReadUInt16(message, 10);
@@ -29,7 +29,7 @@ internal sealed record TsigRecord(
             var start = offset;
             if (!MessageReader.SkipName(message, ref offset) || offset + 10 > message.Length)
             {
-                return TsigStatus.Unsigned;
+                return TsigStatus.NoSignature;
             }
 
             var type = MessageReader.ReadUInt16(message, offset);
@@ -37,7 +37,7 @@ internal sealed record TsigRecord(
             var rdEnd = rdStart + MessageReader.ReadUInt16(message, offset + 8);
             if (rdEnd > message.Length)
             {
-                return TsigStatus.Unsigned;
+                return TsigStatus.NoSignature;
             }
 
             if (type == Type)
@@ -53,7 +53,7 @@ internal sealed record TsigRecord(
             offset = rdEnd;
         }
 
-        return TsigStatus.Unsigned;
+        return TsigStatus.NoSignature;
     }
 
     private static bool Read(ReadOnlySpan<byte> message, int start, int rdStart, int rdEnd, out TsigRecord? record)
