@@ -20,6 +20,8 @@ public sealed class ConfiguredProcess : IDisposable
 
     public string Output => _process.Output;
 
+    public Task<bool> WaitForOutputAsync(string text, TimeSpan timeout) => _process.WaitForOutputAsync(text, timeout);
+
     /// <summary>Sends a signal to the program (SIGSTOP and SIGCONT make an upstream go silent and come back).</summary>
     public void Signal(int signal) => _process.Signal(signal);
 
