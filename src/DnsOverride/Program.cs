@@ -6,6 +6,7 @@ using Endpoints.DnsOverride.Cli;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Observability;
 using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Server;
@@ -48,6 +49,7 @@ builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>, DnsOverrideO
 builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>>(new KnownKeysValidator<DnsOverrideOptions>(builder.Configuration, DnsOverrideOptions.Section));
 builder.Services.AddSingleton<DnsMetrics>();
 builder.Services.AddSingleton<ZoneStore>();
+builder.Services.AddSingleton<HealthMonitor>();
 builder.Services.AddSingleton<ServerReadiness>();
 builder.Services.AddSingleton<Forwarder>();
 builder.Services.AddSingleton<ResponseCache>();
@@ -63,6 +65,7 @@ builder.Services.AddSingleton<QueryPipeline>();
 // Started in this order and stopped in reverse: /readyz answers 503 while zones load and while the server drains.
 builder.Services.AddHostedService<HttpEndpointsService>();
 builder.Services.AddHostedService<NotifySender>();
+builder.Services.AddHostedService(services => services.GetRequiredService<HealthMonitor>());
 builder.Services.AddHostedService<ZoneWatcher>();
 builder.Services.AddHostedService<DnsServerService>();
 var exporters = MetricExporters.Parse(builder.Configuration["DnsOverride:Metrics"] ?? new DnsOverrideOptions().Metrics, []);

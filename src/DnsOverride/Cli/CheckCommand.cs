@@ -1,4 +1,6 @@
+using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Linting;
+using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Zones;
 
 namespace Endpoints.DnsOverride.Cli;
@@ -31,6 +33,9 @@ internal static class CheckCommand
             error.WriteLine(problem);
         }
 
+        var (checks, healthErrors) = HealthChecksReader.ReadFolder(directory);
+        var healthProblems = new List<string>(healthErrors);
+        var loaded = new List<Zone>();
         var failed = 0;
         foreach (var file in files)
         {
@@ -55,10 +60,34 @@ internal static class CheckCommand
             {
                 output.WriteLine($"{file}: zone {zone.Name} loaded, serial {zone.Serial}, {zone.Nodes.Count} names");
             }
+
+            if (zone is not null)
+            {
+                loaded.Add(zone);
+            }
         }
 
-        var verdict = failed == 0 && lintErrors.Count == 0;
-        output.WriteLine(verdict ? $"OK: {files.Count} zone files" : $"FAILED: {failed} of {files.Count} zone files{(lintErrors.Count > 0 ? ", and lint.json" : string.Empty)}");
+        // Every health check must name a zone of the folder and owners there that have addresses to probe.
+        foreach (var check in checks ?? [])
+        {
+            var zone = loaded.Find(z => z.Origin == check.Zone);
+            foreach (var owner in check.Names)
+            {
+                if (zone?.Find(owner.Key)?.Sets.Any(set => set.Type is RecordType.A or RecordType.AAAA) != true)
+                {
+                    healthProblems.Add($"{Path.Combine(directory, HealthChecksReader.FileName)}: {owner} has no A or AAAA records in {(zone is null ? $"the folder (no zone {check.Zone})" : zone.Name)} to probe");
+                }
+            }
+        }
+
+        foreach (var problem in healthProblems)
+        {
+            error.WriteLine(problem);
+        }
+
+        var verdict = failed == 0 && lintErrors.Count == 0 && healthProblems.Count == 0;
+        var also = string.Concat(lintErrors.Count > 0 ? ", and lint.json" : string.Empty, healthProblems.Count > 0 ? ", and health.json" : string.Empty);
+        output.WriteLine(verdict ? $"OK: {files.Count} zone files" : $"FAILED: {failed} of {files.Count} zone files{also}");
         return verdict ? 0 : 1;
     }
 }

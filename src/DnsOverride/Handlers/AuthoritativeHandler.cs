@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Forwarding;
+using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Zones;
 
@@ -19,11 +20,13 @@ internal sealed class AuthoritativeHandler : IQueryHandler
 
     private readonly ZoneStore _zones;
     private readonly CachingResolver _resolver;
+    private readonly HealthMonitor _health;
 
-    public AuthoritativeHandler(ZoneStore zones, CachingResolver resolver)
+    public AuthoritativeHandler(ZoneStore zones, CachingResolver resolver, HealthMonitor health)
     {
         _zones = zones;
         _resolver = resolver;
+        _health = health;
     }
 
     public ValueTask<bool> TryServeAsync(QueryContext context, CancellationToken cancellationToken)
@@ -46,6 +49,14 @@ internal sealed class AuthoritativeHandler : IQueryHandler
         if (result.Outcome == LookupOutcome.ExternalCname && recursive)
         {
             return ChaseAsync(context, result, cancellationToken);
+        }
+
+        for (var i = 0; i < result.AnswerCount; i++)
+        {
+            if (result.Answers[i].Set.Type is RecordType.A or RecordType.AAAA)
+            {
+                result.Answers[i] = result.Answers[i] with { Set = _health.Effective(result.Answers[i].Set) };
+            }
         }
 
         context.Decision = result.Outcome == LookupOutcome.Delegation ? QueryDecision.Referral : QueryDecision.Authoritative;

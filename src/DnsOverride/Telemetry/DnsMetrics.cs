@@ -28,6 +28,7 @@ internal sealed class DnsMetrics : IDisposable
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _notifies;
+    private readonly Counter<long> _healthChanges;
 
     public DnsMetrics(IMeterFactory meterFactory)
     {
@@ -44,6 +45,7 @@ internal sealed class DnsMetrics : IDisposable
         _zoneLoadFailures = _meter.CreateCounter<long>("dns.zone.load_failures", "{file}", "Zone files that failed to load");
         _dropped = _meter.CreateCounter<long>("dns.dropped", "{packet}", "Packets not answered (responses, runts, overload)");
         ProcessMetrics.Register(_meter, typeof(DnsMetrics).Assembly);
+        _healthChanges = _meter.CreateCounter<long>("dns.health.changes", "{change}", "Health-checked addresses going down or up, by the new state");
         _notifies = _meter.CreateCounter<long>("dns.notifies", "{notify}", "NOTIFY messages to secondaries, by result (acknowledged, unacknowledged)");
         _rateLimited = _meter.CreateCounter<long>("dns.rate_limited", "{response}", "UDP responses over the rate limit, by action (drop, slip, log-only)");
     }
@@ -121,6 +123,13 @@ internal sealed class DnsMetrics : IDisposable
         _meter.CreateObservableUpDownCounter("dns.cache.entries", () => (long)cache.Count, "{entry}", "Answers in the cache");
         _meter.CreateObservableUpDownCounter("dns.cache.size", () => cache.Bytes, "By", "Bytes the cached answers take, as counted against --cache-size");
     }
+
+    /// <summary>1 for each probed load balancer address that is up, 0 while it is left out of answers (<c>dns.health.up</c>).</summary>
+    public void ObserveHealth(Func<IEnumerable<(string Zone, string Address, bool Up)>> targets) =>
+        _meter.CreateObservableGauge("dns.health.up", () => targets().Select(t => new Measurement<int>(t.Up ? 1 : 0, new("zone", t.Zone), new("target", t.Address))),
+            "{target}", "1 while a health-checked address is up, 0 while answers leave it out");
+
+    public void HealthChanged(string state) => _healthChanges.Add(1, new KeyValuePair<string, object?>("state", state));
 
     public void Notified(string result) => _notifies.Add(1, new KeyValuePair<string, object?>("result", result));
 

@@ -70,4 +70,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "NOTIFY for {Zone} (serial {Serial}) to {Target} not acknowledged after {Tries} tries")]
     public static partial void NotifyUnacknowledged(ILogger logger, string zone, uint serial, System.Net.IPEndPoint target, int tries);
+
+    [LoggerMessage(EventId = 80, Level = LogLevel.Warning, Message = "Health: {Target} ({Zone}) is down: {Reason}; answers leave it out while another address of its RRset is up")]
+    public static partial void HealthDown(ILogger logger, string target, string zone, string reason);
+
+    [LoggerMessage(EventId = 81, Level = LogLevel.Information, Message = "Health: {Target} ({Zone}) is up")]
+    public static partial void HealthUp(ILogger logger, string target, string zone);
+
+    [LoggerMessage(EventId = 82, Level = LogLevel.Error, Message = "{Error}; the health checks in service stay as they were")]
+    public static partial void HealthConfigError(ILogger logger, string error);
 }

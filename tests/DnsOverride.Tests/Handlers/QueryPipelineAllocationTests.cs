@@ -3,6 +3,7 @@ using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Tests.Configuration;
@@ -47,7 +48,7 @@ public sealed class QueryPipelineAllocationTests
         var resolver = new CachingResolver(forwarder, new ResponseCache(options), options, TimeProvider.System, metrics, NullLogger<CachingResolver>.Instance);
         var pipeline = new QueryPipeline(
             new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
-            new AuthoritativeHandler(store, resolver), new ForwardingHandler(resolver),
+            new AuthoritativeHandler(store, resolver, new HealthMonitor(store, options, TimeProvider.System, metrics, NullLogger<HealthMonitor>.Instance)), new ForwardingHandler(resolver),
             new ResponseRateLimiter(options, TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
             options, metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
         var context = new QueryContext();

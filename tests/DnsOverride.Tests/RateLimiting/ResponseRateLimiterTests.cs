@@ -3,6 +3,7 @@ using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
+using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Tests.Configuration;
@@ -46,7 +47,7 @@ public sealed class ResponseRateLimiterTests : IDisposable
         var resolver = new CachingResolver(forwarder, new ResponseCache(options), options, TimeProvider.System, _metrics, NullLogger<CachingResolver>.Instance);
         _pipeline = new QueryPipeline(
             new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
-            new AuthoritativeHandler(store, resolver), new ForwardingHandler(resolver),
+            new AuthoritativeHandler(store, resolver, new HealthMonitor(store, options, TimeProvider.System, _metrics, NullLogger<HealthMonitor>.Instance)), new ForwardingHandler(resolver),
             new ResponseRateLimiter(options, new FakeTimeProvider(), NullLogger<ResponseRateLimiter>.Instance, _metrics),
             options, _metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
     }

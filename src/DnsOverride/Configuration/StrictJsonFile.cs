@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Endpoints.Common.Text;
+
+namespace Endpoints.DnsOverride.Configuration;
+
+/// <summary>
+/// What the readers of the small JSON files in the zones folder share: every problem reported at its
+/// FILE:LINE:COLUMN, unknown and repeated keys refused with a suggestion, all errors collected before giving up.
+/// </summary>
+internal abstract class StrictJsonFile
+{
+    protected static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    private readonly TextPositions _positions;
+
+    protected StrictJsonFile(string path, byte[] utf8)
+    {
+        Path = path;
+        _positions = new TextPositions(utf8);
+    }
+
+    protected delegate void ValueReader(ref Utf8JsonReader reader, string key);
+
+    protected string Path { get; }
+
+    protected List<string> Errors { get; } = [];
+
+    /// <summary>A syntax error as <c>FILE:LINE:COLUMN: invalid JSON: ...</c>.</summary>
+    protected static string SyntaxError(string path, JsonException ex)
+    {
+        var cut = ex.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return $"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: invalid JSON: {(cut > 0 ? ex.Message[..cut] : ex.Message)}";
+    }
+
+    protected void Error(long offset, string message)
+    {
+        var (line, column) = _positions.At(offset);
+        Errors.Add($"{Path}:{line}:{column}: {message}");
+    }
+
+    /// <summary>Reads an object's keys, each once and each known, handing every value to <paramref name="read"/>.</summary>
+    protected void ReadObject(ref Utf8JsonReader reader, string[] known, ValueReader read)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            var offset = reader.TokenStartIndex;
+            reader.Read();
+            if (!known.Contains(key))
+            {
+                Error(offset, $"unknown key '{key}'{Suggestion.DidYouMean(key, known)}");
+                reader.Skip();
+            }
+            else if (!seen.Add(key))
+            {
+                Error(offset, $"'{key}' appears twice");
+                reader.Skip();
+            }
+            else
+            {
+                read(ref reader, key);
+            }
+        }
+    }
+
+    protected List<T> ReadStrings<T>(ref Utf8JsonReader reader, string key, Func<string, long, (bool Ok, T Value)> parse)
+    {
+        var values = new List<T>();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            Error(reader.TokenStartIndex, $"'{key}' must be a list of strings");
+            reader.Skip();
+            return values;
+        }
+
+        var start = reader.TokenStartIndex;
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                Error(reader.TokenStartIndex, $"'{key}' must be a list of strings");
+                reader.Skip();
+                continue;
+            }
+
+            if (parse(reader.GetString()!, reader.TokenStartIndex) is (true, var value))
+            {
+                values.Add(value);
+            }
+        }
+
+        if (count == 0)
+        {
+            Error(start, $"'{key}' is empty; leave it out for the default");
+        }
+
+        return values;
+    }
+}
