@@ -62,6 +62,28 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task CheckHoldsHealthJsonToTheZones()
+    {
+        using var zones = new TempDirectory();
+        zones.Write("lb.test.zone", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\n@ A 10.0.0.2\n");
+        zones.Write("lint.json", "{ \"suffixes\": [\"test\"] }");
+        zones.Write("health.json", "{\"checks\": [{\"zone\": \"lb.test\", \"names\": [\"@\", \"www\"], \"tcp\": 443}, {\"zone\": \"gone.test\", \"names\": [\"@\"], \"tcp\": 443}]}\n");
+        var (exit, output) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+        zones.Write("health.json", "{\"checks\": [{\"zone\": \"lb.test\", \"names\": [\"@\"], \"tcp\": 443, \"rise\": \"2\"}]}\n");
+        var (badExit, badOutput) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+        zones.Write("health.json", "{\"checks\": [{\"zone\": \"lb.test\", \"names\": [\"@\"], \"tcp\": 443}]}\n");
+        var (goodExit, goodOutput) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("health.json: www.lb.test. has no A or AAAA records in lb.test. to probe", output, StringComparison.Ordinal);
+        Assert.Contains("health.json: gone.test. has no A or AAAA records in the folder (no zone gone.test.) to probe", output, StringComparison.Ordinal);
+        Assert.Contains("FAILED: 0 of 1 zone files, and health.json", output, StringComparison.Ordinal);
+        Assert.Equal(1, badExit);
+        Assert.Matches(@"health\.json:1:\d+: 'rise' must be a whole number from 1 to 100", badOutput);
+        Assert.True(goodExit == 0, goodOutput);
+    }
+
+    [Fact]
     public async Task CheckAppliesTheServersZoneLimitsFromItsSettings()
     {
         using var zones = new TempDirectory();
