@@ -67,6 +67,23 @@ public sealed partial class TransferTests
     }
 
     [Fact]
+    public async Task IxfrFromTheCurrentSerialGetsTheSoaAloneAndFromAnOlderOneTheZone()
+    {
+        using var directory = new TempDirectory();
+        TestZones.CopyAll(directory);
+        using var ours = await DnsServerProcess.StartAsync(directory.Path, extra: ["--allow-transfer", "127.0.0.1/32"]);
+
+        var current = await Dig.QueryAsync(ours.Port, "s3.amazonaws.com", "IXFR=2026112501");
+        var older = await Dig.QueryAsync(ours.Port, "s3.amazonaws.com", "IXFR=2026112400");
+        var overUdp = await Dig.QueryAsync(ours.Port, "+notcp", "s3.amazonaws.com", "IXFR=2026112400");
+
+        Assert.Single(Records(current));
+        Assert.Contains(" SOA ", Records(current)[0], StringComparison.Ordinal);
+        Assert.Equal(Records(await Dig.QueryAsync(ours.Port, "s3.amazonaws.com", "AXFR")), Records(older));
+        Assert.Single(Records(overUdp));
+    }
+
+    [Fact]
     public async Task AHundredThousandRecordsTransferSignedInManyMessages()
     {
         using var directory = new TempDirectory();

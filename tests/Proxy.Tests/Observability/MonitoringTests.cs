@@ -24,13 +24,16 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
         var upstreamZone = directory.Write("example.org.zone", "$TTL 300\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 192.0.2.53\nwww A 192.0.2.80\n");
         using var upstream = await NamedProcess.StartAuthoritativeAsync([("example.org", upstreamZone)]);
         var zones = Directory.CreateDirectory(directory.File("zones")).FullName;
-        File.WriteAllText(Path.Combine(zones, "s3.amazonaws.com.zone"), "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 10.0.0.1\n@ A 10.0.0.2\n* A 10.0.0.2\n");
-        using var dns = await DnsServerProcess.StartAsync(zones, [$"127.0.0.1:{upstream.Port}", "127.0.0.1:9"]);
+        File.WriteAllText(Path.Combine(zones, "s3.amazonaws.com.zone"), "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 10.0.0.1\n@ A 10.0.0.2\n* A 10.0.0.2\nlb A 127.0.0.1\n");
+
+        // A health check of a loopback address with nothing on its port (it goes down), and NOTIFY to BIND (which answers it).
+        File.WriteAllText(Path.Combine(zones, "health.json"), $$"""{"checks": [{"zone": "s3.amazonaws.com", "names": ["lb"], "tcp": {{FreePort.Get()}}, "interval": "1s", "timeout": "500ms", "fall": 1, "rise": 1}]}""");
+        using var dns = await DnsServerProcess.StartAsync(zones, [$"127.0.0.1:{upstream.Port}", "127.0.0.1:9"], ["--notify", $"127.0.0.1:{upstream.Port}"]);
         using var prometheus = await PrometheusProcess.StartAsync(
             new Dictionary<string, int> { ["dns"] = dns.HttpPort, ["proxy"] = fixture.Proxy.HealthPort }, Path.Combine(Monitoring, "alerts.yml"));
 
         // Events whose counters have no series until they happen: a forward, a runt, a broken zone file, a connection
-        // the proxy cannot complete.
+        // the proxy cannot complete, a health check going down, a NOTIFY answered.
         for (var i = 0; i < 4; i++)
         {
             await DnsWire.ExchangeUdpAsync(dns.Port, DnsWire.BuildQuery($"n{i}.example.org", 1, recursionDesired: true));
