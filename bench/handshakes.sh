@@ -52,7 +52,8 @@ Proxy__MaxConnectionsPerSource=100000 Proxy__TlsUpstreamPort="$reply_sink" DOTNE
   --allow-range 127.0.0.1/32 --log-level Warning ${OURS_ARGS:-} >"$work/ours.log" 2>&1 & pids+=($!)
 for port in "$sink" "$reply_sink" "$haproxy_port" "$squid_port" "$ours_port" "$ours_tls_port"; do wait_port "$port"; done
 
-hs() { taskset -c 0 "$work/hsload" hs 127.0.0.1 "$1" "127.0.0.1:$sink" "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*/\1/p'; }
+# Each run prints rate:p99 (handshakes/s, and the 99th percentile of the handshake time in microseconds).
+hs() { taskset -c 0 "$work/hsload" hs 127.0.0.1 "$1" "127.0.0.1:$sink" "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*p99_us=\([0-9]*\).*/\1:\2/p'; }
 echo "warming up..."; hs "$ours_port" >/dev/null; hs "$squid_port" >/dev/null; hs "$haproxy_port" >/dev/null
 declare -A R
 for round in $(seq "$ROUNDS"); do
@@ -60,26 +61,30 @@ for round in $(seq "$ROUNDS"); do
     port_var="${who}_port"; [ "$who" = ours ] && port_var=ours_port
     R[$who]+="$(hs "${!port_var}") "
   done
-  last() { local v=${1% }; echo "${v##* }"; }
+  last() { local v=${1% }; v=${v##* }; echo "${v%%:*}/s p99 ${v##*:}us"; }
   echo "round $round: ours $(last "${R[ours]}") squid $(last "${R[squid]}") haproxy $(last "${R[haproxy]}")"
 done
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-o=$(median "${R[ours]}"); s=$(median "${R[squid]}"); h=$(median "${R[haproxy]}")
+rates() { printf '%s\n' $1 | cut -d: -f1; }
+p99s() { printf '%s\n' $1 | cut -d: -f2; }
+o=$(median "$(rates "${R[ours]}")"); s=$(median "$(rates "${R[squid]}")"); h=$(median "$(rates "${R[haproxy]}")")
+op=$(median "$(p99s "${R[ours]}")"); sp=$(median "$(p99s "${R[squid]}")"); hp=$(median "$(p99s "${R[haproxy]}")")
 echo
-echo "CONNECT handshakes/s, $CONCURRENCY in flight, median of $ROUNDS x ${SECONDS_PER_RUN}s (hsload; proxies on CPU 1)"
-printf '%-10s %10s\n' ours "$o" squid "$s" "haproxy*" "$h"
-echo "ours/squid $(echo "scale=2; $o / $s" | bc)   ours/haproxy $(echo "scale=2; $o / $h" | bc)   (* TCP mode relaying the request to a sink that answers it)"
+echo "CONNECT handshakes/s and p99 handshake time (us), $CONCURRENCY in flight, median of $ROUNDS x ${SECONDS_PER_RUN}s (hsload; proxies on CPU 1)"
+printf '%-10s %10s %10s\n' ours "$o" "$op" squid "$s" "$sp" "haproxy*" "$h" "$hp"
+echo "ours/squid $(echo "scale=2; $o / $s" | bc)   ours/haproxy $(echo "scale=2; $o / $h" | bc)   p99 ours/haproxy $(echo "scale=2; $op / $hp" | bc)   (* TCP mode relaying the request to a sink that answers it)"
 
 # Transparent (SNI) mode: a ClientHello naming sink.bench.test instead of CONNECT. HAProxy relays the same bytes to
 # the reply sink, which answers them; ours reads the SNI, applies the policy, resolves the name and relays.
-tls() { taskset -c 0 "$work/hsload" tls 127.0.0.1 "$1" sink.bench.test "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*/\1/p'; }
+tls() { taskset -c 0 "$work/hsload" tls 127.0.0.1 "$1" sink.bench.test "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*p99_us=\([0-9]*\).*/\1:\2/p'; }
 tls "$ours_tls_port" >/dev/null; tls "$haproxy_port" >/dev/null
 declare -A T
 for round in $(seq "$ROUNDS"); do
   T[ours]+="$(tls "$ours_tls_port") "; T[haproxy]+="$(tls "$haproxy_port") "
 done
-to=$(median "${T[ours]}"); th=$(median "${T[haproxy]}")
+to=$(median "$(rates "${T[ours]}")"); th=$(median "$(rates "${T[haproxy]}")")
+top=$(median "$(p99s "${T[ours]}")"); thp=$(median "$(p99s "${T[haproxy]}")")
 echo
-echo "TLS (SNI) handshakes/s, same conditions"
-printf '%-10s %10s\n' ours "$to" "haproxy*" "$th"
-echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)"
+echo "TLS (SNI) handshakes/s and p99 handshake time (us), same conditions"
+printf '%-10s %10s %10s\n' ours "$to" "$top" "haproxy*" "$th" "$thp"
+echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)   p99 ours/haproxy $(echo "scale=2; $top / $thp" | bc)"

@@ -48,7 +48,9 @@ internal sealed class Forwarder : IDisposable
         _deadline = settings.ForwardDeadline;
         _maxInFlight = settings.MaxForwardsInFlight;
         _timedOut = new TimedOutQuestions(time);
-        _timeouts = new ExchangeTimeouts(time);
+        // Waits on the network run on the real clock, even under a test's fake one: an answer or ICMP error that never
+        // comes (the kernel rate-limits ICMP) must still end the attempt. Back-offs and holds follow the given clock.
+        _timeouts = new ExchangeTimeouts(TimeProvider.System);
         metrics.ObserveUpstreams(() => _upstreams.Select(u => (u.Name, u.IsHealthy)));
     }
 
@@ -253,7 +255,7 @@ internal sealed class Forwarder : IDisposable
             response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         }
 
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var timeoutSource = new CancellationTokenSource(timeout, TimeProvider.System);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
         {
