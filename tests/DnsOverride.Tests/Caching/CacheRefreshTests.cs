@@ -65,15 +65,13 @@ public sealed class CacheRefreshTests
         // The clock starts at the server's own log line for the first answer (the entry was stored just before it),
         // and the later queries go from this process: no dig start-up between the clock and the server.
         Assert.True(await server.Process.WaitForMatchAsync(@"hot\.example\.org\. A udp decision=forwarded", TimeSpan.FromSeconds(5)), server.Output);
-        var stored = DateTime.Parse(
-            Regex.Match(server.Output, @"^(\S+) .*hot\.example\.org\. A udp decision=forwarded", RegexOptions.Multiline).Groups[1].Value,
-            CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        var stored = ServerClock.LoggedAt(server.Output, @"hot\.example\.org\. A udp decision=forwarded");
 
         // Asked at 9.3 s of its 10: answered from the cache and refreshed behind it, so at 10.5 s it is still a hit.
-        await UntilAsync(stored.AddSeconds(9.3));
+        await ServerClock.UntilAsync(stored.AddSeconds(9.3));
         Assert.NotNull(await DnsWire.ExchangeUdpAsync(server.Port, query));
         Assert.True(await WaitForCounterAsync(server, "dns_cache_prefetches_total", 1), server.Output);
-        await UntilAsync(stored.AddSeconds(10.5));
+        await ServerClock.UntilAsync(stored.AddSeconds(10.5));
         var after = DnsWire.Parse((await DnsWire.ExchangeUdpAsync(server.Port, query))!);
 
         Assert.InRange(after.AnswerRecords.Single().TimeToLive, 7, 10);
@@ -94,15 +92,6 @@ public sealed class CacheRefreshTests
 
         Assert.All(answers, Assert.NotNull);
         Assert.Equal(1, slow.Received);
-    }
-
-    private static async Task UntilAsync(DateTime utc)
-    {
-        var wait = utc - DateTime.UtcNow;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait);
-        }
     }
 
     private static async Task<Dig> PollAsync(int port, string name, Func<Dig, bool> done)

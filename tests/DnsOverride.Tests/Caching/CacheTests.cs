@@ -45,14 +45,8 @@ public sealed class CacheTests(CacheUpstreamFixture fixture) : IClassFixture<Cac
         // Asked again upstream once the SOA's minimum has passed since the first answer, timed from the server's log
         // line for it (the entry was stored just before). The test waits that out rather than polling: a query in the
         // entry's last tenth would prefetch it, which is another test's business.
-        var stored = DateTime.Parse(
-            Regex.Match(Server.Output, @"^(\S+) .*nx-cached\.example\.org\. A udp decision=forwarded", RegexOptions.Multiline).Groups[1].Value,
-            CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-        var wait = stored.AddSeconds(CacheUpstreamFixture.NegativeTtl + 0.3) - DateTime.UtcNow;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait);
-        }
+        var stored = ServerClock.LoggedAt(Server.Output, @"nx-cached\.example\.org\. A udp decision=forwarded");
+        await ServerClock.UntilAsync(stored.AddSeconds(CacheUpstreamFixture.NegativeTtl + 0.3));
 
         var third = await Dig.QueryAsync(Server.Port, "nx-cached.example.org", "A");
 
