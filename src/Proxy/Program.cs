@@ -1,6 +1,7 @@
 using Endpoints.Common.Hosting;
 using Endpoints.Common.Telemetry;
 using Endpoints.Proxy;
+using Endpoints.Proxy.Authentication;
 using Endpoints.Proxy.Cli;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Policy;
@@ -19,15 +20,12 @@ if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 
 if (commandLine.Command == "check")
 {
-    var path = (commandLine.Positional.Count > 0 ? commandLine.Positional[0] : null) ?? commandLine.Settings.GetValueOrDefault("Proxy:Policy") ?? new ProxyOptions().Policy;
-    var (policy, errors) = AccessPolicy.Load(path);
-    foreach (var error in errors)
-    {
-        Console.Error.WriteLine(error);
-    }
+    return ProxyChecks.Check(commandLine);
+}
 
-    Console.WriteLine(policy is null ? $"FAILED: {path}" : $"OK: {path}, {policy.Rules.Count} rules");
-    return policy is null ? 1 : 0;
+if (commandLine.Command == "hash-password")
+{
+    return ProxyChecks.HashPassword(commandLine, Console.In);
 }
 
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);
@@ -35,6 +33,11 @@ var builder = ServiceHost.CreateBuilder(commandLine.Settings);
 ServiceHost.UseInlineSocketCompletions(builder, "Proxy:InlineCompletions", new ProxyOptions().InlineCompletions);
 builder.Services.AddProxyServices(builder.Configuration);
 builder.Services.AddHostedService<PolicyWatcher>();
+if (builder.Configuration["Proxy:Users"] is not null)
+{
+    builder.Services.AddHostedService<UsersWatcher>();
+}
+
 builder.Services.AddHostedService<ProxyService>();
 builder.Services.AddOptions<HostOptions>().Configure<IOptions<ProxyOptions>>((host, proxy) => host.ShutdownTimeout = proxy.Value.DrainTimeout + TimeSpan.FromSeconds(15));
 var exporters = MetricExporters.Parse(builder.Configuration["Proxy:Metrics"] ?? new ProxyOptions().Metrics, []);

@@ -1,4 +1,5 @@
 using Endpoints.Common.Configuration;
+using Endpoints.Proxy.Authentication;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Health;
 using Endpoints.Proxy.Policy;
@@ -7,6 +8,7 @@ using Endpoints.Proxy.Telemetry;
 using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.Proxy;
@@ -35,6 +37,23 @@ internal static class ProxyServices
         });
         services.AddSingleton(provider =>
             new ConnectionDeadlines(provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<IOptions<ProxyOptions>>().Value.IdleTimeout));
+        services.AddSingleton(provider => new FailureLimiter(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ProxyOptions>>().Value;
+            if (options.KeytabInUse is { } keytab)
+            {
+                Keytab.Use(keytab);
+            }
+
+            var basic = options.Users is { } users
+                ? new BasicAuthenticator(provider.GetRequiredService<UsersStore>(), provider.GetRequiredService<TimeProvider>())
+                : null;
+            return new ProxyAuthenticator(options.KeytabInUse is not null, basic, options.AuthRealm, provider.GetRequiredService<FailureLimiter>(),
+                provider.GetRequiredService<ProxyMetrics>());
+        });
+        services.AddSingleton(provider => new UsersStore(
+            provider.GetRequiredService<IOptions<ProxyOptions>>().Value.Users ?? string.Empty, provider.GetRequiredService<ILogger<UsersStore>>()));
         services.AddSingleton<HandshakeReader>();
         services.AddSingleton<Dialer>();
         services.AddSingleton<ConnectionHandler>();

@@ -15,6 +15,10 @@ public static class Tools
         ["git"] = "git",
         ["prometheus"] = "prometheus",
         ["promtool"] = "prometheus",
+        ["krb5kdc"] = "krb5-kdc",
+        ["kdb5_util"] = "krb5-kdc",
+        ["kadmin.local"] = "krb5-kdc",
+        ["kinit"] = "krb5-user",
     };
 
     public static string Require(string name)

@@ -54,5 +54,5 @@ public static class LogText
         return escaped.ToString();
     }
 
-    private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '[' or ']' or '*';
+    private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '[' or ']' or '*' or '@';
 }

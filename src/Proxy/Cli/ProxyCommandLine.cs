@@ -8,9 +8,10 @@ internal static class ProxyCommandLine
 {
     public const string Usage = """
         usage: Endpoints.Proxy [--config FILE] [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]
-                               [--policy FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
+                               [--policy FILE] [--keytab FILE] [--users FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
                                [--proxy-protocol-from CIDR]... [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
-               Endpoints.Proxy check [POLICY-FILE]
+               Endpoints.Proxy check [POLICY-FILE] [--connect/--tls/--http ADDR:PORT] [--keytab FILE] [--users FILE]
+               Endpoints.Proxy hash-password NAME      (password on stdin; prints the NAME:HASH line for --users)
         """;
 
     public static readonly Flag[] Flags =
@@ -20,6 +21,8 @@ internal static class ProxyCommandLine
         new("--http", "Proxy:Http"),
         new("--health", "Proxy:Health"),
         new("--policy", "Proxy:Policy"),
+        new("--keytab", "Proxy:Keytab"),
+        new("--users", "Proxy:Users"),
         new("--metrics", "Proxy:Metrics"),
         new("--resolver", "Proxy:Resolver", Repeatable: true),
         new("--allow-range", "Proxy:AllowRange", Repeatable: true),
@@ -31,7 +34,7 @@ internal static class ProxyCommandLine
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        var commandLine = CommandLine.Parse(args, Flags, ["check"], "serve");
-        return commandLine.LimitPositional(commandLine.Command == "check" ? 1 : 0);
+        var commandLine = CommandLine.Parse(args, Flags, ["check", "hash-password"], "serve");
+        return commandLine.LimitPositional(commandLine.Command is "check" or "hash-password" ? 1 : 0);
     }
 }

@@ -22,6 +22,15 @@ internal sealed class ProxyOptions
 
     public string Policy { get; set; } = "deploy/policy.json";
 
+    /// <summary>Keytab with the key of HTTP/&lt;proxy name&gt; for Negotiate (Kerberos); else KRB5_KTNAME; neither: no Negotiate.</summary>
+    public string? Keytab { get; set; }
+
+    /// <summary>Basic accounts file (NAME:HASH lines, made with <c>hash-password</c>); none: no Basic.</summary>
+    public string? Users { get; set; }
+
+    /// <summary>The realm a Basic challenge names (browsers show it).</summary>
+    public string AuthRealm { get; set; } = "Endpoints proxy";
+
     /// <summary>DNS servers for destination names (the VPC resolver); empty means /etc/resolv.conf.</summary>
     public List<string> Resolver { get; set; } = [];
 
@@ -86,6 +95,9 @@ internal sealed class ProxyOptions
     internal IPNetwork[] AllowRangeNetworks { get; set; } = [];
 
     internal IPNetwork[] LoadBalancerNetworks { get; set; } = [];
+
+    /// <summary><see cref="Keytab"/> or KRB5_KTNAME, resolved once at start.</summary>
+    internal string? KeytabInUse { get; set; }
 
     /// <summary>What parsing the address settings found wrong; the validator reports it with everything else.</summary>
     internal List<string> ParseErrors { get; } = [];

@@ -41,5 +41,6 @@ internal sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
         options.ResolverEndPoints = SettingParser.Endpoints(options.Resolver, 53, "--resolver", errors);
         options.AllowRangeNetworks = SettingParser.Networks(options.AllowRange, "--allow-range", errors);
         options.LoadBalancerNetworks = SettingParser.Networks(options.ProxyProtocolFrom, "--proxy-protocol-from", errors);
+        options.KeytabInUse = Authentication.Keytab.Resolve(options.Keytab);
     }
 }

@@ -3,8 +3,8 @@ using System.Net;
 namespace Endpoints.Proxy.Policy;
 
 /// <summary>
-/// Ordered rules; the first whose sources, destinations and ports all match decides. No match is a denial:
-/// the proxy is closed by default.
+/// Ordered rules; the first whose sources, destinations, ports and users all match decides. No match is a denial:
+/// the proxy is closed by default. An anonymous connection skips rules with users, noting whether one would allow it.
 /// </summary>
 internal sealed class AccessPolicy
 {
@@ -14,7 +14,8 @@ internal sealed class AccessPolicy
 
     public IReadOnlyList<PolicyRule> Rules { get; }
 
-    public AclDecision Evaluate(IPAddress source, string destination, int port)
+    /// <summary><paramref name="user"/>: the authenticated principal or account, null when anonymous.</summary>
+    public AclDecision Evaluate(IPAddress source, string destination, int port, string? user = null)
     {
         if (source.IsIPv4MappedToIPv6)
         {
@@ -27,15 +28,26 @@ internal sealed class AccessPolicy
         }
 
         var address = IPAddress.TryParse(host, out var literal) ? literal : null;
+        var couldAllow = false;
         foreach (var rule in Rules)
         {
-            if (rule.Matches(source, host, address, port))
+            if (user is null && rule.Users is not null)
             {
-                return new AclDecision(rule.Allow, rule.Name, rule.Allow ? "allowed by rule" : "denied by rule");
+                couldAllow |= rule.Allow && rule.MatchesConnection(source, host, address, port);
+                continue;
+            }
+
+            if (rule.Matches(source, host, address, port, user))
+            {
+                return rule.Allow
+                    ? new AclDecision(true, rule.Name, "allowed by rule")
+                    : new AclDecision(false, rule.Name, couldAllow ? "denied by rule; a rule with users allows it after authentication" : "denied by rule", couldAllow);
             }
         }
 
-        return AclDecision.Deny("-", "no rule matched (default deny)");
+        return couldAllow
+            ? new AclDecision(false, "-", "authentication required: only a rule with users allows it", true)
+            : AclDecision.Deny("-", "no rule matched (default deny)");
     }
 
     /// <summary>Reads and checks a policy file; every problem is reported, with the rule it is in.</summary>

@@ -13,7 +13,8 @@ namespace Endpoints.Proxy.Policy;
 internal sealed class PolicyReader
 {
     private static readonly string[] TopKeys = ["rules"];
-    private static readonly string[] RuleKeys = ["name", "action", "sources", "destinations", "ports"];
+    private static readonly string[] RuleKeys = ["name", "action", "sources", "destinations", "ports", "users"];
+    private static readonly string[] OptionalKeys = ["ports", "users"];
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     private readonly string _path;
@@ -141,6 +142,7 @@ internal sealed class PolicyReader
         List<IPNetwork>? sources = null;
         List<DestinationPattern>? destinations = null;
         HashSet<int>? ports = null;
+        List<UserPattern>? users = null;
         var valid = true;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -184,6 +186,9 @@ internal sealed class PolicyReader
                 case "ports":
                     ports = ReadPorts(ref reader);
                     break;
+                case "users":
+                    users = ReadList<UserPattern>(ref reader, key, PolicyValues.ParseUser);
+                    break;
                 default:
                     Error(keyOffset, $"unknown key '{key}'{Suggestion.DidYouMean(key, RuleKeys)}");
                     reader.Skip();
@@ -192,14 +197,15 @@ internal sealed class PolicyReader
             }
         }
 
-        foreach (var required in RuleKeys.Where(k => k != "ports" && !seen.Contains(k)))
+        foreach (var required in RuleKeys.Where(k => !OptionalKeys.Contains(k) && !seen.Contains(k)))
         {
             Error(start, $"rule '{name ?? "unnamed"}' has no '{required}'");
         }
 
-        if (valid && name is not null && allow is { } isAllow && sources is not null && destinations is not null && (ports is not null || !seen.Contains("ports")))
+        if (valid && name is not null && allow is { } isAllow && sources is not null && destinations is not null &&
+            (ports is not null || !seen.Contains("ports")) && (users is not null || !seen.Contains("users")))
         {
-            _rules.Add((new PolicyRule(name, isAllow, sources, destinations, ports), _positions.At(start).Line, Where(start)));
+            _rules.Add((new PolicyRule(name, isAllow, sources, destinations, ports, users), _positions.At(start).Line, Where(start)));
         }
         else
         {

@@ -3,10 +3,19 @@ using Endpoints.Common.Networking;
 
 namespace Endpoints.Proxy.Policy;
 
-/// <summary>One rule of the policy; <see cref="Ports"/> null means any port.</summary>
-internal sealed record PolicyRule(string Name, bool Allow, IReadOnlyList<IPNetwork> Sources, IReadOnlyList<DestinationPattern> Destinations, IReadOnlySet<int>? Ports)
+/// <summary>
+/// One rule of the policy; <see cref="Ports"/> null means any port, <see cref="Users"/> null means anyone,
+/// authenticated or not. A rule with users matches authenticated connections only.
+/// </summary>
+internal sealed record PolicyRule(
+    string Name, bool Allow, IReadOnlyList<IPNetwork> Sources, IReadOnlyList<DestinationPattern> Destinations, IReadOnlySet<int>? Ports,
+    IReadOnlyList<UserPattern>? Users = null)
 {
-    public bool Matches(IPAddress source, string host, IPAddress? hostAddress, int port) =>
+    public bool Matches(IPAddress source, string host, IPAddress? hostAddress, int port, string? user) =>
+        MatchesConnection(source, host, hostAddress, port) && (Users is null || (user is not null && Users.Any(u => u.Matches(user))));
+
+    /// <summary>Everything but the user.</summary>
+    public bool MatchesConnection(IPAddress source, string host, IPAddress? hostAddress, int port) =>
         Sources.ContainsAny(source) &&
         (Ports is null || Ports.Contains(port)) &&
         Destinations.Any(d => d.Matches(host, hostAddress));
@@ -15,7 +24,8 @@ internal sealed record PolicyRule(string Name, bool Allow, IReadOnlyList<IPNetwo
     public bool Covers(PolicyRule later) =>
         later.Sources.All(s => Sources.Any(mine => Contains(mine, s))) &&
         (Ports is null || (later.Ports is not null && later.Ports.IsSubsetOf(Ports))) &&
-        later.Destinations.All(d => Destinations.Any(mine => mine.Covers(d)));
+        later.Destinations.All(d => Destinations.Any(mine => mine.Covers(d))) &&
+        (Users is null || (later.Users is not null && later.Users.All(u => Users.Any(mine => mine.Covers(u)))));
 
     internal static bool Contains(IPNetwork outer, IPNetwork inner) =>
         outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily &&

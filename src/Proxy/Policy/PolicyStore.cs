@@ -11,10 +11,12 @@ internal sealed class PolicyStore : LastGoodStore<AccessPolicy>
 {
     private readonly ILogger<PolicyStore> _logger;
     private readonly ProxyMetrics _metrics;
+    private readonly ProxyOptions _options;
 
     public PolicyStore(IOptions<ProxyOptions> options, ILogger<PolicyStore> logger, ProxyMetrics metrics)
         : base(AccessPolicy.DenyAll)
     {
+        _options = options.Value;
         Path = options.Value.Policy;
         _logger = logger;
         _metrics = metrics;
@@ -33,6 +35,11 @@ internal sealed class PolicyStore : LastGoodStore<AccessPolicy>
         }
 
         Log.PolicyLoaded(_logger, Path, reason, policy.Rules.Count);
+        foreach (var warning in PolicyWarnings.Of(policy, _options.Connect is not null, _options.Http is not null, _options.KeytabInUse is not null || _options.Users is not null))
+        {
+            Log.PolicyWarning(_logger, Path, warning);
+        }
+
         return policy;
     }
 }

@@ -32,6 +32,13 @@ internal static class PolicyValues
         return parsed;
     }
 
+    public static bool ParseUser(string text, out UserPattern pattern, out string error)
+    {
+        var parsed = UserPattern.TryParse(text, out pattern, out var message);
+        error = message ?? string.Empty;
+        return parsed;
+    }
+
     public static string Describe(JsonTokenType type) => type switch
     {
         JsonTokenType.StartObject => "an object",

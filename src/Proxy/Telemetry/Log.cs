@@ -5,9 +5,9 @@ namespace Endpoints.Proxy.Telemetry;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "conn client={Client} mode={Mode} dest={Destination} decision={Decision} rule={Rule} reason=\"{Reason}\" up={BytesUp} down={BytesDown} duration={DurationMs:F1}ms end={End}{Vpce}")]
+        Message = "conn client={Client} mode={Mode} dest={Destination} decision={Decision} rule={Rule} reason=\"{Reason}\" up={BytesUp} down={BytesDown} duration={DurationMs:F1}ms end={End}{User}{Vpce}")]
     public static partial void Connection(ILogger logger, string client, string mode, string destination, string decision, string rule, string reason,
-        long bytesUp, long bytesDown, double durationMs, string end, string vpce);
+        long bytesUp, long bytesDown, double durationMs, string end, string user, string vpce);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Listening for {Mode} on {Endpoint}")]
     public static partial void Listening(ILogger logger, string mode, System.Net.IPEndPoint endpoint);
@@ -26,6 +26,15 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Policy {Path} not loaded ({Reason}), keeping the last good one: {Error}")]
     public static partial void PolicyFailed(ILogger logger, string path, string reason, string error);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Users loaded from {Path} ({Reason}): {Users} accounts")]
+    public static partial void UsersLoaded(ILogger logger, string path, string reason, int users);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Users {Path} not loaded ({Reason}), keeping the last good accounts: {Error}")]
+    public static partial void UsersFailed(ILogger logger, string path, string reason, string error);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Policy {Path}: {Warning}")]
+    public static partial void PolicyWarning(ILogger logger, string path, string warning);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Unexpected error on a {Mode} connection from {Client}")]
     public static partial void ConnectionError(ILogger logger, Exception exception, string mode, string client);

@@ -14,6 +14,7 @@ internal sealed class ProxyMetrics : IDisposable
     private readonly Histogram<double> _connectLatency;
     private readonly Counter<long> _errors;
     private readonly Histogram<double> _tunnelDuration;
+    private readonly Counter<long> _auth;
     private int _active;
 
     public ProxyMetrics(IMeterFactory meterFactory)
@@ -26,6 +27,7 @@ internal sealed class ProxyMetrics : IDisposable
         _connectLatency = _meter.CreateHistogram<double>("proxy.connect.duration", "s", "Time to resolve and connect to the destination");
         ProcessMetrics.Register(_meter, typeof(ProxyMetrics).Assembly);
         _errors = _meter.CreateCounter<long>("proxy.errors", "{error}", "Failed connections, by kind");
+        _auth = _meter.CreateCounter<long>("proxy.auth", "{check}", "Proxy-Authorization checks, by scheme and outcome");
     }
 
     public void TunnelOpened() => Interlocked.Increment(ref _active);
@@ -50,6 +52,9 @@ internal sealed class ProxyMetrics : IDisposable
         _meter.CreateObservableGauge("proxy.draining", () => draining() ? 1 : 0, "{state}", "1 while the proxy drains (/readyz 503)");
         _meter.CreateObservableGauge("proxy.tunnels.limit", () => maxConnections, "{tunnel}", "MaxConnections");
     }
+
+    /// <summary>Scheme and outcome are words from one table each (<c>ProxyAuthenticator</c>), never client text.</summary>
+    public void Auth(string scheme, string outcome) => _auth.Add(1, new("scheme", scheme), new("outcome", outcome));
 
     public void Error(string kind) => _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

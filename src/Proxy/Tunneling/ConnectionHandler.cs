@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Endpoints.Common.Networking;
 using Endpoints.Common.Text;
+using Endpoints.Proxy.Authentication;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Policy;
 using Endpoints.Proxy.Telemetry;
@@ -25,15 +26,17 @@ internal sealed class ConnectionHandler
     private readonly SourceLimiter _sources;
     private readonly PolicyStore _policy;
     private readonly Dialer _dialer;
+    private readonly ProxyAuthenticator _auth;
     private readonly ProxyMetrics _metrics;
     private readonly ILogger<ConnectionHandler> _logger;
     private readonly TimeProvider _time;
     private readonly ConnectionDeadlines _deadlines;
 
     public ConnectionHandler(
-        IOptions<ProxyOptions> options, HandshakeReader handshake, SourceLimiter sources, PolicyStore policy, Dialer dialer, ProxyMetrics metrics,
-        ILogger<ConnectionHandler> logger, TimeProvider time, ConnectionDeadlines deadlines)
+        IOptions<ProxyOptions> options, HandshakeReader handshake, SourceLimiter sources, PolicyStore policy, Dialer dialer, ProxyAuthenticator auth,
+        ProxyMetrics metrics, ILogger<ConnectionHandler> logger, TimeProvider time, ConnectionDeadlines deadlines)
     {
+        _auth = auth;
         _deadlines = deadlines;
         _options = options.Value;
         _handshake = handshake;
@@ -97,6 +100,7 @@ internal sealed class ConnectionHandler
 #pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
                 Log.Connection(_logger, summary.Client, ModeName(mode), summary.Destination, words.Decision, summary.Rule, LogText.Escape(summary.Reason),
                     summary.BytesUp, summary.BytesDown, _time.GetElapsedTime(started).TotalMilliseconds, summary.End,
+                    summary.User is null ? string.Empty : $" user={LogText.Field(summary.User)}",
                     summary.VpcEndpointId is null ? string.Empty : $" vpce={LogText.Field(summary.VpcEndpointId)}");
 #pragma warning restore CA1873
             }
@@ -127,12 +131,24 @@ internal sealed class ConnectionHandler
         }
 
         summary.Asked(destination.Host, destination.PolicyPort);
-        var decision = _policy.Current.Evaluate(clientAddress, destination.Host, destination.PolicyPort);
+        var auth = await _auth.AuthenticateAsync(destination.Authorization, clientAddress).ConfigureAwait(false);
+        if (Refusal.Of(auth.Outcome) is { } authRefusal)
+        {
+            summary.Refuse(authRefusal, auth.Reason);
+            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, auth.Reason, _auth.Challenges).ConfigureAwait(false);
+            return null;
+        }
+
+        summary.User = auth.User;
+        var decision = _policy.Current.Evaluate(clientAddress, destination.Host, destination.PolicyPort, summary.User);
         summary.Rule = decision.Rule;
         if (!decision.Allowed)
         {
-            summary.Refuse(ConnectionOutcome.PolicyDenied, decision.Reason);
-            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, $"denied: {decision.Reason} ({decision.Rule})").ConfigureAwait(false);
+            // TLS (SNI) clients cannot send credentials: for them a rule with users is a plain denial.
+            var challenge = decision.AuthenticationCouldAllow && summary.Mode != ListenerMode.Tls && _auth.Offers;
+            summary.Refuse(challenge ? ConnectionOutcome.AuthenticationRequired : ConnectionOutcome.PolicyDenied, decision.Reason);
+            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, $"denied: {decision.Reason} ({decision.Rule})", challenge ? _auth.Challenges : null)
+                .ConfigureAwait(false);
             return null;
         }
 
@@ -154,7 +170,8 @@ internal sealed class ConnectionHandler
             return null;
         }
 
-        if (summary.Mode == ListenerMode.Connect && !await SendAsync(connection.ClientSend, connection.Client, Established, connection, summary).ConfigureAwait(false))
+        var established = auth.ServerToken is { Length: > 0 } token ? EstablishedWith(token) : Established;
+        if (summary.Mode == ListenerMode.Connect && !await SendAsync(connection.ClientSend, connection.Client, established, connection, summary).ConfigureAwait(false))
         {
             return null;
         }
@@ -190,6 +207,10 @@ internal sealed class ConnectionHandler
         var early = handshake.Count > 0 ? handshake.Data.ToArray() : [];
         return () => AdmitTunnelAsync(connection, early, destination, clientAddress, summary);
     }
+
+    /// <summary>The 200 with the server's last Negotiate token, which a client asking for mutual authentication checks (RFC 4559 5).</summary>
+    private static byte[] EstablishedWith(byte[] token) =>
+        System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 200 Connection established\r\nProxy-Authenticate: Negotiate {Convert.ToBase64String(token)}\r\n\r\n");
 
     /// <summary>Sends all of <paramref name="data"/> before the relay starts; a failure closes the upstream and is recorded.</summary>
     private static async Task<bool> SendAsync(SocketOperation operation, Socket socket, ReadOnlyMemory<byte> data, ClientConnection connection, ConnectionSummary summary)
@@ -268,7 +289,7 @@ internal sealed class ConnectionHandler
             return true;
         }
 
-        var decision = _policy.Current.Evaluate(clientAddress, serverName, destination.PolicyPort);
+        var decision = _policy.Current.Evaluate(clientAddress, serverName, destination.PolicyPort, summary.User);
         if (decision.Allowed)
         {
             return true;

@@ -1,6 +1,6 @@
 namespace Endpoints.Proxy.Tunneling;
 
-/// <summary>How a connection ended; <see cref="Refusal.Of"/> maps each to its log words, wire answer and metric.</summary>
+/// <summary>How a connection ended; <see cref="Refusal.Of(ConnectionOutcome)"/> maps each to its log words, wire answer and metric.</summary>
 /// <remarks>Public: test theories take it as a parameter.</remarks>
 public enum ConnectionOutcome
 {
@@ -25,5 +25,8 @@ public enum ConnectionOutcome
     SniMismatch,
     Overloaded,
     SourceLimited,
+    AuthenticationRequired,
+    AuthenticationFailed,
+    AuthenticationRateLimited,
     Unexpected,
 }

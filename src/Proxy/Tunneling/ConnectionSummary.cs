@@ -56,6 +56,9 @@ internal sealed class ConnectionSummary(EndPoint? peer, ListenerMode mode)
 
     public string? VpcEndpointId { get; set; }
 
+    /// <summary>Who authenticated on this connection (a Kerberos principal or a Basic account), or null.</summary>
+    public string? User { get; set; }
+
     /// <summary>The address counted against the per-source limit, to release when the connection ends.</summary>
     public IPAddress? CountedSource { get; set; }
 

@@ -190,7 +190,7 @@ internal sealed class HandshakeReader
             return null;
         }
 
-        return new Destination(host, port, port);
+        return TryGetAuthorization(head, summary, out var authorization) ? new Destination(host, port, port, Authorization: authorization) : null;
     }
 
     private async Task<Destination?> ReadHostAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
@@ -213,9 +213,35 @@ internal sealed class HandshakeReader
             return null;
         }
 
+        if (!TryGetAuthorization(head, summary, out var authorization))
+        {
+            return null;
+        }
+
         // The head goes upstream rewritten with Connection: close, so the origin answers this one request only.
         buffer.Consume(head.Length);
-        return new Destination(host, port, port == 80 ? _options.HttpUpstreamPort : port, HostModeRequest.CloseAfterResponse(head));
+        return new Destination(host, port, port == 80 ? _options.HttpUpstreamPort : port, HostModeRequest.CloseAfterResponse(head), authorization);
+    }
+
+    /// <summary>The one <c>Proxy-Authorization</c> value, or none; two are refused (which would the policy have judged?).</summary>
+    private static bool TryGetAuthorization(HttpHead head, ConnectionSummary summary, out string? authorization)
+    {
+        authorization = null;
+        foreach (var (name, value) in head.Headers)
+        {
+            if (string.Equals(name, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                if (authorization is not null)
+                {
+                    summary.Refuse(ConnectionOutcome.BadRequest, "several Proxy-Authorization headers");
+                    return false;
+                }
+
+                authorization = value;
+            }
+        }
+
+        return true;
     }
 
     private static async Task<HttpHead?> ReadHeadAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)

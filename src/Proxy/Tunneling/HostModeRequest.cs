@@ -9,7 +9,8 @@ namespace Endpoints.Proxy.Tunneling;
 /// </summary>
 internal static class HostModeRequest
 {
-    private static readonly string[] HopByHop = ["Connection", "Keep-Alive", "Proxy-Connection"];
+    /// <summary>Never passed on: the connection's own headers, and the credentials meant for this proxy.</summary>
+    private static readonly string[] HopByHop = ["Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization"];
 
     /// <summary>Why the head is refused, or null.</summary>
     public static string? Check(HttpHead head)
@@ -42,7 +43,7 @@ internal static class HostModeRequest
         return null;
     }
 
-    /// <summary>The same head without hop-by-hop connection headers, and with <c>Connection: close</c>.</summary>
+    /// <summary>The same head without hop-by-hop headers and proxy credentials, and with <c>Connection: close</c>.</summary>
     public static byte[] CloseAfterResponse(HttpHead head)
     {
         var text = new StringBuilder($"{head.Method} {head.Target} {head.Version}\r\n");

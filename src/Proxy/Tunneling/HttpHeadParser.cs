@@ -6,7 +6,8 @@ namespace Endpoints.Proxy.Tunneling;
 /// <summary>Reads an HTTP/1.x request head (RFC 9112): request line and header fields up to the empty line.</summary>
 internal static class HttpHeadParser
 {
-    public const int MaxHeadLength = 16 * 1024;
+    /// <summary>A Kerberos token of up to 64 KiB (<c>ProxyAuthenticator.MaxCredentialsLength</c>) and the rest of a head.</summary>
+    public const int MaxHeadLength = 68 * 1024;
 
     public static ParseStatus TryParse(ReadOnlySpan<byte> data, out HttpHead? head, out HttpHeadError error)
     {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Endpoints.Proxy.Authentication;
 
 namespace Endpoints.Proxy.Tunneling;
 
@@ -33,11 +34,26 @@ internal static class Refusal
         ConnectionOutcome.SniMismatch => new("deny", "sni-mismatch", 0, AlertAccessDenied, "sni-mismatch"),
         ConnectionOutcome.Overloaded => new("error", "overloaded", 503, 0, "overload"),
         ConnectionOutcome.SourceLimited => new("error", "source limit", 503, 0, "source-limit"),
+        ConnectionOutcome.AuthenticationRequired => new("deny", "refused", 407, AlertAccessDenied, null),
+        ConnectionOutcome.AuthenticationFailed => new("deny", "refused", 407, AlertAccessDenied, null),
+        ConnectionOutcome.AuthenticationRateLimited => new("deny", "refused", 429, AlertAccessDenied, null),
         _ => new("error", "unexpected error", 0, 0, "unexpected"),
     };
 
-    /// <summary>Tells the client, as its mode allows (a CONNECT tunnel that carries TLS gets an alert), then closes our sending side.</summary>
-    public static async Task SendAsync(ClientConnection connection, ListenerMode mode, ConnectionOutcome outcome, string reason)
+    /// <summary>How a check of <c>Proxy-Authorization</c> ends the connection, or null when the policy decides next.</summary>
+    public static ConnectionOutcome? Of(AuthOutcome outcome) => outcome switch
+    {
+        AuthOutcome.Malformed => ConnectionOutcome.BadRequest,
+        AuthOutcome.UnknownScheme or AuthOutcome.TooLarge or AuthOutcome.Failed => ConnectionOutcome.AuthenticationFailed,
+        AuthOutcome.RateLimited => ConnectionOutcome.AuthenticationRateLimited,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Tells the client, as its mode allows (a CONNECT tunnel that carries TLS gets an alert), then closes our sending
+    /// side. <paramref name="headers"/>: more header lines for the HTTP answer (a 407's challenges), each ending in CRLF.
+    /// </summary>
+    public static async Task SendAsync(ClientConnection connection, ListenerMode mode, ConnectionOutcome outcome, string reason, string? headers = null)
     {
         var words = Of(outcome);
         byte[]? answer = null;
@@ -51,7 +67,7 @@ internal static class Refusal
         else if (words.Status != 0)
         {
             var body = reason + "\n";
-            answer = Encoding.UTF8.GetBytes($"HTTP/1.1 {words.Status} {Phrase(words.Status)}\r\nContent-Type: text/plain\r\n" +
+            answer = Encoding.UTF8.GetBytes($"HTTP/1.1 {words.Status} {Phrase(words.Status)}\r\n{headers}Content-Type: text/plain\r\n" +
                 $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}");
         }
 
@@ -74,7 +90,9 @@ internal static class Refusal
         400 => "Bad Request",
         403 => "Forbidden",
         405 => "Method Not Allowed",
+        407 => "Proxy Authentication Required",
         408 => "Request Timeout",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         502 => "Bad Gateway",
         503 => "Service Unavailable",

@@ -18,9 +18,9 @@ public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<Pro
     }
 
     [Fact]
-    public async Task AHeadOver16KiBGets431()
+    public async Task AHeadOver68KiBGets431()
     {
-        var filler = string.Concat(Enumerable.Repeat("X-Filler: " + new string('a', 100) + "\r\n", 170));
+        var filler = string.Concat(Enumerable.Repeat("X-Filler: " + new string('a', 100) + "\r\n", 630));
 
         var status = await FirstLineAsync(fixture.Proxy.ConnectPort, "CONNECT mybucket.s3.amazonaws.com:443 HTTP/1.1\r\n" + filler);
 

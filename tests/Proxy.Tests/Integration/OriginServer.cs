@@ -98,7 +98,8 @@ public sealed class OriginServer : IDisposable
         var host = lines.FirstOrDefault(l => l.StartsWith("Host:", StringComparison.OrdinalIgnoreCase))?[5..].Trim() ?? "?";
         var size = lines[0].Contains("/big", StringComparison.Ordinal) ? 8 << 20 : 0;
         var connection = lines.FirstOrDefault(l => l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase))?[11..].Trim() ?? "-";
-        var body = $"origin host={host} path={lines[0].Split(' ')[1]} connection={connection}\n";
+        var credentials = lines.Any(l => l.StartsWith("Proxy-Authorization:", StringComparison.OrdinalIgnoreCase)) ? "yes" : "no";
+        var body = $"origin host={host} path={lines[0].Split(' ')[1]} connection={connection} proxy-authorization={credentials}\n";
         var header = $"HTTP/1.1 200 OK\r\nContent-Length: {body.Length + size}\r\nConnection: close\r\n\r\n{body}";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(header));
         var chunk = new byte[65536];

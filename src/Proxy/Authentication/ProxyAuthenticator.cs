@@ -1,0 +1,133 @@
+using System.Net;
+using System.Text;
+using Endpoints.Proxy.Telemetry;
+
+namespace Endpoints.Proxy.Authentication;
+
+/// <summary>
+/// Checks a connection's <c>Proxy-Authorization</c> with the schemes configured (Negotiate with a keytab, Basic
+/// with a users file), applies the per-source failure limit, counts every check in <c>proxy.auth</c>, and holds
+/// the <c>Proxy-Authenticate</c> challenges a 407 carries.
+/// </summary>
+internal sealed class ProxyAuthenticator : IDisposable
+{
+    /// <summary>Kerberos tickets with a large PAC (many groups) run to tens of KiB; Squid's head limit is 64 KiB too.</summary>
+    public const int MaxCredentialsLength = 64 * 1024;
+
+    private readonly BasicAuthenticator? _basic;
+    private readonly bool _negotiate;
+    private readonly FailureLimiter _failures;
+    private readonly ProxyMetrics _metrics;
+
+    public ProxyAuthenticator(bool negotiate, BasicAuthenticator? basic, string realm, FailureLimiter failures, ProxyMetrics metrics)
+    {
+        _negotiate = negotiate;
+        _basic = basic;
+        _failures = failures;
+        _metrics = metrics;
+        var challenges = new StringBuilder();
+        if (negotiate)
+        {
+            challenges.Append("Proxy-Authenticate: Negotiate\r\n");
+        }
+
+        if (basic is not null)
+        {
+            challenges.Append("Proxy-Authenticate: Basic realm=\"").Append(realm).Append("\", charset=\"UTF-8\"\r\n");
+        }
+
+        Challenges = challenges.ToString();
+    }
+
+    /// <summary>Whether any scheme is configured: without one, a 407 could never be answered.</summary>
+    public bool Offers => _negotiate || _basic is not null;
+
+    /// <summary>The <c>Proxy-Authenticate</c> lines of a 407, each ending in CRLF.</summary>
+    public string Challenges { get; }
+
+    /// <summary><paramref name="header"/>: the <c>Proxy-Authorization</c> value, null when the client sent none.</summary>
+    public async ValueTask<AuthResult> AuthenticateAsync(string? header, IPAddress source)
+    {
+        if (header is null)
+        {
+            return AuthResult.Anonymous;
+        }
+
+        var result = await CheckAsync(header, source).ConfigureAwait(false);
+        if (result.Outcome == AuthOutcome.Failed && _failures.Failed(source))
+        {
+            result = result with { Reason = $"{result.Reason}; {FailureLimiter.MaxFailures} failures within a minute: {source} is refused for a minute" };
+        }
+
+        _metrics.Auth(SchemeName(result.Scheme), OutcomeName(result.Outcome));
+        return result;
+    }
+
+    private async ValueTask<AuthResult> CheckAsync(string header, IPAddress source)
+    {
+        var space = header.IndexOf(' ', StringComparison.Ordinal);
+        var schemeName = space < 0 ? header : header[..space];
+        var credentials = space < 0 ? string.Empty : header[(space + 1)..].Trim(' ');
+        var scheme = schemeName.ToUpperInvariant() switch
+        {
+            "NEGOTIATE" when _negotiate => AuthScheme.Negotiate,
+            "BASIC" when _basic is not null => AuthScheme.Basic,
+            _ => AuthScheme.None,
+        };
+        if (scheme == AuthScheme.None)
+        {
+            return new AuthResult(AuthOutcome.UnknownScheme, AuthScheme.None, null, $"scheme '{Printable(schemeName)}' is not offered");
+        }
+
+        if (credentials.Length > MaxCredentialsLength)
+        {
+            return new AuthResult(AuthOutcome.TooLarge, scheme, null, $"{schemeName} credentials of {credentials.Length} bytes (at most {MaxCredentialsLength})");
+        }
+
+        if (credentials.Length == 0 || credentials.Contains(' ', StringComparison.Ordinal))
+        {
+            return new AuthResult(AuthOutcome.Malformed, scheme, null, $"{schemeName}: expected one base64 token");
+        }
+
+        if (_failures.IsBlocked(source))
+        {
+            return new AuthResult(AuthOutcome.RateLimited, scheme, null, $"{source} failed {FailureLimiter.MaxFailures} times within a minute; not checked");
+        }
+
+        if (scheme == AuthScheme.Basic)
+        {
+            return await _basic!.CheckAsync(credentials).ConfigureAwait(false);
+        }
+
+        var token = new byte[credentials.Length * 3 / 4];
+        if (!Convert.TryFromBase64String(credentials, token, out var length))
+        {
+            return new AuthResult(AuthOutcome.Malformed, scheme, null, "Negotiate: the token is not base64");
+        }
+
+        return await Task.Run(() => NegotiateAuthenticator.Accept(token[..length])).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _basic?.Dispose();
+
+    private static string Printable(string text) => text.Length > 32 || text.Any(c => c is < ' ' or > '~') ? "(unprintable or long)" : text;
+
+    public static string SchemeName(AuthScheme scheme) => scheme switch
+    {
+        AuthScheme.Negotiate => "negotiate",
+        AuthScheme.Basic => "basic",
+        _ => "other",
+    };
+
+    public static string OutcomeName(AuthOutcome outcome) => outcome switch
+    {
+        AuthOutcome.Authenticated => "success",
+        AuthOutcome.Cached => "cached",
+        AuthOutcome.Malformed => "malformed",
+        AuthOutcome.UnknownScheme => "unknown-scheme",
+        AuthOutcome.TooLarge => "too-large",
+        AuthOutcome.RateLimited => "rate-limited",
+        AuthOutcome.Failed => "failed",
+        _ => "anonymous",
+    };
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Endpoints.Testing;
+
+namespace Endpoints.Proxy.Tests.Authentication;
+
+/// <summary>
+/// Kerberos and Basic through the real proxy, with an MIT KDC, curl, and .NET's HttpClient as clients. Each test
+/// asks for a bucket of its own, so the log line it looks for is one only it can cause.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ProxyAuthenticationTests(AuthProxyFixture fixture) : IClassFixture<AuthProxyFixture>
+{
+    [Fact]
+    public async Task AliceWithATicketReachesHerBucketAndIsLoggedByName()
+    {
+        var alice = await fixture.Realm.LoginAsync("alice", "alice-password");
+
+        var (exit, output) = await fixture.CurlAsync(alice, "--proxy-negotiate", "-U", ":", fixture.Bucket("alice-bucket"));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("origin host=alice-bucket.s3.amazonaws.com", output, StringComparison.Ordinal);
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(
+            @"dest=alice-bucket\.s3\.amazonaws\.com:\d+ \([^)]+\) decision=allow rule=named-users .* user=alice@CORP\.EXAMPLE", TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
+        Assert.Contains("scheme=\"negotiate\"", await MetricLinesAsync("proxy_auth_total", "outcome=\"success\""), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BobAuthenticatesButNoRuleAllowsHim403()
+    {
+        var bob = await fixture.Realm.LoginAsync("bob", "bob-password");
+
+        var (exit, output) = await fixture.CurlAsync(bob, "--proxy-negotiate", "-U", ":", fixture.Bucket("bob-bucket"));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("CONNECT 403", output, StringComparison.Ordinal);
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(@"dest=bob-bucket\.s3\.amazonaws\.com:\d+ decision=deny .* user=bob@CORP\.EXAMPLE", TimeSpan.FromSeconds(10)),
+            fixture.Proxy.Output);
+    }
+
+    [Fact]
+    public async Task NoCredentialsGet407WithTheConfiguredChallenges()
+    {
+        var response = await ConnectAsync("anonymous-bucket", authorization: null);
+
+        Assert.StartsWith("HTTP/1.1 407 Proxy Authentication Required\r\n", response, StringComparison.Ordinal);
+        Assert.Contains("\r\nProxy-Authenticate: Negotiate\r\n", response, StringComparison.Ordinal);
+        Assert.Contains("\r\nProxy-Authenticate: Basic realm=\"Endpoints proxy\", charset=\"UTF-8\"\r\n", response, StringComparison.Ordinal);
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(
+            @"dest=anonymous-bucket\.s3\.amazonaws\.com:\d+ decision=deny rule=- reason=""authentication required", TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
+    }
+
+    [Fact]
+    public async Task HttpClientWithDefaultProxyCredentialsAuthenticatesWithTheTicketCache()
+    {
+        var alice = await fixture.Realm.LoginAsync("alice", "alice-password");
+        alice["HTTPS_PROXY"] = fixture.ProxyUrl;
+        alice["SSL_CERT_FILE"] = fixture.Certificates.CaFile;
+
+        var (_, output) = await Tools.RunWithEnvironmentAsync(alice, "dotnet", BuiltProgram.TestTool("NegotiateClient"), "get", fixture.Bucket("httpclient-bucket"));
+
+        Assert.Contains("STATUS 200", output, StringComparison.Ordinal);
+        Assert.Contains("origin host=httpclient-bucket.s3.amazonaws.com", output, StringComparison.Ordinal);
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(@"dest=httpclient-bucket\.s3\.amazonaws\.com:\d+ \([^)]+\) decision=allow .* user=alice@CORP\.EXAMPLE",
+            TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
+    }
+
+    [Fact]
+    public async Task ATicketForAnotherServiceIsRefusedWith407()
+    {
+        var alice = await fixture.Realm.LoginAsync("alice", "alice-password");
+        var token = await TokensAsync(alice, "HTTP/other.example", 1);
+
+        var response = await ConnectAsync("other-service-bucket", $"Negotiate {token[0]}");
+
+        Assert.StartsWith("HTTP/1.1 407 ", response, StringComparison.Ordinal);
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(
+            @"dest=other-service-bucket\.s3\.amazonaws\.com:\d+ decision=deny rule=- reason=""Negotiate: \w+", TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
+    }
+
+    [Fact]
+    public async Task AReplayedTokenIsRefused()
+    {
+        var alice = await fixture.Realm.LoginAsync("alice", "alice-password");
+        var token = (await TokensAsync(alice, "HTTP/localhost", 1))[0];
+
+        var first = await ConnectAsync("replay-bucket", $"Negotiate {token}");
+        var second = await ConnectAsync("replay-bucket", $"Negotiate {token}");
+
+        Assert.StartsWith("HTTP/1.1 200 ", first, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 407 ", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BasicWithTheRightPasswordPassesAndAWrongOneGets407WithoutLoggingIt()
+    {
+        var (rightExit, right) = await fixture.CurlAsync(null, "-U", $"svc-backup:{AuthProxyFixture.BackupPassword}", fixture.Bucket("backup-bucket"));
+        var (wrongExit, wrong) = await fixture.CurlAsync(null, "-U", "svc-backup:guess-number-one", fixture.Bucket("guessed-bucket"));
+
+        Assert.True(rightExit == 0, right);
+        Assert.Contains("origin host=backup-bucket.s3.amazonaws.com", right, StringComparison.Ordinal);
+        Assert.NotEqual(0, wrongExit);
+        Assert.Contains("CONNECT 407", wrong, StringComparison.Ordinal);
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(@"dest=backup-bucket\.s3\.amazonaws\.com:\d+ \([^)]+\) decision=allow .* user=svc-backup", TimeSpan.FromSeconds(10)));
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(
+            @"dest=guessed-bucket\.s3\.amazonaws\.com:\d+ decision=deny rule=- reason=""Basic: wrong password for 'svc-backup'", TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
+        Assert.DoesNotContain("guess-number-one", fixture.Proxy.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(AuthProxyFixture.BackupPassword, fixture.Proxy.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TenFailuresInAMinuteGet429ForThatSourceOnly()
+    {
+        // A source of its own on loopback, so the block cannot touch the other tests' connections from 127.0.0.1.
+        var source = IPAddress.Parse("127.0.0.29");
+        var wrong = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("svc-backup:not-it"));
+        var right = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"svc-backup:{AuthProxyFixture.BackupPassword}"));
+
+        var answers = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            answers.Add(await ConnectAsync("limited-bucket", wrong, source));
+        }
+
+        var eleventh = await ConnectAsync("limited-bucket", right, source);
+        var elsewhere = await ConnectAsync("unlimited-bucket", right);
+
+        Assert.All(answers, a => Assert.StartsWith("HTTP/1.1 407 ", a, StringComparison.Ordinal));
+        Assert.StartsWith("HTTP/1.1 429 Too Many Requests\r\n", eleventh, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 ", elsewhere, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.29 is refused for a minute", fixture.Proxy.Output, StringComparison.Ordinal);
+        Assert.Contains("outcome=\"rate-limited\"", await MetricLinesAsync("proxy_auth_total", "scheme=\"basic\""), StringComparison.Ordinal);
+    }
+
+    private static async Task<string[]> TokensAsync(IDictionary<string, string> environment, string service, int count)
+    {
+        var (exit, output) = await Tools.RunWithEnvironmentAsync(environment, "dotnet", BuiltProgram.TestTool("NegotiateClient"), "token", service,
+            count.ToString(CultureInfo.InvariantCulture));
+        Assert.True(exit == 0, output);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>Sends one CONNECT from <paramref name="source"/> (127.0.0.1 unless given); the proxy's answer head, or all it sent.</summary>
+    private async Task<string> ConnectAsync(string bucket, string? authorization, IPAddress? source = null)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(source ?? IPAddress.Loopback, 0));
+        await socket.ConnectAsync(IPAddress.Loopback, fixture.Proxy.ConnectPort);
+        var target = $"{bucket}.s3.amazonaws.com:{fixture.Origin.TlsPort.ToString(CultureInfo.InvariantCulture)}";
+        var head = $"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n{(authorization is null ? string.Empty : $"Proxy-Authorization: {authorization}\r\n")}\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head));
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            if (n == 0)
+            {
+                break;
+            }
+
+            received.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        return received.ToString();
+    }
+
+    private async Task<string> MetricLinesAsync(string name, string containing)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{fixture.Proxy.HealthPort.ToString(CultureInfo.InvariantCulture)}/metrics"));
+        return string.Join('\n', text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal) && l.Contains(containing, StringComparison.Ordinal)));
+    }
+}
