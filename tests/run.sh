@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound git prometheus systemd gcc pdns-recursor knot-resolver dnsmasq)
+packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound git prometheus systemd gcc pdns-recursor knot-resolver dnsmasq krb5-kdc krb5-admin-server krb5-user)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

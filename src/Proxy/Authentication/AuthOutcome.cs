@@ -1,7 +1,8 @@
 namespace Endpoints.Proxy.Authentication;
 
 /// <summary>What checking a connection's <c>Proxy-Authorization</c> came to; <see cref="AuthResult"/> carries the reason.</summary>
-internal enum AuthOutcome
+/// <remarks>Public: test theories take it as a parameter.</remarks>
+public enum AuthOutcome
 {
     /// <summary>No <c>Proxy-Authorization</c> header: the policy judges the connection as anonymous.</summary>
     Anonymous,

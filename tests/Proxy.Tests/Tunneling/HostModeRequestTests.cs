@@ -19,9 +19,9 @@ public sealed class HostModeRequestTests
     public void RefusesAmbiguousHeads(string text, string? problem) => Assert.Equal(problem, HostModeRequest.Check(Parse(text)));
 
     [Fact]
-    public void TheHeadGoesUpstreamWithConnectionClose()
+    public void TheHeadGoesUpstreamWithConnectionCloseAndWithoutProxyCredentials()
     {
-        var head = Parse("GET /k HTTP/1.1\r\nHost: a.test\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nX-Amz-Date: 1\r\n\r\n");
+        var head = Parse("GET /k HTTP/1.1\r\nHost: a.test\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nProxy-Authorization: Basic c3ZjOnB3\r\nX-Amz-Date: 1\r\n\r\n");
 
         var upstream = Encoding.ASCII.GetString(HostModeRequest.CloseAfterResponse(head));
 

@@ -17,6 +17,9 @@ public sealed class RefusalTests
     [InlineData(ConnectionOutcome.ConnectTimeout, "allow", "connect timeout", 504, Refusal.AlertInternalError)]
     [InlineData(ConnectionOutcome.Overloaded, "error", "overloaded", 503, 0)]
     [InlineData(ConnectionOutcome.BadProxyHeader, "error", "bad PROXY header", 0, 0)]
+    [InlineData(ConnectionOutcome.AuthenticationRequired, "deny", "refused", 407, Refusal.AlertAccessDenied)]
+    [InlineData(ConnectionOutcome.AuthenticationFailed, "deny", "refused", 407, Refusal.AlertAccessDenied)]
+    [InlineData(ConnectionOutcome.AuthenticationRateLimited, "deny", "refused", 429, Refusal.AlertAccessDenied)]
     public void EachOutcomeHasOneRow(ConnectionOutcome outcome, string decision, string end, int status, byte alert)
     {
         var words = Refusal.Of(outcome);

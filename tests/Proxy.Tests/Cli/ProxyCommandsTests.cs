@@ -1,0 +1,53 @@
+using System.Text;
+using Endpoints.Proxy.Authentication;
+using Endpoints.Proxy.Tests.Integration;
+using Endpoints.Testing;
+
+namespace Endpoints.Proxy.Tests.Cli;
+
+/// <summary><c>hash-password</c> and <c>check</c> as an administrator runs them.</summary>
+[Trait("Category", "Integration")]
+public sealed class ProxyCommandsTests
+{
+    [Fact]
+    public async Task HashPasswordReadsStdinAndPrintsALineTheUsersFileTakes()
+    {
+        var (exit, output) = await Tools.RunAsync("bash", "-c", $"printf 'pass word\\n' | dotnet {ProxyProcess.Dll} hash-password svc-backup");
+
+        Assert.Equal(0, exit);
+        var line = output.Trim();
+        var (users, errors) = UsersFile.Parse([line], "users");
+        Assert.Empty(errors);
+        Assert.True(users!["svc-backup"].Verify(Encoding.UTF8.GetBytes("pass word")));
+        Assert.DoesNotContain("pass word", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HashPasswordRefusesANameTheFileCannotHold()
+    {
+        var (exit, output) = await Tools.RunAsync("bash", "-c", $"echo pw | dotnet {ProxyProcess.Dll} hash-password alice@CORP.EXAMPLE");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("name 'alice@CORP.EXAMPLE' must be", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckWarnsWhenOnlyTheTlsListenerServesARuleWithUsersAndFailsOnABadUsersFile()
+    {
+        using var directory = new TempDirectory();
+        var policy = directory.Write("policy.json", """
+            { "rules": [ { "name": "staff", "action": "allow", "sources": ["10.0.0.0/8"], "destinations": ["*.s3.amazonaws.com"], "ports": [443],
+                           "users": ["*@CORP.EXAMPLE"] } ] }
+            """);
+        var users = directory.Write("users", "# accounts\nsvc-backup:hunter2\n");
+
+        var (tlsExit, tls) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", policy, "--tls", "0.0.0.0:443");
+        var (bothExit, both) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", policy, "--tls", "0.0.0.0:443", "--connect", "0.0.0.0:3128", "--users", users);
+
+        Assert.Equal(0, tlsExit);
+        Assert.Contains($"{policy}: warning: rule 'staff' names users, but port 443 is served only by the TLS listener", tls, StringComparison.Ordinal);
+        Assert.Equal(1, bothExit);
+        Assert.Contains($"{users}:2: svc-backup: not a $pbkdf2-sha256$ hash", both, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", both, StringComparison.Ordinal);
+    }
+}
