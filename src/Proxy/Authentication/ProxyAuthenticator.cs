@@ -15,18 +15,18 @@ internal sealed class ProxyAuthenticator : IDisposable
     public const int MaxCredentialsLength = 64 * 1024;
 
     private readonly BasicAuthenticator? _basic;
-    private readonly bool _negotiate;
+    private readonly GssAcceptor? _negotiate;
     private readonly FailureLimiter _failures;
     private readonly ProxyMetrics _metrics;
 
-    public ProxyAuthenticator(bool negotiate, BasicAuthenticator? basic, string realm, FailureLimiter failures, ProxyMetrics metrics)
+    public ProxyAuthenticator(GssAcceptor? negotiate, BasicAuthenticator? basic, string realm, FailureLimiter failures, ProxyMetrics metrics)
     {
         _negotiate = negotiate;
         _basic = basic;
         _failures = failures;
         _metrics = metrics;
         var challenges = new StringBuilder();
-        if (negotiate)
+        if (negotiate is not null)
         {
             challenges.Append("Proxy-Authenticate: Negotiate\r\n");
         }
@@ -40,7 +40,7 @@ internal sealed class ProxyAuthenticator : IDisposable
     }
 
     /// <summary>Whether any scheme is configured: without one, a 407 could never be answered.</summary>
-    public bool Offers => _negotiate || _basic is not null;
+    public bool Offers => _negotiate is not null || _basic is not null;
 
     /// <summary>The <c>Proxy-Authenticate</c> lines of a 407, each ending in CRLF.</summary>
     public string Challenges { get; }
@@ -70,7 +70,7 @@ internal sealed class ProxyAuthenticator : IDisposable
         var credentials = space < 0 ? string.Empty : header[(space + 1)..].Trim(' ');
         var scheme = schemeName.ToUpperInvariant() switch
         {
-            "NEGOTIATE" when _negotiate => AuthScheme.Negotiate,
+            "NEGOTIATE" when _negotiate is not null => AuthScheme.Negotiate,
             "BASIC" when _basic is not null => AuthScheme.Basic,
             _ => AuthScheme.None,
         };
@@ -105,10 +105,14 @@ internal sealed class ProxyAuthenticator : IDisposable
             return new AuthResult(AuthOutcome.Malformed, scheme, null, "Negotiate: the token is not base64");
         }
 
-        return await Task.Run(() => NegotiateAuthenticator.Accept(token[..length])).ConfigureAwait(false);
+        return _negotiate!.Accept(token, length);
     }
 
-    public void Dispose() => _basic?.Dispose();
+    public void Dispose()
+    {
+        _basic?.Dispose();
+        _negotiate?.Dispose();
+    }
 
     private static string Printable(string text) => text.Length > 32 || text.Any(c => c is < ' ' or > '~') ? "(unprintable or long)" : text;
 

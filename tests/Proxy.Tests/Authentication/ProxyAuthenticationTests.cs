@@ -77,7 +77,7 @@ public sealed class ProxyAuthenticationTests(AuthProxyFixture fixture) : IClassF
 
         Assert.StartsWith("HTTP/1.1 407 ", response, StringComparison.Ordinal);
         Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(
-            @"dest=other-service-bucket\.s3\.amazonaws\.com:\d+ decision=deny rule=- reason=""Negotiate: \w+", TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
+            @"dest=other-service-bucket\.s3\.amazonaws\.com:\d+ decision=deny rule=- reason=""Negotiate: Request ticket server HTTP/other\.example@CORP\.EXAMPLE not found in keytab", TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
     }
 
     [Fact]
@@ -91,6 +91,8 @@ public sealed class ProxyAuthenticationTests(AuthProxyFixture fixture) : IClassF
 
         Assert.StartsWith("HTTP/1.1 200 ", first, StringComparison.Ordinal);
         Assert.StartsWith("HTTP/1.1 407 ", second, StringComparison.Ordinal);
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(
+            @"dest=replay-bucket\.s3\.amazonaws\.com:\d+ decision=deny rule=- reason=""Negotiate: Request is a replay", TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
     }
 
     [Fact]

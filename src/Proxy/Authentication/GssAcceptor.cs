@@ -1,0 +1,123 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Endpoints.Proxy.Authentication;
+
+/// <summary>
+/// Kerberos through SPNEGO (<c>Negotiate</c>, RFC 4559) against the keys of the proxy's keytab. The acceptor
+/// credential is acquired once and held: .NET's <c>NegotiateAuthentication</c> acquires one per context, and MIT
+/// then reopens the keytab, krb5.conf and the replay cache on every accept (150 us per accept against 60 held,
+/// bench/README.md). GSSAPI refuses tickets for a service not in the keytab, expired tickets and replays; its own
+/// words say which. One round only: a token that needs another (NTLM) is refused, as every 407 closes the connection.
+/// </summary>
+internal sealed class GssAcceptor : IDisposable
+{
+    private nint _credential;
+
+    private GssAcceptor(nint credential) => _credential = credential;
+
+    /// <summary>Acquires the acceptor credential from the keytab KRB5_KTNAME names (<see cref="Keytab.Use"/>).</summary>
+    public static GssAcceptor Create()
+    {
+        var major = GssApi.AcquireCredential(out var minor, 0, GssApi.Indefinite, 0, GssApi.Accept, out var credential, 0, 0);
+        return GssApi.IsError(major)
+            ? throw new InvalidOperationException($"no Kerberos service key in the keytab: {Describe(major, minor)}")
+            : new GssAcceptor(credential);
+    }
+
+    /// <summary>
+    /// About 100 us of CPU (decryption, the replay cache file), run on the calling socket thread: a hop to the thread
+    /// pool cost more than the accept itself (bench/auth.sh: 308 against 163 us per handshake).
+    /// </summary>
+    public AuthResult Accept(byte[] token, int length)
+    {
+        var context = (nint)0;
+        var source = (nint)0;
+        var output = default(GssApi.Buffer);
+        var handle = GCHandle.Alloc(token, GCHandleType.Pinned);
+        try
+        {
+            var input = new GssApi.Buffer { Length = (nuint)length, Value = handle.AddrOfPinnedObject() };
+            var major = GssApi.AcceptSecurityContext(out var minor, ref context, _credential, ref input, 0, out source, 0, ref output, 0, 0, 0);
+            if (major == GssApi.ContinueNeeded)
+            {
+                return new AuthResult(AuthOutcome.Failed, AuthScheme.Negotiate, null, "Negotiate: the token needs another round (NTLM?); only Kerberos is accepted");
+            }
+
+            if (major != GssApi.Complete)
+            {
+                return new AuthResult(AuthOutcome.Failed, AuthScheme.Negotiate, null, $"Negotiate: {Describe(major, minor)}");
+            }
+
+            var reply = output.Length > 0 ? Copy(output) : null;
+            return new AuthResult(AuthOutcome.Authenticated, AuthScheme.Negotiate, Name(source), "Negotiate (Kerberos)", reply);
+        }
+        finally
+        {
+            handle.Free();
+            GssApi.ReleaseBuffer(out _, ref output);
+            if (source != 0)
+            {
+                GssApi.ReleaseName(out _, ref source);
+            }
+
+            if (context != 0)
+            {
+                GssApi.DeleteSecurityContext(out _, ref context, 0);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_credential != 0)
+        {
+            GssApi.ReleaseCredential(out _, ref _credential);
+        }
+    }
+
+    private static string Name(nint name)
+    {
+        var text = default(GssApi.Buffer);
+        try
+        {
+            return GssApi.IsError(GssApi.DisplayName(out _, name, ref text, 0)) ? "?" : Encoding.UTF8.GetString(Copy(text));
+        }
+        finally
+        {
+            GssApi.ReleaseBuffer(out _, ref text);
+        }
+    }
+
+    /// <summary>
+    /// GSSAPI's words for a failure: Kerberos' own when it has some ("Request is a replay"), which say more than the
+    /// routine's ("Unspecified GSS failure").
+    /// </summary>
+    private static string Describe(uint major, uint minor)
+    {
+        var words = new List<string>();
+        var (status, type) = minor != 0 ? (minor, GssApi.MechanismCode) : (major, GssApi.GssCode);
+        var more = 0u;
+        do
+        {
+            var message = default(GssApi.Buffer);
+            if (GssApi.IsError(GssApi.DisplayStatus(out _, status, type, 0, ref more, ref message)))
+            {
+                break;
+            }
+
+            words.Add(Encoding.UTF8.GetString(Copy(message)));
+            GssApi.ReleaseBuffer(out _, ref message);
+        }
+        while (more != 0);
+
+        return words.Count > 0 ? string.Join(": ", words) : $"GSSAPI status {major:x8}/{minor}";
+    }
+
+    private static byte[] Copy(GssApi.Buffer buffer)
+    {
+        var bytes = new byte[(int)buffer.Length];
+        Marshal.Copy(buffer.Value, bytes, 0, bytes.Length);
+        return bytes;
+    }
+}
