@@ -2,6 +2,7 @@
 # End-to-end acceptance test: the whole architecture in network namespaces, driven by the AWS SDK for .NET.
 #   client, guest -> corp-dns (BIND, conditional forwarders) -> dns-a, dns-b (our DNS override)
 #   client -> lb (HAProxy, PROXY v2, /readyz checks) -> proxy-a, proxy-b (our proxy) -> aws (TLS -> s3rver, dynalite)
+#   corp-dns also runs the corporate KDC (MIT krb5kdc standing in for Active Directory) for the proxy's users
 # Needs root. Creates namespaces ep-* and the bridge epbr0 on 10.99.0.0/24 (this test's own hosts), and removes
 # them and every process it started on exit, also on failure. Ends with one "N passed, N failed" line.
 set -uo pipefail
@@ -52,7 +53,8 @@ trap cleanup EXIT
 
 install() {
   local missing=()
-  for tool in named:bind9 dig:bind9-dnsutils haproxy:haproxy ip:iproute2 ss:iproute2 openssl:openssl node:nodejs npm:npm curl:curl git:git; do
+  for tool in named:bind9 dig:bind9-dnsutils haproxy:haproxy ip:iproute2 ss:iproute2 openssl:openssl node:nodejs npm:npm curl:curl git:git \
+              krb5kdc:krb5-kdc kinit:krb5-user; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -78,6 +80,8 @@ network() {
   done
   # A second load balancer address, for the zone change of scenario 7.
   in_ns lb ip addr add "$NET.101/24" dev eth0
+  # The guest names the load balancer as corporate users do: the host part of HTTPS_PROXY picks the Kerberos service.
+  printf '127.0.0.1 localhost\n%s proxy.corp.example\n' "${IP[lb]}" > /etc/netns/ep-guest/hosts
   echo "nameserver ${IP[aws]}" > /etc/netns/ep-proxya/resolv.conf
   cp /etc/netns/ep-proxya/resolv.conf /etc/netns/ep-proxyb/resolv.conf
 }
@@ -185,12 +189,56 @@ CONF
   start corp-dns corpdns named -g -n 1 -c "$work/corp/named.conf"
 }
 
+# The corporate realm: alice may use the proxy from any host, bob may not; the proxies hold HTTP/proxy.corp.example.
+realm() {
+  local krb="$work/krb"
+  mkdir -p "$krb"
+  cat > "$krb/krb5.conf" <<CONF
+[libdefaults]
+    default_realm = CORP.EXAMPLE
+    dns_lookup_kdc = false
+    dns_canonicalize_hostname = false
+    rdns = false
+    udp_preference_limit = 1
+[realms]
+    CORP.EXAMPLE =
+    {
+        kdc = ${IP[corpdns]}:88
+    }
+CONF
+  cat > "$krb/kdc.conf" <<CONF
+[kdcdefaults]
+    kdc_listen = ${IP[corpdns]}:88
+    kdc_tcp_listen = ${IP[corpdns]}:88
+[realms]
+    CORP.EXAMPLE =
+    {
+        database_name = $krb/principal
+        key_stash_file = $krb/stash
+        acl_file = $krb/kadm5.acl
+    }
+CONF
+  export KRB5_CONFIG="$krb/krb5.conf" KRB5_KDC_PROFILE="$krb/kdc.conf"
+  kdb5_util create -s -r CORP.EXAMPLE -P "e2e-master-$$" >/dev/null 2>&1 || return 1
+  kadmin.local -q "addprinc -pw alice-password alice" >/dev/null 2>&1
+  kadmin.local -q "addprinc -pw bob-password bob" >/dev/null 2>&1
+  kadmin.local -q "addprinc -randkey HTTP/proxy.corp.example" >/dev/null 2>&1
+  kadmin.local -q "ktadd -k $krb/proxy.keytab HTTP/proxy.corp.example" >/dev/null 2>&1
+  chmod 644 "$krb/proxy.keytab"
+  start kdc corpdns krb5kdc -n -P "$krb/kdc.pid"
+}
+login() { # user: a ticket cache for the user in $work/krb/USER.cc, as a domain logon leaves one
+  echo "$1-password" | in_ns guest env KRB5CCNAME="FILE:$work/krb/$1.cc" kinit "$1@CORP.EXAMPLE" >/dev/null
+}
+
 proxy_side() {
   cat > "$work/policy.json" <<JSON
 { "rules": [
   { "name": "corp-to-aws", "action": "allow", "sources": ["${IP[client]}/32"],
     "destinations": ["*.s3.amazonaws.com", "s3.amazonaws.com", "s3.us-east-1.amazonaws.com", "*.s3.us-east-1.amazonaws.com",
-                     "dynamodb.us-east-1.amazonaws.com", "*.ddb.us-east-1.amazonaws.com"], "ports": [443] } ] }
+                     "dynamodb.us-east-1.amazonaws.com", "*.ddb.us-east-1.amazonaws.com"], "ports": [443] },
+  { "name": "named-users", "action": "allow", "sources": ["$NET.0/24"], "users": ["alice@CORP.EXAMPLE"],
+    "destinations": ["*.s3.amazonaws.com", "s3.amazonaws.com", "s3.us-east-1.amazonaws.com", "*.s3.us-east-1.amazonaws.com"], "ports": [443] } ] }
 JSON
   for host in proxya proxyb; do start_proxy "$host"; done
   cat > "$work/lb.cfg" <<CFG
@@ -224,8 +272,9 @@ CFG
 }
 
 start_proxy() {
-  start "$1" "$1" "$work/bin/proxy/Endpoints.Proxy" --tls 0.0.0.0:443 --connect 0.0.0.0:3128 --health 0.0.0.0:8080 \
-    --policy "$work/policy.json" --resolver "${IP[aws]}" --allow-range "${IP[aws]}/32" --proxy-protocol-from "$NET.100/31"
+  start "$1" "$1" env KRB5RCACHEDIR="$work/krb" "$work/bin/proxy/Endpoints.Proxy" --tls 0.0.0.0:443 --connect 0.0.0.0:3128 --health 0.0.0.0:8080 \
+    --policy "$work/policy.json" --resolver "${IP[aws]}" --allow-range "${IP[aws]}/32" --proxy-protocol-from "$NET.100/31" \
+    --keytab "$work/krb/proxy.keytab"
 }
 
 client() { # ns args... (the SDK trusts the test CA through SSL_CERT_FILE, nothing else is set)
@@ -255,6 +304,7 @@ main() {
   log "network"; network
   certificates
   log "starting the aws side, the DNS tier, the proxies and the load balancer"
+  realm || { echo "no Kerberos realm" >&2; exit 1; }
   aws_side; dns_side; proxy_side
   wait_for "vpc resolver" 30 in_ns proxya dig +short +time=1 +tries=1 @"${IP[aws]}" s3.amazonaws.com || exit 1
   wait_for "corp dns" 30 resolves_to client mybucket.s3.amazonaws.com "${IP[lb]}" || { tail -5 "$work"/dns*.log "$work/corp-dns.log"; exit 1; }
@@ -380,6 +430,20 @@ main() {
   out=$("$work/bin/dns/Endpoints.DnsOverride" check "$work/sync-dnsb/zones" 2>&1); status=$?
   echo "$out" | grep "zone:" | head -2 | sed 's/^/    /'
   check "8 check fails on it with FILE:LINE" bash -c "[ $status -eq 1 ] && grep -q 's3.amazonaws.com.zone:[0-9]*: ' <<<'$out'"
+
+  log "9. who: the guest host, refused as anonymous in 3, with alice's and bob's Kerberos tickets"
+  login alice && login bob || fail "9 kinit"
+  sdk_as() { # user bucket: the SDK through HTTPS_PROXY, offering the user's ticket to the proxy
+    in_ns guest env KRB5_CONFIG="$work/krb/krb5.conf" KRB5CCNAME="FILE:$work/krb/$1.cc" HTTPS_PROXY=http://proxy.corp.example:3128 \
+      PROXY_NEGOTIATE=1 SSL_CERT_FILE="$work/tls/ca.pem" DOTNET_CLI_TELEMETRY_OPTOUT=1 timeout 120 "$work/bin/client/AwsClient" s3 "$2" 2>&1
+  }
+  out=$(sdk_as alice e2e-alice); echo "$out" | tail -1 | sed 's/^/    /'
+  check "9 alice's SDK reaches S3 through the proxy" grep -q "OK delete-object" <<<"$out"
+  check "9 proxies logged alice's tunnels" logged "mode=connect dest=e2e-alice.s3.us-east-1.amazonaws.com:443 .* decision=allow rule=named-users .* user=alice@CORP.EXAMPLE"
+  out=$(sdk_as bob e2e-bob); echo "$out" | tail -1 | sed 's/^/    /'
+  check "9 bob's SDK requests fail" grep -q "FAILED" <<<"$out"
+  check "9 proxies logged bob's denial" logged "client=${IP[guest]}:[0-9]* mode=connect dest=e2e-bob.s3.us-east-1.amazonaws.com:443 decision=deny .* user=bob@CORP.EXAMPLE"
+  check "9 nothing of bob's reached aws" test ! -e "$work/s3data/e2e-bob"
 }
 
 SECONDS=0

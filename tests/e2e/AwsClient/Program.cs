@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using Amazon;
 using Amazon.DynamoDBv2;
@@ -15,15 +16,26 @@ var credentials = new BasicAWSCredentials("S3RVER", "S3RVER");
 var command = args.Length > 0 ? args[0] : "all";
 var bucket = args.Length > 1 ? args[1] : "e2e-bucket";
 
-AmazonS3Client S3(bool pathStyle) => new(credentials, new AmazonS3Config
+AmazonS3Client S3(bool pathStyle)
 {
-    RegionEndpoint = RegionEndpoint.USEast1,
-    ForcePathStyle = pathStyle,
-    RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-    ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    MaxErrorRetry = 5,
-    Timeout = TimeSpan.FromSeconds(30),
-});
+    var config = new AmazonS3Config
+    {
+        RegionEndpoint = RegionEndpoint.USEast1,
+        ForcePathStyle = pathStyle,
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        MaxErrorRetry = 5,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    // PROXY_NEGOTIATE=1: the logged-on user's Kerberos ticket for the proxy, as a domain-joined client offers it.
+    if (Environment.GetEnvironmentVariable("PROXY_NEGOTIATE") == "1" && Environment.GetEnvironmentVariable("HTTPS_PROXY") is { } proxy)
+    {
+        config.SetWebProxy(new WebProxy(new Uri(proxy)) { Credentials = CredentialCache.DefaultCredentials });
+    }
+
+    return new(credentials, config);
+}
 
 static void Ok(string step) => Console.WriteLine($"OK {step}");
 
