@@ -33,7 +33,7 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
             new Dictionary<string, int> { ["dns"] = dns.HttpPort, ["proxy"] = fixture.Proxy.HealthPort }, Path.Combine(Monitoring, "alerts.yml"));
 
         // Events whose counters have no series until they happen: a forward, a runt, a broken zone file, a connection
-        // the proxy cannot complete, a health check going down, a NOTIFY answered.
+        // the proxy cannot complete, credentials it does not take, a health check going down, a NOTIFY answered.
         for (var i = 0; i < 4; i++)
         {
             await DnsWire.ExchangeUdpAsync(dns.Port, DnsWire.BuildQuery($"n{i}.example.org", 1, recursionDesired: true));
@@ -46,6 +46,7 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
 
         File.WriteAllText(Path.Combine(zones, "broken.amazonaws.com.zone"), "this is not a zone\n");
         await Curl.RunAsync("-s", "-o", "/dev/null", "-x", $"http://127.0.0.1:{fixture.Proxy.ConnectPort}", $"https://bucket.s3.amazonaws.com:{fixture.ClosedPort}/");
+        await Curl.RunAsync("-s", "-o", "/dev/null", "-U", "someone:secret", "-x", $"http://127.0.0.1:{fixture.Proxy.ConnectPort}", $"https://bucket.s3.amazonaws.com:{fixture.Origin.TlsPort}/");
         for (var i = 0; i < 10; i++)
         {
             await DnsWire.ExchangeUdpAsync(dns.Port, DnsWire.BuildQuery(i % 2 == 0 ? "www.s3.amazonaws.com" : "s3.amazonaws.com", 1));
