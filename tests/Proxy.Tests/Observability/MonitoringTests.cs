@@ -82,7 +82,7 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
             .SelectMany(g => ((YamlSequenceNode)((YamlMappingNode)g)["rules"]).Children.Cast<YamlMappingNode>())
             .Select(r => (Name: r["alert"].ToString(), Expr: r["expr"].ToString()))
             .ToList();
-        Assert.Equal(9, rules.Count);
+        Assert.Equal(10, rules.Count);
         foreach (var (name, expr) in rules)
         {
             Assert.Null((await prometheus.QueryAsync(expr)).Error);
@@ -116,7 +116,7 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
         var config = await Tools.RunInAsync(Monitoring, "promtool", ["check", "config", "prometheus.yml"]);
 
         Assert.True(check.ExitCode == 0, check.Output);
-        Assert.Contains("SUCCESS: 9 rules found", check.Output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 10 rules found", check.Output, StringComparison.Ordinal);
         Assert.True(unit.ExitCode == 0, unit.Output);
         Assert.True(config.ExitCode == 0, config.Output);
         var tested = AlertName().Matches(File.ReadAllText(Path.Combine(Monitoring, "alerts.test.yml"))).Select(m => m.Groups[1].Value).ToHashSet();
