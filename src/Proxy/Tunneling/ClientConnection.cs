@@ -4,8 +4,8 @@ using Endpoints.Common.Networking;
 namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>
-/// One client connection's sockets, their reusable operations and its current deadline. Created at accept,
-/// registered with <see cref="ConnectionDeadlines"/> until it is disposed.
+/// One client connection's sockets, its two reusable operations (one per direction) and its current deadline.
+/// Created at accept, registered with <see cref="ConnectionDeadlines"/> until it is disposed.
 /// </summary>
 internal sealed class ClientConnection : IDisposable
 {
@@ -27,13 +27,15 @@ internal sealed class ClientConnection : IDisposable
 
     public Socket? Upstream { get; private set; }
 
-    public SocketOperation ClientReceive { get; } = SocketOperationPool.Rent();
+    /// <summary>
+    /// The client-to-upstream direction's operation: reads from the client (the handshake, the tunnel), connects
+    /// upstream and writes there. A direction does one thing at a time, so one operation each is enough: an idle
+    /// tunnel holds two, not four (issue 13).
+    /// </summary>
+    public SocketOperation Up { get; } = SocketOperationPool.Rent();
 
-    public SocketOperation ClientSend { get; } = SocketOperationPool.Rent();
-
-    public SocketOperation? UpstreamReceive { get; private set; }
-
-    public SocketOperation? UpstreamSend { get; private set; }
+    /// <summary>The upstream-to-client direction's operation: reads from upstream, writes to the client (the 200, a refusal).</summary>
+    public SocketOperation Down { get; } = SocketOperationPool.Rent();
 
     /// <summary>Which timeout ended a wait, if one did.</summary>
     public Expiry Expired => (Expiry)Volatile.Read(ref _expired);
@@ -65,8 +67,6 @@ internal sealed class ClientConnection : IDisposable
     public void Attach(Socket upstream)
     {
         Upstream = upstream;
-        UpstreamReceive ??= SocketOperationPool.Rent();
-        UpstreamSend ??= SocketOperationPool.Rent();
         if (Expired is Expiry.Drain)
         {
             upstream.Dispose();
@@ -156,10 +156,8 @@ internal sealed class ClientConnection : IDisposable
         _deadlines.Remove(this);
         Upstream?.Dispose();
         Client.Dispose();
-        SocketOperationPool.Return(ClientReceive);
-        SocketOperationPool.Return(ClientSend);
-        SocketOperationPool.Return(UpstreamReceive);
-        SocketOperationPool.Return(UpstreamSend);
+        SocketOperationPool.Return(Up);
+        SocketOperationPool.Return(Down);
     }
 
     private static void Shutdown(Socket? socket, SocketShutdown how)

@@ -171,7 +171,7 @@ internal sealed class ConnectionHandler
         }
 
         var established = auth.ServerToken is { Length: > 0 } token ? EstablishedWith(token) : Established;
-        if (summary.Mode == ListenerMode.Connect && !await SendAsync(connection.ClientSend, connection.Client, established, connection, summary).ConfigureAwait(false))
+        if (summary.Mode == ListenerMode.Connect && !await SendAsync(connection.Down, connection.Client, established, connection, summary).ConfigureAwait(false))
         {
             return null;
         }
@@ -180,7 +180,7 @@ internal sealed class ConnectionHandler
         var checkTunnel = summary.Mode == ListenerMode.Connect && _options.CheckTunnelSni;
         if (destination.Head is { } head)
         {
-            if (!await SendAsync(connection.UpstreamSend!, upstream, head, connection, summary).ConfigureAwait(false))
+            if (!await SendAsync(connection.Up, upstream, head, connection, summary).ConfigureAwait(false))
             {
                 return null;
             }
@@ -191,7 +191,7 @@ internal sealed class ConnectionHandler
         // In a checked CONNECT tunnel, bytes sent right behind the CONNECT head are the start of what is checked.
         if (handshake.Count > 0 && !checkTunnel)
         {
-            if (!await SendAsync(connection.UpstreamSend!, upstream, handshake.Memory, connection, summary).ConfigureAwait(false))
+            if (!await SendAsync(connection.Up, upstream, handshake.Memory, connection, summary).ConfigureAwait(false))
             {
                 return null;
             }
@@ -237,7 +237,7 @@ internal sealed class ConnectionHandler
         if (early.Length == 0)
         {
             // Wait without a buffer: an idle tunnel may sit here until its idle timeout.
-            var ready = await connection.ClientReceive.ReceiveAsync(connection.Client, Memory<byte>.Empty).ConfigureAwait(false);
+            var ready = await connection.Up.ReceiveAsync(connection.Client, Memory<byte>.Empty).ConfigureAwait(false);
             if (!ready.Ok)
             {
                 // Reset (a second receive would only see the end of stream): passed on, so the pump ends as a reset.
@@ -278,7 +278,7 @@ internal sealed class ConnectionHandler
             return 0;
         }
 
-        var sent = await connection.UpstreamSend!.SendAllAsync(connection.Upstream!, buffer.Memory).ConfigureAwait(false);
+        var sent = await connection.Up.SendAllAsync(connection.Upstream!, buffer.Memory).ConfigureAwait(false);
         return sent.Ok ? buffer.Count : 0;
     }
 

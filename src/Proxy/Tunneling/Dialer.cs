@@ -64,7 +64,7 @@ internal sealed class Dialer
                 var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 connection.Attach(socket);
                 var endpoint = new IPEndPoint(address, destination.DialPort);
-                var result = await connection.UpstreamSend!.ConnectAsync(socket, endpoint).ConfigureAwait(false);
+                var result = await connection.Up.ConnectAsync(socket, endpoint).ConfigureAwait(false);
                 if (result.Ok)
                 {
                     _metrics.Connected(_time.GetElapsedTime(started).TotalSeconds);

@@ -90,7 +90,7 @@ internal sealed class HandshakeReader
                 return (true, status == ParseStatus.Done ? serverName : null, false);
             }
 
-            var result = await connection.ClientReceive.ReceiveAsync(connection.Client, buffer.FreeSpace()).ConfigureAwait(false);
+            var result = await connection.Up.ReceiveAsync(connection.Client, buffer.FreeSpace()).ConfigureAwait(false);
             buffer.Commit(result);
             if (!result.Ok || result.Bytes == 0)
             {
@@ -102,7 +102,7 @@ internal sealed class HandshakeReader
     /// <summary>Reads more of the handshake; false, with the refusal recorded, when none came.</summary>
     private static async Task<bool> ReadMoreAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary, string closedReason)
     {
-        var result = await connection.ClientReceive.ReceiveAsync(connection.Client, buffer.FreeSpace()).ConfigureAwait(false);
+        var result = await connection.Up.ReceiveAsync(connection.Client, buffer.FreeSpace()).ConfigureAwait(false);
         buffer.Commit(result);
         switch (connection.Expired)
         {

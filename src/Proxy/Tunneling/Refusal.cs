@@ -72,7 +72,7 @@ internal static class Refusal
         }
 
         // A client that left first gets nothing more: a failed send is not an error here.
-        if (answer is null || (await connection.ClientSend.SendAllAsync(connection.Client, answer).ConfigureAwait(false)).Ok)
+        if (answer is null || (await connection.Down.SendAllAsync(connection.Client, answer).ConfigureAwait(false)).Ok)
         {
             try
             {

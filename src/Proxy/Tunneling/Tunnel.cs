@@ -37,9 +37,8 @@ internal sealed class Tunnel
         }
 
         var upstream = _connection.Upstream!;
-        var (upstreamReceive, upstreamSend) = (_connection.UpstreamReceive!, _connection.UpstreamSend!);
-        var up = PumpUpAsync(admitUp, upstream, upstreamSend);
-        var down = PumpAsync(upstream, _connection.Client, upstreamReceive, _connection.ClientSend);
+        var up = PumpUpAsync(admitUp, upstream);
+        var down = PumpAsync(upstream, _connection.Client, _connection.Down);
         var (bytesUp, endUp) = await up.ConfigureAwait(false);
         var (bytesDown, endDown) = await down.ConfigureAwait(false);
         var end = endUp == PumpEnd.Refused ? "refused"
@@ -49,7 +48,7 @@ internal sealed class Tunnel
         return new TunnelResult(bytesUp, bytesDown, end);
     }
 
-    private async Task<(long Bytes, PumpEnd End)> PumpUpAsync(Func<Task<long?>>? admit, Socket upstream, SocketOperation upstreamSend)
+    private async Task<(long Bytes, PumpEnd End)> PumpUpAsync(Func<Task<long?>>? admit, Socket upstream)
     {
         long admitted = 0;
         if (admit is not null)
@@ -66,11 +65,12 @@ internal sealed class Tunnel
             admitted = bytes;
         }
 
-        var (pumped, end) = await PumpAsync(_connection.Client, upstream, _connection.ClientReceive, upstreamSend).ConfigureAwait(false);
+        var (pumped, end) = await PumpAsync(_connection.Client, upstream, _connection.Up).ConfigureAwait(false);
         return (admitted + pumped, end);
     }
 
-    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, SocketOperation receive, SocketOperation send)
+    /// <summary>One direction: <paramref name="operation"/> receives from <paramref name="from"/>, then sends to <paramref name="to"/>, in turn.</summary>
+    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, SocketOperation operation)
     {
         long total = 0;
         byte[]? buffer = null;
@@ -85,7 +85,7 @@ internal sealed class Tunnel
 
                 if (buffer is null)
                 {
-                    var ready = await receive.ReceiveAsync(from, Memory<byte>.Empty).ConfigureAwait(false);
+                    var ready = await operation.ReceiveAsync(from, Memory<byte>.Empty).ConfigureAwait(false);
                     if (!ready.Ok)
                     {
                         return (total, Failed());
@@ -94,7 +94,7 @@ internal sealed class Tunnel
                     buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
                 }
 
-                var read = await receive.ReceiveAsync(from, buffer).ConfigureAwait(false);
+                var read = await operation.ReceiveAsync(from, buffer).ConfigureAwait(false);
                 if (!read.Ok)
                 {
                     return (total, Failed());
@@ -112,7 +112,7 @@ internal sealed class Tunnel
                     return (total, PumpEnd.Eof);
                 }
 
-                var written = await send.SendAllAsync(to, buffer.AsMemory(0, read.Bytes)).ConfigureAwait(false);
+                var written = await operation.SendAllAsync(to, buffer.AsMemory(0, read.Bytes)).ConfigureAwait(false);
                 if (!written.Ok)
                 {
                     return (total, Failed());
