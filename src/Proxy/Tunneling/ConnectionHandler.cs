@@ -27,6 +27,7 @@ internal sealed class ConnectionHandler
     private readonly PolicyStore _policy;
     private readonly Dialer _dialer;
     private readonly ProxyAuthenticator _auth;
+    private readonly ConnectionTracker _tracker;
     private readonly ProxyMetrics _metrics;
     private readonly ILogger<ConnectionHandler> _logger;
     private readonly TimeProvider _time;
@@ -34,8 +35,9 @@ internal sealed class ConnectionHandler
 
     public ConnectionHandler(
         IOptions<ProxyOptions> options, HandshakeReader handshake, SourceLimiter sources, PolicyStore policy, Dialer dialer, ProxyAuthenticator auth,
-        ProxyMetrics metrics, ILogger<ConnectionHandler> logger, TimeProvider time, ConnectionDeadlines deadlines)
+        ConnectionTracker tracker, ProxyMetrics metrics, ILogger<ConnectionHandler> logger, TimeProvider time, ConnectionDeadlines deadlines)
     {
+        _tracker = tracker;
         _auth = auth;
         _deadlines = deadlines;
         _options = options.Value;
@@ -48,6 +50,7 @@ internal sealed class ConnectionHandler
         _time = time;
     }
 
+    /// <summary>Serves one accepted connection to its end, then gives back its <see cref="ConnectionTracker"/> slot, which the listener took.</summary>
     public async Task HandleAsync(Socket client, ListenerMode mode, CancellationToken abort)
     {
         var started = _time.GetTimestamp();
@@ -83,6 +86,7 @@ internal sealed class ConnectionHandler
         finally
         {
             connection.Dispose();
+            _tracker.Exit();
             if (summary.CountedSource is { } source)
             {
                 _sources.Exit(source);

@@ -67,19 +67,8 @@ internal sealed class ProxyListener : IDisposable
                 continue;
             }
 
-            _ = ServeAsync(client, abort);
-        }
-    }
-
-    private async Task ServeAsync(Socket client, CancellationToken abort)
-    {
-        try
-        {
-            await _handler.HandleAsync(client, _mode, abort).ConfigureAwait(false);
-        }
-        finally
-        {
-            _tracker.Exit();
+            // The handler gives the slot back when the connection ends (no wrapper state machine per connection).
+            _ = _handler.HandleAsync(client, _mode, abort);
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed class Tunnel
         }
 
         var upstream = _connection.Upstream!;
-        var up = PumpUpAsync(admitUp, upstream);
+        var up = PumpAsync(_connection.Client, upstream, _connection.Up, admitUp);
         var down = PumpAsync(upstream, _connection.Client, _connection.Down);
         var (bytesUp, endUp) = await up.ConfigureAwait(false);
         var (bytesDown, endDown) = await down.ConfigureAwait(false);
@@ -48,13 +48,17 @@ internal sealed class Tunnel
         return new TunnelResult(bytesUp, bytesDown, end);
     }
 
-    private async Task<(long Bytes, PumpEnd End)> PumpUpAsync(Func<Task<long?>>? admit, Socket upstream)
+    /// <summary>
+    /// One direction: <paramref name="operation"/> receives from <paramref name="from"/>, then sends to
+    /// <paramref name="to"/>, in turn. <paramref name="admit"/> (client to upstream only) runs first, in the same
+    /// state machine: an idle tunnel holds one per direction.
+    /// </summary>
+    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, SocketOperation operation, Func<Task<long?>>? admit = null)
     {
-        long admitted = 0;
+        long total = 0;
         if (admit is not null)
         {
-            var sent = await admit().ConfigureAwait(false);
-            if (sent is not { } bytes)
+            if (await admit().ConfigureAwait(false) is not { } admitted)
             {
                 // Only the upstream side closes: the client still gets the refusal (a TLS alert).
                 Interlocked.Exchange(ref _aborted, 1);
@@ -62,17 +66,9 @@ internal sealed class Tunnel
                 return (0, PumpEnd.Refused);
             }
 
-            admitted = bytes;
+            total = admitted;
         }
 
-        var (pumped, end) = await PumpAsync(_connection.Client, upstream, _connection.Up).ConfigureAwait(false);
-        return (admitted + pumped, end);
-    }
-
-    /// <summary>One direction: <paramref name="operation"/> receives from <paramref name="from"/>, then sends to <paramref name="to"/>, in turn.</summary>
-    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, SocketOperation operation)
-    {
-        long total = 0;
         byte[]? buffer = null;
         try
         {
