@@ -44,7 +44,7 @@ public sealed class AuthProxyFixture : IAsyncLifetime
         var policy = Directory.Write("policy.json", $$"""
             { "rules": [
               { "name": "named-users", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["*.s3.amazonaws.com"],
-                "ports": [{{Origin.TlsPort}}], "users": ["alice@CORP.EXAMPLE", "svc-backup"] }
+                "ports": [{{Origin.TlsPort}}, 80], "users": ["alice@CORP.EXAMPLE", "svc-backup"] }
             ] }
             """);
         Proxy = await ProxyProcess.StartAsync(policy, Resolver.Port, Origin, ["--keytab", keytab, "--users", users], Realm.Environment);

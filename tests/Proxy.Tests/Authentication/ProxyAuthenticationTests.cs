@@ -113,6 +113,21 @@ public sealed class ProxyAuthenticationTests(AuthProxyFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task HostModeTakesCredentialsAndNeverPassesThemToTheOrigin()
+    {
+        var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"svc-backup:{AuthProxyFixture.BackupPassword}"));
+
+        var anonymous = await HostModeAsync("GET /a HTTP/1.1\r\nHost: plain-bucket.s3.amazonaws.com\r\n\r\n");
+        var authenticated = await HostModeAsync($"GET /b HTTP/1.1\r\nHost: plain-bucket.s3.amazonaws.com\r\nProxy-Authorization: Basic {credentials}\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 407 ", anonymous, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 ", authenticated, StringComparison.Ordinal);
+        Assert.Contains("origin host=plain-bucket.s3.amazonaws.com path=/b connection=close proxy-authorization=no", authenticated, StringComparison.Ordinal);
+        Assert.True(await fixture.Proxy.Process.WaitForMatchAsync(@"mode=http dest=plain-bucket\.s3\.amazonaws\.com:80 \([^)]+\) decision=allow .* user=svc-backup",
+            TimeSpan.FromSeconds(10)), fixture.Proxy.Output);
+    }
+
+    [Fact]
     public async Task TenFailuresInAMinuteGet429ForThatSourceOnly()
     {
         // A source of its own on loopback, so the block cannot touch the other tests' connections from 127.0.0.1.
@@ -164,6 +179,24 @@ public sealed class ProxyAuthenticationTests(AuthProxyFixture fixture) : IClassF
                 break;
             }
 
+            received.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        return received.ToString();
+    }
+
+    /// <summary>One request to the Host-mode listener; everything the proxy sent back until it closed.</summary>
+    private async Task<string> HostModeAsync(string request)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, fixture.Proxy.HttpPort);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
             received.Append(Encoding.ASCII.GetString(buffer, 0, n));
         }
 
