@@ -19,38 +19,11 @@ dotnet build "$root/src/Proxy" -c Release -o "$work/ours" -v quiet -nologo >/dev
 dotnet build "$root/tests/NegotiateClient" -c Release -o "$work/client" -v quiet -nologo >/dev/null
 
 # The realm: files in $work/krb only, the KDC on loopback.
-krb="$work/krb"; mkdir -p "$krb"
+. "$root/tests/krb5-realm.sh"
+krb="$work/krb"
 kdc_port=$(free_port)
-cat > "$krb/krb5.conf" <<CONF
-[libdefaults]
-    default_realm = CORP.EXAMPLE
-    dns_lookup_kdc = false
-    dns_canonicalize_hostname = false
-    rdns = false
-    udp_preference_limit = 1
-[realms]
-    CORP.EXAMPLE =
-    {
-        kdc = 127.0.0.1:$kdc_port
-    }
-CONF
-cat > "$krb/kdc.conf" <<CONF
-[kdcdefaults]
-    kdc_listen = 127.0.0.1:$kdc_port
-    kdc_tcp_listen = 127.0.0.1:$kdc_port
-[realms]
-    CORP.EXAMPLE =
-    {
-        database_name = $krb/principal
-        key_stash_file = $krb/stash
-        acl_file = $krb/kadm5.acl
-    }
-CONF
-export KRB5_CONFIG="$krb/krb5.conf" KRB5_KDC_PROFILE="$krb/kdc.conf" KRB5RCACHEDIR="$krb"
-kdb5_util create -s -r CORP.EXAMPLE -P "bench-$$" >/dev/null 2>&1
-kadmin.local -q "addprinc -pw alice-password alice" >/dev/null 2>&1
-kadmin.local -q "addprinc -randkey HTTP/localhost" >/dev/null 2>&1
-kadmin.local -q "ktadd -k $krb/proxy.keytab HTTP/localhost" >/dev/null 2>&1
+krb5_realm "$krb" 127.0.0.1 "$kdc_port" alice:alice-password HTTP/localhost
+export KRB5RCACHEDIR="$krb"
 krb5kdc -n -P "$krb/kdc.pid" >"$work/kdc.log" 2>&1 & pids+=($!)
 wait_port "$kdc_port"
 echo alice-password | KRB5CCNAME="FILE:$krb/alice.cc" kinit alice@CORP.EXAMPLE >/dev/null
@@ -69,7 +42,7 @@ cat > "$work/policy.json" <<JSON
 JSON
 Proxy__MaxConnectionsPerSource=100000 DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 taskset -c 1 "$work/ours/Endpoints.Proxy" \
   --connect "127.0.0.1:$ours_port" --policy "$work/policy.json" --resolver 127.0.0.1:9 --allow-range 127.0.0.1/32 \
-  --keytab "$krb/proxy.keytab" --users "$work/users" --log-level Warning >"$work/ours.log" 2>&1 & pids+=($!); ours_pid=$!
+  --keytab "$krb/service.keytab" --users "$work/users" --log-level Warning >"$work/ours.log" 2>&1 & pids+=($!); ours_pid=$!
 wait_port "$sink"; wait_port "$ours_port"
 
 ticks() { awk '{print $14 + $15}' "/proc/$ours_pid/stat"; }

@@ -8,6 +8,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$root/tests/krb5-realm.sh"
 work=$(mktemp -d /tmp/endpoints-e2e.XXXXXX)
 chmod 755 "$work"
 NET=10.99.0
@@ -192,39 +193,8 @@ CONF
 # The corporate realm: alice may use the proxy from any host, bob may not; the proxies hold HTTP/proxy.corp.example.
 realm() {
   local krb="$work/krb"
-  mkdir -p "$krb"
-  cat > "$krb/krb5.conf" <<CONF
-[libdefaults]
-    default_realm = CORP.EXAMPLE
-    dns_lookup_kdc = false
-    dns_canonicalize_hostname = false
-    rdns = false
-    udp_preference_limit = 1
-[realms]
-    CORP.EXAMPLE =
-    {
-        kdc = ${IP[corpdns]}:88
-    }
-CONF
-  cat > "$krb/kdc.conf" <<CONF
-[kdcdefaults]
-    kdc_listen = ${IP[corpdns]}:88
-    kdc_tcp_listen = ${IP[corpdns]}:88
-[realms]
-    CORP.EXAMPLE =
-    {
-        database_name = $krb/principal
-        key_stash_file = $krb/stash
-        acl_file = $krb/kadm5.acl
-    }
-CONF
-  export KRB5_CONFIG="$krb/krb5.conf" KRB5_KDC_PROFILE="$krb/kdc.conf"
-  kdb5_util create -s -r CORP.EXAMPLE -P "e2e-master-$$" >/dev/null 2>&1 || return 1
-  kadmin.local -q "addprinc -pw alice-password alice" >/dev/null 2>&1
-  kadmin.local -q "addprinc -pw bob-password bob" >/dev/null 2>&1
-  kadmin.local -q "addprinc -randkey HTTP/proxy.corp.example" >/dev/null 2>&1
-  kadmin.local -q "ktadd -k $krb/proxy.keytab HTTP/proxy.corp.example" >/dev/null 2>&1
-  chmod 644 "$krb/proxy.keytab"
+  krb5_realm "$krb" "${IP[corpdns]}" 88 alice:alice-password bob:bob-password HTTP/proxy.corp.example || return 1
+  chmod 644 "$krb/service.keytab"
   start kdc corpdns krb5kdc -n -P "$krb/kdc.pid"
 }
 login() { # user: a ticket cache for the user in $work/krb/USER.cc, as a domain logon leaves one
@@ -274,7 +244,7 @@ CFG
 start_proxy() {
   start "$1" "$1" env KRB5RCACHEDIR="$work/krb" "$work/bin/proxy/Endpoints.Proxy" --tls 0.0.0.0:443 --connect 0.0.0.0:3128 --health 0.0.0.0:8080 \
     --policy "$work/policy.json" --resolver "${IP[aws]}" --allow-range "${IP[aws]}/32" --proxy-protocol-from "$NET.100/31" \
-    --keytab "$work/krb/proxy.keytab"
+    --keytab "$work/krb/service.keytab"
 }
 
 client() { # ns args... (the SDK trusts the test CA through SSL_CERT_FILE, nothing else is set)
