@@ -226,22 +226,14 @@ internal sealed class HandshakeReader
     /// <summary>The one <c>Proxy-Authorization</c> value, or none; two are refused (which would the policy have judged?).</summary>
     private static bool TryGetAuthorization(HttpHead head, ConnectionSummary summary, out string? authorization)
     {
-        authorization = null;
-        foreach (var (name, value) in head.Headers)
+        var values = head.Values("Proxy-Authorization");
+        authorization = values.FirstOrDefault();
+        if (values.Count > 1)
         {
-            if (string.Equals(name, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                if (authorization is not null)
-                {
-                    summary.Refuse(ConnectionOutcome.BadRequest, "several Proxy-Authorization headers");
-                    return false;
-                }
-
-                authorization = value;
-            }
+            summary.Refuse(ConnectionOutcome.BadRequest, "several Proxy-Authorization headers");
         }
 
-        return true;
+        return values.Count <= 1;
     }
 
     private static async Task<HttpHead?> ReadHeadAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)

@@ -15,14 +15,14 @@ internal static class HostModeRequest
     /// <summary>Why the head is refused, or null.</summary>
     public static string? Check(HttpHead head)
     {
-        var hosts = Values(head, "Host");
+        var hosts = head.Values("Host");
         if (hosts.Count != 1 || hosts[0].Length == 0)
         {
             return hosts.Count > 1 ? "several Host headers" : "no valid Host header";
         }
 
-        var lengths = Values(head, "Content-Length");
-        if (lengths.Count > 0 && Values(head, "Transfer-Encoding").Count > 0)
+        var lengths = head.Values("Content-Length");
+        if (lengths.Count > 0 && head.Values("Transfer-Encoding").Count > 0)
         {
             return "both Content-Length and Transfer-Encoding";
         }
@@ -55,7 +55,4 @@ internal static class HostModeRequest
         text.Append("Connection: close\r\n\r\n");
         return Encoding.ASCII.GetBytes(text.ToString());
     }
-
-    private static List<string> Values(HttpHead head, string name) =>
-        head.Headers.Where(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).ToList();
 }
