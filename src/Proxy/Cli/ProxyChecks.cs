@@ -14,18 +14,9 @@ internal static class ProxyChecks
         var settings = commandLine.Settings;
         var path = (commandLine.Positional.Count > 0 ? commandLine.Positional[0] : null) ?? settings.GetValueOrDefault("Proxy:Policy") ?? new ProxyOptions().Policy;
         var (policy, errors) = AccessPolicy.Load(path);
-        var problems = errors.ToList();
         var keytab = Keytab.Resolve(settings.GetValueOrDefault("Proxy:Keytab"));
-        if (keytab is not null && Keytab.Problem(keytab) is { } keytabProblem)
-        {
-            problems.Add($"--keytab: {keytabProblem}");
-        }
-
         var users = settings.GetValueOrDefault("Proxy:Users");
-        if (users is not null)
-        {
-            problems.AddRange(UsersFile.Load(users).Errors);
-        }
+        var problems = errors.Concat(CredentialFiles.Problems(keytab, users)).ToList();
 
         foreach (var problem in problems)
         {

@@ -17,20 +17,12 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 
         var (_, policyErrors) = AccessPolicy.Load(options.Policy);
         errors.AddRange(policyErrors.Select(e => $"--policy: {e}"));
-        if (options.KeytabInUse is { } keytab && Keytab.Problem(keytab) is { } keytabProblem)
-        {
-            errors.Add($"--keytab: {keytabProblem}");
-        }
-
-        if (options.Users is { } users)
-        {
-            errors.AddRange(UsersFile.Load(users).Errors.Select(e => $"--users: {e}"));
-        }
-
+        errors.AddRange(CredentialFiles.Problems(options.KeytabInUse, options.Users));
         if (options.AuthRealm.Length == 0 || options.AuthRealm.Any(c => c is '"' or '\\' || char.IsControl(c)))
         {
             errors.Add("AuthRealm must be non-empty, without quotes, backslashes or control characters");
         }
+
         foreach (var (setting, value) in new[] { ("HandshakeTimeout", options.HandshakeTimeout), ("ConnectTimeout", options.ConnectTimeout), ("IdleTimeout", options.IdleTimeout) })
         {
             if (value <= TimeSpan.Zero)
