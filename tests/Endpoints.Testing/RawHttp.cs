@@ -17,12 +17,16 @@ public static class RawHttp
     public static byte[] ProxyV2Proxied() =>
         [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11, 0x00, 0x0C, 10, 1, 2, 3, 10, 0, 0, 1, 0x9C, 0x40, 0x1F, 0x90];
 
-    public static async Task<string> SendAsync(int port, byte[] prefix, string path)
+    public static Task<string> SendAsync(int port, byte[] prefix, string path) =>
+        ExchangeAsync(port, [.. prefix, .. Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n")]);
+
+    /// <summary>Sends <paramref name="request"/> as it is; everything the server sent back until it closed (10 s at most).</summary>
+    public static async Task<string> ExchangeAsync(int port, byte[] request)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, port);
         var stream = client.GetStream();
-        await stream.WriteAsync(prefix.Concat(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: probe\r\nConnection: close\r\n\r\n")).ToArray());
+        await stream.WriteAsync(request);
         using var reader = new StreamReader(stream, Encoding.ASCII);
         return await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }

@@ -186,22 +186,7 @@ public sealed class ProxyAuthenticationTests(AuthProxyFixture fixture) : IClassF
     }
 
     /// <summary>One request to the Host-mode listener; everything the proxy sent back until it closed.</summary>
-    private async Task<string> HostModeAsync(string request)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, fixture.Proxy.HttpPort);
-        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
-        var received = new StringBuilder();
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        int n;
-        while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-        {
-            received.Append(Encoding.ASCII.GetString(buffer, 0, n));
-        }
-
-        return received.ToString();
-    }
+    private Task<string> HostModeAsync(string request) => RawHttp.ExchangeAsync(fixture.Proxy.HttpPort, Encoding.ASCII.GetBytes(request));
 
     private async Task<string> MetricLinesAsync(string name, string containing)
     {
