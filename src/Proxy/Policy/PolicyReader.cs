@@ -143,7 +143,7 @@ internal sealed class PolicyReader
         List<DestinationPattern>? destinations = null;
         HashSet<int>? ports = null;
         List<UserPattern>? users = null;
-        var valid = true;
+        var errorsBefore = _errors.Count;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
@@ -153,7 +153,6 @@ internal sealed class PolicyReader
             {
                 Error(keyOffset, $"'{key}' appears twice in one rule");
                 reader.Skip();
-                valid = false;
                 continue;
             }
 
@@ -192,7 +191,6 @@ internal sealed class PolicyReader
                 default:
                     Error(keyOffset, $"unknown key '{key}'{Suggestion.DidYouMean(key, RuleKeys)}");
                     reader.Skip();
-                    valid = false;
                     break;
             }
         }
@@ -202,8 +200,8 @@ internal sealed class PolicyReader
             Error(start, $"rule '{name ?? "unnamed"}' has no '{required}'");
         }
 
-        if (valid && name is not null && allow is { } isAllow && sources is not null && destinations is not null &&
-            (ports is not null || !seen.Contains("ports")) && (users is not null || !seen.Contains("users")))
+        // Every problem in the rule was reported, so a rule that added no error is whole (ports and users may be absent).
+        if (_errors.Count == errorsBefore && name is not null && allow is { } isAllow && sources is not null && destinations is not null)
         {
             _rules.Add((new PolicyRule(name, isAllow, sources, destinations, ports, users), _positions.At(start).Line, Where(start)));
         }
