@@ -116,14 +116,14 @@ internal sealed class ProxyAuthenticator : IDisposable
 
     private static string Printable(string text) => text.Length > 32 || text.Any(c => c is < ' ' or > '~') ? "(unprintable or long)" : text;
 
-    public static string SchemeName(AuthScheme scheme) => scheme switch
+    private static string SchemeName(AuthScheme scheme) => scheme switch
     {
         AuthScheme.Negotiate => "negotiate",
         AuthScheme.Basic => "basic",
         _ => "other",
     };
 
-    public static string OutcomeName(AuthOutcome outcome) => outcome switch
+    private static string OutcomeName(AuthOutcome outcome) => outcome switch
     {
         AuthOutcome.Authenticated => "success",
         AuthOutcome.Cached => "cached",

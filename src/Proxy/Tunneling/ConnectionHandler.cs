@@ -80,7 +80,7 @@ internal sealed class ConnectionHandler
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.ConnectionError(_logger, ex, ModeName(mode), summary.Client);
+            Log.ConnectionError(_logger, ex, mode.Name(), summary.Client);
             summary.Refuse(ConnectionOutcome.Unexpected, ex.GetType().Name);
         }
         finally
@@ -98,11 +98,11 @@ internal sealed class ConnectionHandler
                 _metrics.Error(kind);
             }
 
-            _metrics.Connection(ModeName(mode), words.Decision, summary.Rule);
+            _metrics.Connection(mode.Name(), words.Decision, summary.Rule);
             if (_logger.IsEnabled(LogLevel.Information))
             {
 #pragma warning disable CA1873 // guarded by IsEnabled just above, which the analyzer does not see through
-                Log.Connection(_logger, summary.Client, ModeName(mode), summary.Destination, words.Decision, summary.Rule, LogText.Escape(summary.Reason),
+                Log.Connection(_logger, summary.Client, mode.Name(), summary.Destination, words.Decision, summary.Rule, LogText.Escape(summary.Reason),
                     summary.BytesUp, summary.BytesDown, _time.GetElapsedTime(started).TotalMilliseconds, summary.End,
                     summary.User is null ? string.Empty : $" user={LogText.Field(summary.User)}",
                     summary.VpcEndpointId is null ? string.Empty : $" vpce={LogText.Field(summary.VpcEndpointId)}");
@@ -110,13 +110,6 @@ internal sealed class ConnectionHandler
             }
         }
     }
-
-    public static string ModeName(ListenerMode mode) => mode switch
-    {
-        ListenerMode.Connect => "connect",
-        ListenerMode.Tls => "tls",
-        _ => "http",
-    };
 
     /// <summary>
     /// Everything before the tunnel; leaves the connected upstream attached to the connection (none after a

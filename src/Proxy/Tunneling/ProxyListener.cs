@@ -27,7 +27,7 @@ internal sealed class ProxyListener : IDisposable
         _socket.NoDelay = true;
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _mode = mode;
-        _modeName = ConnectionHandler.ModeName(mode);
+        _modeName = mode.Name();
         _handler = handler;
         _tracker = tracker;
         _logger = logger;
