@@ -29,8 +29,9 @@ internal sealed class AccessPolicy
 
         var address = IPAddress.TryParse(host, out var literal) ? literal : null;
         var couldAllow = false;
-        foreach (var rule in Rules)
+        for (var i = 0; i < Rules.Count; i++)
         {
+            var rule = Rules[i];
             if (user is null && rule.Users is not null)
             {
                 couldAllow |= rule.Allow && rule.MatchesConnection(source, host, address, port);

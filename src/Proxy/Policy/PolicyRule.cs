@@ -12,13 +12,39 @@ internal sealed record PolicyRule(
     IReadOnlyList<UserPattern>? Users = null)
 {
     public bool Matches(IPAddress source, string host, IPAddress? hostAddress, int port, string? user) =>
-        MatchesConnection(source, host, hostAddress, port) && (Users is null || (user is not null && Users.Any(u => u.Matches(user))));
+        MatchesConnection(source, host, hostAddress, port) && (Users is null || (user is not null && MatchesUser(user)));
 
-    /// <summary>Everything but the user.</summary>
-    public bool MatchesConnection(IPAddress source, string host, IPAddress? hostAddress, int port) =>
-        Sources.ContainsAny(source) &&
-        (Ports is null || Ports.Contains(port)) &&
-        Destinations.Any(d => d.Matches(host, hostAddress));
+    /// <summary>Everything but the user. Loops, not LINQ: it runs for every rule on every connection (issue 13).</summary>
+    public bool MatchesConnection(IPAddress source, string host, IPAddress? hostAddress, int port)
+    {
+        if (!Sources.ContainsAny(source) || (Ports is not null && !Ports.Contains(port)))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Destinations.Count; i++)
+        {
+            if (Destinations[i].Matches(host, hostAddress))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool MatchesUser(string user)
+    {
+        for (var i = 0; i < Users!.Count; i++)
+        {
+            if (Users[i].Matches(user))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether every connection <paramref name="later"/> matches is matched by this rule, so that later can never decide.</summary>
     public bool Covers(PolicyRule later) =>

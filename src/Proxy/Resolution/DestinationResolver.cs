@@ -27,7 +27,7 @@ internal sealed class DestinationResolver
         });
     }
 
-    public async Task<ResolveResult> ResolveAsync(string host, CancellationToken cancellationToken)
+    public async ValueTask<ResolveResult> ResolveAsync(string host, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(host, out var literal))
         {

@@ -51,8 +51,9 @@ internal sealed class Dialer
 
             List<string>? refusals = null;
             var guardRefusals = 0;
-            foreach (var address in resolved.Addresses)
+            for (var i = 0; i < resolved.Addresses.Count; i++)
             {
+                var address = resolved.Addresses[i];
                 var check = _guard.Check(address, destination.DialPort);
                 if (!check.Allowed)
                 {

@@ -25,7 +25,7 @@ internal sealed class HandshakeReader
     }
 
     /// <summary>The client address the policy judges: the PROXY header's source when a load balancer sent one.</summary>
-    public async Task<(Destination? Destination, IPAddress ClientAddress)> ReadAsync(
+    public async ValueTask<(Destination? Destination, IPAddress ClientAddress)> ReadAsync(
         ClientConnection connection, IPEndPoint peer, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         var clientAddress = peer.Address.IsIPv4MappedToIPv6 ? peer.Address.MapToIPv4() : peer.Address;
@@ -80,7 +80,7 @@ internal sealed class HandshakeReader
     /// The SNI of a ClientHello that opens a CONNECT tunnel, or null when the first bytes are not TLS or carry no
     /// name. Not complete when the client closed, reset (<c>Reset</c>) or ran out of time before its ClientHello ended.
     /// </summary>
-    public static async Task<(bool Complete, string? ServerName, bool Reset)> ReadTunnelServerNameAsync(ClientConnection connection, HandshakeBuffer buffer)
+    public static async ValueTask<(bool Complete, string? ServerName, bool Reset)> ReadTunnelServerNameAsync(ClientConnection connection, HandshakeBuffer buffer)
     {
         while (true)
         {
@@ -100,7 +100,7 @@ internal sealed class HandshakeReader
     }
 
     /// <summary>Reads more of the handshake; false, with the refusal recorded, when none came.</summary>
-    private static async Task<bool> ReadMoreAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary, string closedReason)
+    private static async ValueTask<bool> ReadMoreAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary, string closedReason)
     {
         var result = await connection.Up.ReceiveAsync(connection.Client, buffer.FreeSpace()).ConfigureAwait(false);
         buffer.Commit(result);
@@ -129,7 +129,7 @@ internal sealed class HandshakeReader
         return true;
     }
 
-    private static async Task<ProxyHeader?> ReadProxyHeaderAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
+    private static async ValueTask<ProxyHeader?> ReadProxyHeaderAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         while (true)
         {
@@ -151,7 +151,7 @@ internal sealed class HandshakeReader
     }
 
     /// <summary>A PROXY header from a source that is not a configured load balancer could forge the client address.</summary>
-    private static async Task<bool> RejectUntrustedProxyHeaderAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
+    private static async ValueTask<bool> RejectUntrustedProxyHeaderAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         while (buffer.Count < 6 && (buffer.Count == 0 || ProxyHeaderParser.LooksLikeHeader(buffer.Data)))
         {
@@ -170,7 +170,7 @@ internal sealed class HandshakeReader
         return true;
     }
 
-    private static async Task<Destination?> ReadConnectAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
+    private static async ValueTask<Destination?> ReadConnectAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         var head = await ReadHeadAsync(connection, buffer, summary).ConfigureAwait(false);
         if (head is null)
@@ -193,7 +193,7 @@ internal sealed class HandshakeReader
         return TryGetAuthorization(head, summary, out var authorization) ? new Destination(host, port, port, Authorization: authorization) : null;
     }
 
-    private async Task<Destination?> ReadHostAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
+    private async ValueTask<Destination?> ReadHostAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         var head = await ReadHeadAsync(connection, buffer, summary).ConfigureAwait(false);
         if (head is null)
@@ -226,17 +226,17 @@ internal sealed class HandshakeReader
     /// <summary>The one <c>Proxy-Authorization</c> value, or none; two are refused (which would the policy have judged?).</summary>
     private static bool TryGetAuthorization(HttpHead head, ConnectionSummary summary, out string? authorization)
     {
-        var values = head.Values("Proxy-Authorization");
-        authorization = values.FirstOrDefault();
-        if (values.Count > 1)
+        authorization = head.Header("Proxy-Authorization");
+        if (authorization is not null && head.Count("Proxy-Authorization") > 1)
         {
             summary.Refuse(ConnectionOutcome.BadRequest, "several Proxy-Authorization headers");
+            return false;
         }
 
-        return values.Count <= 1;
+        return true;
     }
 
-    private static async Task<HttpHead?> ReadHeadAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
+    private static async ValueTask<HttpHead?> ReadHeadAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         while (true)
         {
@@ -265,7 +265,7 @@ internal sealed class HandshakeReader
         }
     }
 
-    private async Task<Destination?> ReadClientHelloAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
+    private async ValueTask<Destination?> ReadClientHelloAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary)
     {
         while (true)
         {

@@ -46,30 +46,53 @@ internal static class HttpHeadParser
             return ParseStatus.Invalid;
         }
 
-        var lines = Encoding.ASCII.GetString(text).Split("\r\n");
-        var requestLine = lines[0].Split(' ');
-        if (requestLine.Length != 3 || requestLine[0].Length == 0 || requestLine[1].Length == 0 || !requestLine[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
+        // Strings are made only for the request line's parts and each field's name and value: a handshake's head is
+        // parsed on every connection (issue 13).
+        var lineEnd = text.IndexOf("\r\n"u8);
+        var requestLine = lineEnd < 0 ? text : text[..lineEnd];
+        var firstSpace = requestLine.IndexOf((byte)' ');
+        var lastSpace = requestLine.LastIndexOf((byte)' ');
+        if (firstSpace <= 0 || lastSpace <= firstSpace + 1 || requestLine[(firstSpace + 1)..lastSpace].Contains((byte)' ') ||
+            !requestLine[(lastSpace + 1)..].StartsWith("HTTP/1."u8))
         {
             error = HttpHeadError.MalformedRequestLine;
             return ParseStatus.Invalid;
         }
 
-        var headers = new List<(string, string)>();
-        foreach (var line in lines.Skip(1))
+        var fields = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : text[(lineEnd + 2)..];
+        var headers = new (string Name, string Value)[lineEnd < 0 ? 0 : fields.Count("\r\n"u8) + 1];
+        for (var i = 0; i < headers.Length; i++)
         {
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || line[0] is ' ' or '\t' || line[..colon].Contains(' ', StringComparison.Ordinal))
+            var next = fields.IndexOf("\r\n"u8);
+            var line = next < 0 ? fields : fields[..next];
+            fields = next < 0 ? [] : fields[(next + 2)..];
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t' || line[..colon].Contains((byte)' '))
             {
                 error = HttpHeadError.MalformedHeaderField;
                 return ParseStatus.Invalid;
             }
 
-            headers.Add((line[..colon], line[(colon + 1)..].Trim(' ', '\t')));
+            headers[i] = (FieldName(line[..colon]), Ascii(line[(colon + 1)..].Trim(" \t"u8)));
         }
 
-        head = new HttpHead(requestLine[0], requestLine[1], requestLine[2], headers, end + 4);
+        head = new HttpHead(Method(requestLine[..firstSpace]), Ascii(requestLine[(firstSpace + 1)..lastSpace]), Version(requestLine[(lastSpace + 1)..]), headers, end + 4);
         return ParseStatus.Done;
     }
+
+    private static string Method(ReadOnlySpan<byte> method) => method.SequenceEqual("CONNECT"u8) ? "CONNECT" : Ascii(method);
+
+    private static string Version(ReadOnlySpan<byte> version) => version.SequenceEqual("HTTP/1.1"u8) ? "HTTP/1.1" : Ascii(version);
+
+    /// <summary>The names CONNECT clients send, spelt as they send them, without a new string each time.</summary>
+    private static string FieldName(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("Host"u8) ? "Host"
+        : name.SequenceEqual("User-Agent"u8) ? "User-Agent"
+        : name.SequenceEqual("Proxy-Connection"u8) ? "Proxy-Connection"
+        : name.SequenceEqual("Proxy-Authorization"u8) ? "Proxy-Authorization"
+        : Ascii(name);
+
+    private static string Ascii(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes);
 
     /// <summary>Splits <c>host:port</c>, <c>[v6]:port</c> or a bare host (then <paramref name="defaultPort"/>).</summary>
     public static bool TrySplitAuthority(string authority, int defaultPort, out string host, out int port)

@@ -18,6 +18,26 @@ public sealed class HttpHeadParserTests
         Assert.Equal(data.Length - 5, head.Length);
     }
 
+    [Fact]
+    public void ReadsEveryFieldInOrderWithTheirValuesTrimmed()
+    {
+        var data = "CONNECT h:443 HTTP/1.0\r\nProxy-Authorization:\t Basic abc \r\nx-custom:1\r\nX-Custom: 2\r\n\r\n"u8;
+
+        Assert.Equal(ParseStatus.Done, HttpHeadParser.TryParse(data, out var head, out _));
+        Assert.Equal("HTTP/1.0", head!.Version);
+        Assert.Equal([("Proxy-Authorization", "Basic abc"), ("x-custom", "1"), ("X-Custom", "2")], head.Headers);
+        Assert.Equal(2, head.Count("X-CUSTOM"));
+        Assert.Null(head.Header("Host"));
+    }
+
+    [Fact]
+    public void ParsesAHeadWithoutFields()
+    {
+        Assert.Equal(ParseStatus.Done, HttpHeadParser.TryParse("GET / HTTP/1.1\r\n\r\n"u8, out var head, out _));
+        Assert.Equal(("GET", "/"), (head!.Method, head.Target));
+        Assert.Empty(head.Headers);
+    }
+
     [Theory]
     [InlineData("CONNECT host:443 HTTP/1.1\r\nHost: x")]
     [InlineData("CONN")]
@@ -28,6 +48,11 @@ public sealed class HttpHeadParserTests
 
     [Theory]
     [InlineData("CONNECT host:443\r\n\r\n")]
+    [InlineData("CONNECT  HTTP/1.1\r\n\r\n")]
+    [InlineData("CONNECT a b HTTP/1.1\r\n\r\n")]
+    [InlineData(" host:443 HTTP/1.1\r\n\r\n")]
+    [InlineData("CONNECT host:443 HTTP/1.1\r\nX: 1\r\n: empty name\r\n\r\n")]
+    [InlineData("CONNECT host:443 HTTP/1.1\r\nBad Name: 1\r\n\r\n")]
     [InlineData("CONNECT host:443 SPDY/3\r\n\r\n")]
     [InlineData("CONNECT host:443 HTTP/1.1\r\nNo colon here\r\n\r\n")]
     [InlineData("CONNECT host:443 HTTP/1.1\r\n folded: header\r\n\r\n")]
