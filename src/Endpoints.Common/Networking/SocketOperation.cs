@@ -14,6 +14,7 @@ namespace Endpoints.Common.Networking;
 public sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<SocketResult>
 {
     private ManualResetValueTaskSourceCore<SocketResult> _source;
+    private bool _sendPending;
 
     public SocketOperation()
         : base(unsafeSuppressExecutionContextFlow: true)
@@ -30,8 +31,25 @@ public sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<Soc
     {
         // The buffer is only read; SocketAsyncEventArgs takes a Memory<byte> for both directions.
         Start(System.Runtime.InteropServices.MemoryMarshal.AsMemory(data));
-        return Complete(socket, static (s, e) => s.SendAsync(e));
+        return Complete(socket, static (s, e) =>
+        {
+            var operation = (SocketOperation)e;
+            Volatile.Write(ref operation._sendPending, true);
+            var pending = s.SendAsync(e);
+            if (!pending)
+            {
+                Volatile.Write(ref operation._sendPending, false);
+            }
+
+            return pending;
+        });
     }
+
+    /// <summary>
+    /// A send waits for the peer to make room: only closing the socket ends it. Read without a lock: a stale answer
+    /// leaves the send to the idle timeout, or closes a socket that had just finished sending.
+    /// </summary>
+    public bool SendPending => Volatile.Read(ref _sendPending);
 
     /// <summary>Sends all of <paramref name="data"/>, however many sends that takes; the bytes sent, or the first error.</summary>
     public async ValueTask<SocketResult> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
@@ -72,7 +90,11 @@ public sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<Soc
     void IValueTaskSource<SocketResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _source.OnCompleted(continuation, state, token, flags);
 
-    protected override void OnCompleted(SocketAsyncEventArgs e) => _source.SetResult(new SocketResult(BytesTransferred, SocketError));
+    protected override void OnCompleted(SocketAsyncEventArgs e)
+    {
+        Volatile.Write(ref _sendPending, false);
+        _source.SetResult(new SocketResult(BytesTransferred, SocketError));
+    }
 
     private void Start(Memory<byte> buffer)
     {

@@ -276,7 +276,14 @@ internal sealed class ConnectionHandler
         }
 
         var sent = await connection.Up.SendAllAsync(connection.Upstream!, buffer.Memory).ConfigureAwait(false);
-        return sent.Ok ? buffer.Count : 0;
+        if (!sent.Ok)
+        {
+            // The upstream reset: passed on, so the pump ends as a reset rather than waiting on the client.
+            connection.Reset();
+            return 0;
+        }
+
+        return buffer.Count;
     }
 
     private bool NameAllowed(string serverName, Destination destination, IPAddress clientAddress, ConnectionSummary summary)

@@ -1,14 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using Endpoints.Proxy.Configuration;
-using Endpoints.Proxy.Policy;
-using Endpoints.Proxy.Tunneling;
 using Endpoints.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Endpoints.Proxy.Tests.Tunneling;
 
@@ -37,17 +30,8 @@ public sealed partial class ConnectionAllocationTests : IDisposable
         var (built, buildOutput) = await Tools.RunAsync("gcc", "-O2", "-o", hsload, Path.Combine(BuiltProgram.Repository, "bench/hsload.c"));
         Assert.True(built == 0, buildOutput);
         using var sink = await StartSinkAsync(hsload);
-        var policy = _directory.Write("policy.json", """
-            { "rules": [ { "name": "bench", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["127.0.0.1/32"] } ] }
-            """);
-        using var services = Services(policy);
-        services.GetRequiredService<PolicyStore>().Reload("test");
-        using var abort = new CancellationTokenSource();
-        using var listener = new ProxyListener(
-            new IPEndPoint(IPAddress.Loopback, 0), ListenerMode.Connect, services.GetRequiredService<ConnectionHandler>(),
-            services.GetRequiredService<ConnectionTracker>(), services.GetRequiredService<ConnectionDeadlines>(), services.GetRequiredService<ILogger<ConnectionAllocationTests>>());
-        listener.Start(abort.Token);
-        var port = listener.EndPoint.Port.ToString(CultureInfo.InvariantCulture);
+        await using var proxy = new InProcessProxy();
+        var port = proxy.Port.ToString(CultureInfo.InvariantCulture);
         string[] load = ["hs", "127.0.0.1", port, $"127.0.0.1:{sink.Port}", "16", "2"];
 
         // Warm-up: tier-up of the whole path, pools filled.
@@ -62,29 +46,9 @@ public sealed partial class ConnectionAllocationTests : IDisposable
 
         Assert.True(handshakes > 1000, $"only {handshakes} handshakes");
         Assert.True(allocated / handshakes <= MaxBytesPerConnection, $"{allocated / handshakes} bytes per handshake ({allocated} for {handshakes})");
-        await listener.StopAsync();
     }
 
     public void Dispose() => _directory.Dispose();
-
-    private static ServiceProvider Services(string policy)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Proxy:Policy"] = policy,
-            ["Proxy:Resolver:0"] = "127.0.0.1:9",
-            ["Proxy:AllowRange:0"] = "127.0.0.1/32",
-            ["Proxy:MaxConnectionsPerSource"] = "100000",
-        }).Build();
-        var services = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddMetrics()
-            .AddProxyServices(configuration)
-            .BuildServiceProvider();
-        _ = services.GetRequiredService<IOptions<ProxyOptions>>().Value;
-        return services;
-    }
 
     private static async Task<SinkProcess> StartSinkAsync(string hsload)
     {
