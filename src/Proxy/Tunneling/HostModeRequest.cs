@@ -22,7 +22,7 @@ internal static class HostModeRequest
         }
 
         var lengths = head.Values("Content-Length");
-        if (lengths.Count > 0 && head.Values("Transfer-Encoding").Count > 0)
+        if (lengths.Count > 0 && head.Count("Transfer-Encoding") > 0)
         {
             return "both Content-Length and Transfer-Encoding";
         }
