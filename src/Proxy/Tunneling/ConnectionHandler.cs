@@ -18,7 +18,7 @@ namespace Endpoints.Proxy.Tunneling;
 /// </summary>
 internal sealed class ConnectionHandler
 {
-    private const int HandshakeLimit = ClientHelloParser.MaxHelloLength + 8192;
+    internal const int HandshakeLimit = ClientHelloParser.MaxHelloLength + 8192;
     private static readonly byte[] Established = "HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray();
 
     private readonly ProxyOptions _options;
@@ -59,12 +59,12 @@ internal sealed class ConnectionHandler
         var connection = new ClientConnection(client, _deadlines);
         try
         {
-            var admitUp = await OpenAsync(connection, peer, summary, abort).ConfigureAwait(false);
+            var check = await OpenAsync(connection, peer, summary, abort).ConfigureAwait(false);
             if (connection.Upstream is not null)
             {
                 _metrics.TunnelOpened();
                 var opened = _time.GetTimestamp();
-                var result = await new Tunnel(connection, _options.BufferSize).RunAsync(admitUp).ConfigureAwait(false);
+                var result = await new Tunnel(connection, _options.BufferSize).RunAsync(check).ConfigureAwait(false);
                 _metrics.TunnelClosed(result.BytesUp, result.BytesDown, _time.GetElapsedTime(opened).TotalSeconds);
                 summary.BytesUp += result.BytesUp;
                 summary.BytesDown = result.BytesDown;
@@ -115,7 +115,7 @@ internal sealed class ConnectionHandler
     /// Everything before the tunnel; leaves the connected upstream attached to the connection (none after a
     /// refusal) and returns, for CONNECT, the check of the tunnel's first bytes.
     /// </summary>
-    private async Task<Func<Task<long?>>?> OpenAsync(ClientConnection connection, IPEndPoint peer, ConnectionSummary summary, CancellationToken abort)
+    private async Task<TunnelCheck?> OpenAsync(ClientConnection connection, IPEndPoint peer, ConnectionSummary summary, CancellationToken abort)
     {
         using var handshake = new HandshakeBuffer(HandshakeLimit);
         connection.SetDeadline(Expiry.Handshake, _options.HandshakeTimeout);
@@ -202,7 +202,7 @@ internal sealed class ConnectionHandler
         }
 
         var early = handshake.Count > 0 ? handshake.Data.ToArray() : [];
-        return () => AdmitTunnelAsync(connection, early, destination, clientAddress, summary);
+        return new TunnelCheck(connection, early, destination, clientAddress, summary, _policy, _options.HandshakeTimeout);
     }
 
     /// <summary>The 200 with the server's last Negotiate token, which a client asking for mutual authentication checks (RFC 4559 5).</summary>
@@ -220,87 +220,5 @@ internal sealed class ConnectionHandler
         }
 
         return result.Ok;
-    }
-
-    /// <summary>
-    /// A TLS ClientHello at the start of a CONNECT tunnel must name the CONNECT host, or a name the policy allows this
-    /// client on its own; bucket endpoints share addresses, so the name inside decides what is reached. Runs inside
-    /// the tunnel, so a server that speaks first is relayed meanwhile. The wait for the first byte has no deadline of
-    /// its own (the idle timeout governs it); a ClientHello, once begun, must end within HandshakeTimeout or the
-    /// tunnel is closed, so nothing reaches upstream unchecked. Returns the bytes it passed on, or null.
-    /// </summary>
-    private async Task<long?> AdmitTunnelAsync(ClientConnection connection, byte[] early, Destination destination, IPAddress clientAddress, ConnectionSummary summary)
-    {
-        if (early.Length == 0)
-        {
-            // Wait without a buffer: an idle tunnel may sit here until its idle timeout.
-            var ready = await connection.Up.ReceiveAsync(connection.Client, Memory<byte>.Empty).ConfigureAwait(false);
-            if (!ready.Ok)
-            {
-                // Reset (a second receive would only see the end of stream): passed on, so the pump ends as a reset.
-                connection.Reset();
-                return 0;
-            }
-        }
-
-        using var buffer = new HandshakeBuffer(HandshakeLimit);
-        buffer.Append(early);
-        connection.SetDeadline(Expiry.TunnelCheck, _options.HandshakeTimeout);
-        var (complete, serverName, reset) = await HandshakeReader.ReadTunnelServerNameAsync(connection, buffer).ConfigureAwait(false);
-        connection.StartIdleClock();
-        if (!complete)
-        {
-            // Closed, reset or out of time with a ClientHello begun: nothing of it goes upstream.
-            if (connection.Expired == Expiry.TunnelCheck)
-            {
-                summary.Refuse(ConnectionOutcome.SniMismatch, "no complete ClientHello within the handshake timeout");
-                return null;
-            }
-
-            if (reset)
-            {
-                connection.Reset();
-            }
-
-            return 0;
-        }
-
-        if (serverName is not null && !NameAllowed(serverName, destination, clientAddress, summary))
-        {
-            return null;
-        }
-
-        if (buffer.Count == 0)
-        {
-            return 0;
-        }
-
-        var sent = await connection.Up.SendAllAsync(connection.Upstream!, buffer.Memory).ConfigureAwait(false);
-        if (!sent.Ok)
-        {
-            // The upstream reset: passed on, so the pump ends as a reset rather than waiting on the client.
-            connection.Reset();
-            return 0;
-        }
-
-        return buffer.Count;
-    }
-
-    private bool NameAllowed(string serverName, Destination destination, IPAddress clientAddress, ConnectionSummary summary)
-    {
-        if (HostName.TryNormalize(serverName, out var inside) && HostName.TryNormalize(destination.Host, out var connected) && inside == connected)
-        {
-            return true;
-        }
-
-        var decision = _policy.Current.Evaluate(clientAddress, serverName, destination.PolicyPort, summary.User);
-        if (decision.Allowed)
-        {
-            return true;
-        }
-
-        summary.Rule = decision.Rule;
-        summary.Refuse(ConnectionOutcome.SniMismatch, $"SNI '{serverName}' in a tunnel to {destination.Host}: {decision.Reason}");
-        return false;
     }
 }

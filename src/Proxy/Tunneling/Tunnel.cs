@@ -27,7 +27,7 @@ internal sealed class Tunnel
     /// goes upstream (the downstream direction flows meanwhile): it returns the bytes it sent itself, or null to
     /// refuse, which ends the tunnel.
     /// </summary>
-    public async Task<TunnelResult> RunAsync(Func<Task<long?>>? admitUp = null)
+    public async Task<TunnelResult> RunAsync(TunnelCheck? admitUp = null)
     {
         _connection.StartIdleClock();
         if (_connection.Expired != Expiry.None)
@@ -53,12 +53,12 @@ internal sealed class Tunnel
     /// <paramref name="to"/>, in turn. <paramref name="admit"/> (client to upstream only) runs first, in the same
     /// state machine: an idle tunnel holds one per direction.
     /// </summary>
-    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, SocketOperation operation, Func<Task<long?>>? admit = null)
+    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, SocketOperation operation, TunnelCheck? admit = null)
     {
         long total = 0;
         if (admit is not null)
         {
-            if (await admit().ConfigureAwait(false) is not { } admitted)
+            if (await admit.RunAsync().ConfigureAwait(false) is not { } admitted)
             {
                 // Only the upstream side closes: the client still gets the refusal (a TLS alert).
                 Interlocked.Exchange(ref _aborted, 1);
