@@ -234,15 +234,14 @@ internal sealed class PolicyReader
         }
 
         var start = reader.TokenStartIndex;
+        var errors = _errors.Count;
         var items = new List<T>();
-        var valid = true;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.String)
             {
                 Error(reader.TokenStartIndex, $"'{key}' must hold strings, not {PolicyValues.Describe(reader.TokenType)}");
                 reader.Skip();
-                valid = false;
             }
             else if (parse(reader.GetString()!, out var item, out var error))
             {
@@ -251,17 +250,16 @@ internal sealed class PolicyReader
             else
             {
                 Error(reader.TokenStartIndex, error);
-                valid = false;
             }
         }
 
-        if (items.Count == 0 && valid)
+        if (items.Count == 0 && _errors.Count == errors)
         {
             Error(start, $"'{key}' must not be empty");
-            valid = false;
         }
 
-        return valid ? items : null;
+        // Whole when reading it reported no error.
+        return _errors.Count == errors ? items : null;
     }
 
     private HashSet<int>? ReadPorts(ref Utf8JsonReader reader)
@@ -274,15 +272,14 @@ internal sealed class PolicyReader
         }
 
         var start = reader.TokenStartIndex;
+        var errors = _errors.Count;
         var ports = new HashSet<int>();
-        var valid = true;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var port) || port is < 1 or > 65535)
             {
                 Error(reader.TokenStartIndex, $"a port must be a whole number from 1 to 65535, not {PolicyValues.Describe(ref reader)}");
                 reader.Skip();
-                valid = false;
             }
             else
             {
@@ -290,12 +287,11 @@ internal sealed class PolicyReader
             }
         }
 
-        if (ports.Count == 0 && valid)
+        if (ports.Count == 0 && _errors.Count == errors)
         {
             Error(start, "'ports' must not be empty (omit it for any port)");
-            valid = false;
         }
 
-        return valid ? ports : null;
+        return _errors.Count == errors ? ports : null;
     }
 }
