@@ -82,6 +82,13 @@ internal sealed class ProxyOptions
     /// </summary>
     public bool CheckTunnelSni { get; set; } = true;
 
+    /// <summary>
+    /// With <see cref="CheckTunnelSni"/>, whether a CONNECT tunnel whose first byte is not a TLS handshake record may
+    /// pass. On by default, as in Squid and Smokescreen: such a stream carries no name to walk around the policy with,
+    /// its destination is the one the policy judged. Off where only TLS may cross (AWS's APIs are HTTPS only).
+    /// </summary>
+    public bool AllowNonTlsTunnels { get; set; } = true;
+
     /// <summary>The listeners that are set, parsed once at start (internal: not a setting).</summary>
     internal IReadOnlyList<(ListenerMode Mode, IPEndPoint EndPoint)> ListenEndPoints { get; set; } = [];
 

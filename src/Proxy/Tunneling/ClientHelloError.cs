@@ -9,6 +9,7 @@ internal enum ClientHelloError
     BadRecordLength,
     NotClientHello,
     TooLarge,
+    DataAfterHello,
     Malformed,
     NoExtensions,
     NoServerName,

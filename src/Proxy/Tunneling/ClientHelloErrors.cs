@@ -13,6 +13,7 @@ internal static class ClientHelloErrors
         ClientHelloError.BadRecordLength => "bad TLS record length",
         ClientHelloError.NotClientHello => "first handshake message is not a ClientHello",
         ClientHelloError.TooLarge => "ClientHello too large",
+        ClientHelloError.DataAfterHello => "handshake data after the ClientHello in its record",
         ClientHelloError.Malformed => "malformed ClientHello",
         ClientHelloError.NoExtensions => "ClientHello has no extensions (no SNI)",
         ClientHelloError.NoServerName => "ClientHello has no SNI",

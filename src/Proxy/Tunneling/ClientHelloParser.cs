@@ -16,9 +16,18 @@ internal static class ClientHelloParser
     private const byte ClientHelloType = 1;
     private const ushort ServerNameExtension = 0;
 
-    public static ParseStatus TryGetServerName(ReadOnlySpan<byte> data, out string? serverName, out ClientHelloError error)
+    public static ParseStatus TryGetServerName(ReadOnlySpan<byte> data, out string? serverName, out ClientHelloError error) =>
+        TryGetServerName(data, out serverName, out error, out _);
+
+    /// <summary>
+    /// <paramref name="consumed"/>: the bytes of the records that carried the ClientHello, when Done. A record that
+    /// holds handshake bytes past the ClientHello is invalid: those could be a second ClientHello sent ahead of a
+    /// HelloRetryRequest, which must be judged on its own.
+    /// </summary>
+    public static ParseStatus TryGetServerName(ReadOnlySpan<byte> data, out string? serverName, out ClientHelloError error, out int consumed)
     {
         serverName = null;
+        consumed = 0;
         error = ClientHelloError.None;
         Span<byte> header = stackalloc byte[4];
         var handshake = new List<byte>();
@@ -72,8 +81,15 @@ internal static class ClientHelloParser
                 }
             }
 
-            if (needed >= 0 && handshake.Count >= needed)
+            if (needed >= 0 && handshake.Count > needed)
             {
+                error = ClientHelloError.DataAfterHello;
+                return ParseStatus.Invalid;
+            }
+
+            if (needed >= 0 && handshake.Count == needed)
+            {
+                consumed = offset;
                 return ParseHello(handshake.GetRange(4, needed - 4).ToArray(), out serverName, out error);
             }
         }

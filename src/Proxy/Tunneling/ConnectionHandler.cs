@@ -68,7 +68,7 @@ internal sealed class ConnectionHandler
                 _metrics.TunnelClosed(result.BytesUp, result.BytesDown, _time.GetElapsedTime(opened).TotalSeconds);
                 summary.BytesUp += result.BytesUp;
                 summary.BytesDown = result.BytesDown;
-                if (summary.Outcome == ConnectionOutcome.SniMismatch)
+                if (Refusal.IsInsideTunnel(summary.Outcome))
                 {
                     await Refusal.SendAsync(connection, mode, summary.Outcome, summary.Reason).ConfigureAwait(false);
                 }
@@ -173,8 +173,10 @@ internal sealed class ConnectionHandler
             return null;
         }
 
-        // What the client sent past the handshake (the ClientHello itself in TLS mode) goes first.
+        // What the client sent past the handshake goes first; in TLS mode the ClientHello only, since what follows it
+        // may be a second ClientHello for after a HelloRetryRequest, which the tunnel's check judges.
         var checkTunnel = summary.Mode == ListenerMode.Connect && _options.CheckTunnelSni;
+        var tls = summary.Mode == ListenerMode.Tls;
         if (destination.Head is { } head)
         {
             if (!await SendAsync(connection.Up, upstream, head, connection, summary).ConfigureAwait(false))
@@ -188,21 +190,24 @@ internal sealed class ConnectionHandler
         // In a checked CONNECT tunnel, bytes sent right behind the CONNECT head are the start of what is checked.
         if (handshake.Count > 0 && !checkTunnel)
         {
-            if (!await SendAsync(connection.Up, upstream, handshake.Memory, connection, summary).ConfigureAwait(false))
+            var first = tls ? destination.HelloLength : handshake.Count;
+            if (!await SendAsync(connection.Up, upstream, handshake.Memory[..first], connection, summary).ConfigureAwait(false))
             {
                 return null;
             }
 
-            summary.BytesUp += handshake.Count;
+            handshake.Consume(first);
+            summary.BytesUp += first;
         }
 
-        if (!checkTunnel)
+        if (!checkTunnel && !tls)
         {
             return null;
         }
 
         var early = handshake.Count > 0 ? handshake.Data.ToArray() : [];
-        return new TunnelCheck(connection, early, destination, clientAddress, summary, _policy, _options.HandshakeTimeout);
+        return new TunnelCheck(
+            connection, early, destination, clientAddress, summary, _policy, _options.HandshakeTimeout, tls ? destination.Host : null, _options.AllowNonTlsTunnels);
     }
 
     /// <summary>The 200 with the server's last Negotiate token, which a client asking for mutual authentication checks (RFC 4559 5).</summary>

@@ -23,6 +23,8 @@ public enum ConnectionOutcome
     ConnectTimeout,
     ResetBeforeRelay,
     SniMismatch,
+    SniInvalid,
+    TunnelNotTls,
     Overloaded,
     SourceLimited,
     AuthenticationRequired,

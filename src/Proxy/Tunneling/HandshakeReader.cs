@@ -76,29 +76,6 @@ internal sealed class HandshakeReader
         return true;
     }
 
-    /// <summary>
-    /// The SNI of a ClientHello that opens a CONNECT tunnel, or null when the first bytes are not TLS or carry no
-    /// name. Not complete when the client closed, reset (<c>Reset</c>) or ran out of time before its ClientHello ended.
-    /// </summary>
-    public static async ValueTask<(bool Complete, string? ServerName, bool Reset)> ReadTunnelServerNameAsync(ClientConnection connection, HandshakeBuffer buffer)
-    {
-        while (true)
-        {
-            var status = ClientHelloParser.TryGetServerName(buffer.Data, out var serverName, out _);
-            if (status != ParseStatus.NeedMore || buffer.IsFull)
-            {
-                return (true, status == ParseStatus.Done ? serverName : null, false);
-            }
-
-            var result = await connection.Up.ReceiveAsync(connection.Client, buffer.FreeSpace()).ConfigureAwait(false);
-            buffer.Commit(result);
-            if (!result.Ok || result.Bytes == 0)
-            {
-                return (false, null, !result.Ok);
-            }
-        }
-    }
-
     /// <summary>Reads more of the handshake; false, with the refusal recorded, when none came.</summary>
     private static async ValueTask<bool> ReadMoreAsync(ClientConnection connection, HandshakeBuffer buffer, ConnectionSummary summary, string closedReason)
     {
@@ -269,7 +246,7 @@ internal sealed class HandshakeReader
     {
         while (true)
         {
-            var status = ClientHelloParser.TryGetServerName(buffer.Data, out var serverName, out var error);
+            var status = ClientHelloParser.TryGetServerName(buffer.Data, out var serverName, out var error, out var helloLength);
             if (status == ParseStatus.Done)
             {
                 if (serverName is null)
@@ -278,7 +255,7 @@ internal sealed class HandshakeReader
                     return null;
                 }
 
-                return new Destination(serverName, 443, _options.TlsUpstreamPort);
+                return new Destination(serverName, 443, _options.TlsUpstreamPort, HelloLength: helloLength);
             }
 
             if (status == ParseStatus.Invalid || buffer.IsFull)

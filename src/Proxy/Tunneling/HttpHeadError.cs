@@ -7,6 +7,7 @@ internal enum HttpHeadError
     TooLarge,
     NotHttp,
     ControlCharacters,
+    BareLineEnd,
     MalformedRequestLine,
     MalformedHeaderField,
 }

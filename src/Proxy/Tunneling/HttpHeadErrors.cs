@@ -7,6 +7,7 @@ internal static class HttpHeadErrors
         HttpHeadError.TooLarge => "request head too large",
         HttpHeadError.NotHttp => "not HTTP",
         HttpHeadError.ControlCharacters => "control characters in request head",
+        HttpHeadError.BareLineEnd => "a bare CR or LF in the request head (RFC 9112 2.2)",
         HttpHeadError.MalformedRequestLine => "malformed request line",
         HttpHeadError.MalformedHeaderField => "malformed header field",
         _ => "-",

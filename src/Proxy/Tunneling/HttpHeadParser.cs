@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Endpoints.Common.ProxyProtocol;
 
@@ -9,11 +10,24 @@ internal static class HttpHeadParser
     /// <summary>A Kerberos token of up to 64 KiB (<c>ProxyAuthenticator.MaxCredentialsLength</c>) and the rest of a head.</summary>
     public const int MaxHeadLength = 68 * 1024;
 
+    /// <summary>RFC 9110 5.6.2's tchar: what a field name is made of. No whitespace, so none before the colon (RFC 9112 5.1).</summary>
+    private static readonly SearchValues<byte> TokenBytes =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
     public static ParseStatus TryParse(ReadOnlySpan<byte> data, out HttpHead? head, out HttpHeadError error)
     {
         head = null;
         error = HttpHeadError.None;
         var end = data.IndexOf("\r\n\r\n"u8);
+
+        // RFC 9112 2.2: a bare CR or LF is where a lenient origin and we could see different fields (a second Host, a
+        // Transfer-Encoding hidden in a value), so either is refused, as soon as it is seen.
+        if (HasBareLineEnd(end < 0 ? data : data[..end], complete: end >= 0))
+        {
+            error = HttpHeadError.BareLineEnd;
+            return ParseStatus.Invalid;
+        }
+
         if (end < 0)
         {
             if (data.Length > MaxHeadLength)
@@ -67,7 +81,7 @@ internal static class HttpHeadParser
             var line = next < 0 ? fields : fields[..next];
             fields = next < 0 ? [] : fields[(next + 2)..];
             var colon = line.IndexOf((byte)':');
-            if (colon <= 0 || line[0] is (byte)' ' or (byte)'\t' || line[..colon].Contains((byte)' '))
+            if (colon <= 0 || line[..colon].ContainsAnyExcept(TokenBytes))
             {
                 error = HttpHeadError.MalformedHeaderField;
                 return ParseStatus.Invalid;
@@ -78,6 +92,14 @@ internal static class HttpHeadParser
 
         head = new HttpHead(Method(requestLine[..firstSpace]), Ascii(requestLine[(firstSpace + 1)..lastSpace]), Version(requestLine[(lastSpace + 1)..]), headers, end + 4);
         return ParseStatus.Done;
+    }
+
+    /// <summary>A CR not followed by LF, or an LF not after a CR; a CR at the very end of an unfinished head may be followed by its LF later.</summary>
+    private static bool HasBareLineEnd(ReadOnlySpan<byte> text, bool complete)
+    {
+        var pairs = text.Count("\r\n"u8);
+        var returns = text.Count((byte)'\r') - (!complete && text.Length > 0 && text[^1] == '\r' ? 1 : 0);
+        return returns != pairs || text.Count((byte)'\n') != pairs;
     }
 
     private static string Method(ReadOnlySpan<byte> method) => method.SequenceEqual("CONNECT"u8) ? "CONNECT" : Ascii(method);

@@ -32,6 +32,8 @@ internal static class Refusal
         ConnectionOutcome.ConnectTimeout => new("allow", "connect timeout", 504, AlertInternalError, "connect-timeout"),
         ConnectionOutcome.ResetBeforeRelay => new("allow", "reset before relay", 0, 0, null),
         ConnectionOutcome.SniMismatch => new("deny", "sni-mismatch", 0, AlertAccessDenied, "sni-mismatch"),
+        ConnectionOutcome.SniInvalid => new("deny", "sni-invalid", 0, AlertAccessDenied, "sni-invalid"),
+        ConnectionOutcome.TunnelNotTls => new("deny", "not-tls", 0, 0, "tunnel-not-tls"),
         ConnectionOutcome.Overloaded => new("error", "overloaded", 503, 0, "overload"),
         ConnectionOutcome.SourceLimited => new("error", "source limit", 503, 0, "source-limit"),
         ConnectionOutcome.AuthenticationRequired => new("deny", "refused", 407, AlertAccessDenied, null),
@@ -39,6 +41,10 @@ internal static class Refusal
         ConnectionOutcome.AuthenticationRateLimited => new("deny", "refused", 429, AlertAccessDenied, null),
         _ => new("error", "unexpected error", 0, 0, "unexpected"),
     };
+
+    /// <summary>Refusals of a tunnel's own bytes (<see cref="TunnelCheck"/>): the client already has its 200, so it gets a TLS alert or a close.</summary>
+    public static bool IsInsideTunnel(ConnectionOutcome outcome) =>
+        outcome is ConnectionOutcome.SniMismatch or ConnectionOutcome.SniInvalid or ConnectionOutcome.TunnelNotTls;
 
     /// <summary>How a check of <c>Proxy-Authorization</c> ends the connection, or null when the policy decides next.</summary>
     public static ConnectionOutcome? Of(AuthOutcome outcome) => outcome switch
@@ -57,7 +63,7 @@ internal static class Refusal
     {
         var words = Of(outcome);
         byte[]? answer = null;
-        if (mode == ListenerMode.Tls || outcome == ConnectionOutcome.SniMismatch)
+        if (mode == ListenerMode.Tls || IsInsideTunnel(outcome))
         {
             if (words.Alert != 0)
             {

@@ -38,7 +38,7 @@ internal sealed class Tunnel
 
         var upstream = _connection.Upstream!;
         var up = PumpAsync(_connection.Client, upstream, _connection.Up, admitUp);
-        var down = PumpAsync(upstream, _connection.Client, _connection.Down);
+        var down = PumpAsync(upstream, _connection.Client, _connection.Down, watched: admitUp);
         var (bytesUp, endUp) = await up.ConfigureAwait(false);
         var (bytesDown, endDown) = await down.ConfigureAwait(false);
         var end = endUp == PumpEnd.Refused ? "refused"
@@ -51,9 +51,11 @@ internal sealed class Tunnel
     /// <summary>
     /// One direction: <paramref name="operation"/> receives from <paramref name="from"/>, then sends to
     /// <paramref name="to"/>, in turn. <paramref name="admit"/> (client to upstream only) runs first, in the same
-    /// state machine: an idle tunnel holds one per direction.
+    /// state machine: an idle tunnel holds one per direction. <paramref name="watched"/> (upstream to client only): its
+    /// <see cref="TunnelCheck.ServerHello"/>, once set, sees the server's bytes before the client does.
     /// </summary>
-    private async Task<(long Bytes, PumpEnd End)> PumpAsync(Socket from, Socket to, SocketOperation operation, TunnelCheck? admit = null)
+    private async Task<(long Bytes, PumpEnd End)> PumpAsync(
+        Socket from, Socket to, SocketOperation operation, TunnelCheck? admit = null, TunnelCheck? watched = null)
     {
         long total = 0;
         if (admit is not null)
@@ -108,6 +110,11 @@ internal sealed class Tunnel
                     return (total, PumpEnd.Eof);
                 }
 
+                if (watched?.ServerHello is { Decided: false } watch)
+                {
+                    watch.Observe(buffer.AsSpan(0, read.Bytes));
+                }
+
                 var written = await operation.SendAllAsync(to, buffer.AsMemory(0, read.Bytes)).ConfigureAwait(false);
                 if (!written.Ok)
                 {
@@ -125,6 +132,7 @@ internal sealed class Tunnel
         }
         finally
         {
+            watched?.ServerHello?.Ended();
             if (buffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(buffer);

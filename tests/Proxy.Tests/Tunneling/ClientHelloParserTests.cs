@@ -80,4 +80,27 @@ public sealed class ClientHelloParserTests
         Assert.Equal(ParseStatus.Invalid, ClientHelloParser.TryGetServerName(data, out _, out var error));
         Assert.Equal(ClientHelloError.NotTls, error);
     }
+
+    [Fact]
+    public async Task ConsumedCoversTheHelloRecordsOnly()
+    {
+        var hello = ClientHelloCapture.Reframe(await ClientHelloCapture.CaptureAsync("s3.amazonaws.com"), 100);
+        byte[] withMore = [.. hello, 20, 3, 3, 0, 1, 1];
+
+        Assert.Equal(ParseStatus.Done, ClientHelloParser.TryGetServerName(withMore, out _, out _, out var consumed));
+        Assert.Equal(hello.Length, consumed);
+    }
+
+    /// <summary>A second ClientHello riding in the first one's record would go upstream unjudged.</summary>
+    [Fact]
+    public async Task HandshakeBytesAfterTheHelloInItsRecordAreInvalid()
+    {
+        var first = await ClientHelloCapture.CaptureAsync("s3.amazonaws.com");
+        var second = await ClientHelloCapture.CaptureAsync("admin.s3.amazonaws.com");
+        var body = first[5..].Concat(second[5..]).ToArray();
+        byte[] oneRecord = [22, 3, 1, (byte)(body.Length >> 8), (byte)body.Length, .. body];
+
+        Assert.Equal(ParseStatus.Invalid, ClientHelloParser.TryGetServerName(oneRecord, out _, out var error));
+        Assert.Equal(ClientHelloError.DataAfterHello, error);
+    }
 }

@@ -62,6 +62,27 @@ public sealed class HttpHeadParserTests
         Assert.Equal(ParseStatus.Invalid, HttpHeadParser.TryParse(Encoding.ASCII.GetBytes(text), out _, out _));
     }
 
+    /// <summary>RFC 9112 2.2 and 5.1: heads a lenient origin would read with other fields than ours.</summary>
+    [Theory]
+    [InlineData("GET / HTTP/1.1\r\nHost: a.s3.amazonaws.com\nHost: admin.s3.amazonaws.com\r\n\r\n", "BareLineEnd")]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\nTransfer-Encoding: chunked\r\n\r\n", "BareLineEnd")]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\rX-Other: b\r\n\r\n", "BareLineEnd")]
+    [InlineData("GET / HTTP/1.1\nHost: a\n\n", "BareLineEnd")]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding\t: chunked\r\n\r\n", "MalformedHeaderField")]
+    [InlineData("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n", "MalformedHeaderField")]
+    [InlineData("GET / HTTP/1.1\r\nHost: a\r\nX(y): 1\r\n\r\n", "MalformedHeaderField")]
+    public void RejectsHeadsThatOtherParsersReadDifferently(string text, string expected)
+    {
+        Assert.Equal(ParseStatus.Invalid, HttpHeadParser.TryParse(Encoding.ASCII.GetBytes(text), out _, out var error));
+        Assert.Equal(Enum.Parse<HttpHeadError>(expected), error);
+    }
+
+    [Fact]
+    public void AHeadCutRightAfterACarriageReturnNeedsMore()
+    {
+        Assert.Equal(ParseStatus.NeedMore, HttpHeadParser.TryParse("GET / HTTP/1.1\r\nHost: a\r"u8, out _, out _));
+    }
+
     [Fact]
     public void RejectsAnOversizedHead()
     {
