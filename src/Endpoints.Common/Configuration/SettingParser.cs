@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Networking;
 
 namespace Endpoints.Common.Configuration;
 
@@ -31,13 +32,13 @@ public static class SettingParser
         var networks = new List<IPNetwork>();
         foreach (var text in texts)
         {
-            if (IPNetwork.TryParse(text, out var network))
+            if (AddressText.TryParseNetwork(text, bareAddress: false, out var network, out var error))
             {
                 networks.Add(network);
             }
             else
             {
-                errors.Add($"{flag} '{text}' is not a CIDR");
+                errors.Add($"{flag} {error}");
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,6 +11,9 @@ namespace Endpoints.Proxy.Authentication;
 /// <c>Basic</c> for service accounts, checked against <see cref="UsersStore"/>'s slow hashes. A success is remembered
 /// for <see cref="CacheLifetime"/> under a keyed hash of the credentials (never the password itself), so a busy
 /// client pays PBKDF2 once; failures are never remembered. Hashing runs on the thread pool, a core's worth at a time.
+/// Connections that present the same credentials while their hash runs wait for that one hash; a hash of new
+/// credentials takes a slot of the source's <see cref="FailureLimiter"/> first, so a burst of guesses cannot run more
+/// hashes than the limiter allows, nor hold the hashing threads.
 /// </summary>
 internal sealed class BasicAuthenticator : IDisposable
 {
@@ -25,16 +29,19 @@ internal sealed class BasicAuthenticator : IDisposable
     private readonly TimeProvider _time;
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<UInt128, CachedUser> _cache = new();
-    private readonly SemaphoreSlim _hashing = new(Environment.ProcessorCount);
+    private readonly ConcurrentDictionary<UInt128, Task<AuthResult>> _hashing = new();
+    private readonly SemaphoreSlim _threads = new(Environment.ProcessorCount);
+    private readonly FailureLimiter _failures;
 
-    public BasicAuthenticator(UsersStore users, TimeProvider time)
+    public BasicAuthenticator(UsersStore users, TimeProvider time, FailureLimiter failures)
     {
         _users = users;
         _time = time;
+        _failures = failures;
     }
 
-    /// <summary><paramref name="credentials"/>: the base64 text after <c>Basic</c>.</summary>
-    public async ValueTask<AuthResult> CheckAsync(string credentials)
+    /// <summary><paramref name="credentials"/>: the base64 text after <c>Basic</c>; <paramref name="source"/>: the client address the limiter counts.</summary>
+    public async ValueTask<AuthResult> CheckAsync(string credentials, IPAddress source)
     {
         var users = _users.Current;
         var key = CacheKey(credentials);
@@ -44,27 +51,75 @@ internal sealed class BasicAuthenticator : IDisposable
             return new AuthResult(AuthOutcome.Cached, AuthScheme.Basic, cached.Name, "Basic (cached)");
         }
 
+        var mine = new TaskCompletionSource<AuthResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = _hashing.GetOrAdd(key, mine.Task);
+        if (running != mine.Task)
+        {
+            return await running.ConfigureAwait(false);
+        }
+
+        try
+        {
+            var result = await HashOnceAsync(credentials, source, key, users, now).ConfigureAwait(false);
+            mine.SetResult(result);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+            throw;
+        }
+        finally
+        {
+            _hashing.TryRemove(new KeyValuePair<UInt128, Task<AuthResult>>(key, mine.Task));
+        }
+    }
+
+    private async Task<AuthResult> HashOnceAsync(string credentials, IPAddress source, UInt128 key, IReadOnlyDictionary<string, PasswordHash> users, DateTimeOffset now)
+    {
         if (!TryDecode(credentials, out var name, out var password))
         {
             return new AuthResult(AuthOutcome.Malformed, AuthScheme.Basic, null, "Basic: credentials are not base64 of NAME:PASSWORD");
         }
 
+        switch (_failures.TryReserve(source))
+        {
+            case FailureLimiter.Admission.Blocked:
+                CryptographicOperations.ZeroMemory(password);
+                return new AuthResult(AuthOutcome.RateLimited, AuthScheme.Basic, null,
+                    $"{source} has {FailureLimiter.MaxFailures} failures within a minute, counting checks in flight; not checked");
+            case FailureLimiter.Admission.Busy:
+                CryptographicOperations.ZeroMemory(password);
+                return new AuthResult(AuthOutcome.RateLimited, AuthScheme.Basic, null,
+                    $"{source} already has {FailureLimiter.MaxInFlight} password checks in flight; not checked");
+        }
+
         var known = users.TryGetValue(name, out var hash);
-        await _hashing.WaitAsync().ConfigureAwait(false);
-        bool verified;
+        var verified = false;
+        var blocked = false;
         try
         {
-            verified = await Task.Run(() => (hash ?? Decoy).Verify(password)).ConfigureAwait(false);
+            await _threads.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                verified = await Task.Run(() => (hash ?? Decoy).Verify(password)).ConfigureAwait(false);
+            }
+            finally
+            {
+                _threads.Release();
+            }
         }
         finally
         {
-            _hashing.Release();
             CryptographicOperations.ZeroMemory(password);
+            blocked = _failures.Complete(source, failed: !known || !verified);
         }
 
         if (!known || !verified)
         {
-            return new AuthResult(AuthOutcome.Failed, AuthScheme.Basic, null, known ? $"Basic: wrong password for '{name}'" : $"Basic: no account '{name}'");
+            var reason = known ? $"Basic: wrong password for '{name}'" : $"Basic: no account '{name}'";
+            return new AuthResult(AuthOutcome.Failed, AuthScheme.Basic, null,
+                blocked ? $"{reason}; {FailureLimiter.MaxFailures} failures within a minute: {source} is refused for a minute" : reason);
         }
 
         if (_cache.Count >= CacheLimit)
@@ -131,7 +186,7 @@ internal sealed class BasicAuthenticator : IDisposable
         return false;
     }
 
-    public void Dispose() => _hashing.Dispose();
+    public void Dispose() => _threads.Dispose();
 
     private static PasswordHash Decode(string text) =>
         PasswordHash.TryParse(text, out var hash, out var error) ? hash! : throw new InvalidOperationException(error);

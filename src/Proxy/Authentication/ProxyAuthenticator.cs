@@ -53,8 +53,9 @@ internal sealed class ProxyAuthenticator : IDisposable
             return AuthResult.Anonymous;
         }
 
+        // Basic counts its failures itself, around the hash (reserve, then confirm); a Kerberos check is quick and counted after.
         var result = await CheckAsync(header, source).ConfigureAwait(false);
-        if (result.Outcome == AuthOutcome.Failed && _failures.Failed(source))
+        if (result.Outcome == AuthOutcome.Failed && result.Scheme == AuthScheme.Negotiate && _failures.Failed(source))
         {
             result = result with { Reason = $"{result.Reason}; {FailureLimiter.MaxFailures} failures within a minute: {source} is refused for a minute" };
         }
@@ -96,7 +97,7 @@ internal sealed class ProxyAuthenticator : IDisposable
 
         if (scheme == AuthScheme.Basic)
         {
-            return await _basic!.CheckAsync(credentials).ConfigureAwait(false);
+            return await _basic!.CheckAsync(credentials, source).ConfigureAwait(false);
         }
 
         var token = new byte[credentials.Length * 3 / 4];

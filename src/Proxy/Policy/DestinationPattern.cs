@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Networking;
 
 namespace Endpoints.Proxy.Policy;
 
@@ -23,16 +24,17 @@ internal sealed class DestinationPattern
     {
         pattern = null!;
         error = null;
-        if (IPNetwork.TryParse(text, out var network))
+        // Anything that starts like an address is read as one, strictly: a mistyped address is never taken for a name.
+        if (text.Length > 0 && (char.IsAsciiDigit(text[0]) || text.Contains(':', StringComparison.Ordinal)) && !LooksLikeName(text))
         {
-            pattern = new DestinationPattern(null, null, network);
-            return true;
-        }
+            if (AddressText.TryParseNetwork(text, bareAddress: true, out var network, out var addressError))
+            {
+                pattern = new DestinationPattern(null, null, network);
+                return true;
+            }
 
-        if (IPAddress.TryParse(text, out var address))
-        {
-            pattern = new DestinationPattern(null, null, new IPNetwork(address, address.GetAddressBytes().Length * 8));
-            return true;
+            error = $"destination {addressError}";
+            return false;
         }
 
         var wildcard = text.StartsWith("*.", StringComparison.Ordinal);
@@ -45,6 +47,10 @@ internal sealed class DestinationPattern
         pattern = wildcard ? new DestinationPattern(null, "." + name, null) : new DestinationPattern(name, null, null);
         return true;
     }
+
+    /// <summary>A name may start with a digit (<c>3com.example</c>); one with a letter in its last label is not an address.</summary>
+    private static bool LooksLikeName(string text) =>
+        !text.Contains(':', StringComparison.Ordinal) && !text.Contains('/', StringComparison.Ordinal) && text.TrimEnd('.').Split('.')[^1].Any(char.IsAsciiLetter);
 
     /// <summary><paramref name="host"/> is normalized; <paramref name="address"/> is set when the request named an IP.</summary>
     public bool Matches(string host, IPAddress? address)

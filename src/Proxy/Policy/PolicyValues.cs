@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.Common.Networking;
 using System.Text;
 using System.Text.Json;
 
@@ -9,19 +10,12 @@ internal static class PolicyValues
 {
     public static bool ParseSource(string text, out IPNetwork network, out string error)
     {
-        error = string.Empty;
-        if (IPNetwork.TryParse(text, out network))
+        if (AddressText.TryParseNetwork(text, bareAddress: true, out network, out error))
         {
             return true;
         }
 
-        if (IPAddress.TryParse(text, out var address))
-        {
-            network = new IPNetwork(address, address.GetAddressBytes().Length * 8);
-            return true;
-        }
-
-        error = $"source '{text}' is not an IP address or CIDR";
+        error = $"source {error}";
         return false;
     }
 

@@ -41,6 +41,12 @@ internal sealed record UserPattern(string? Name, string? Realm)
             return false;
         }
 
+        if (text.Count(c => c == '@') > 1)
+        {
+            error = $"user '{text}' has more than one '@' (NAME@REALM)";
+            return false;
+        }
+
         var at = text.LastIndexOf('@');
         var name = at < 0 ? text : text[..at];
         var realm = at < 0 ? null : text[(at + 1)..];

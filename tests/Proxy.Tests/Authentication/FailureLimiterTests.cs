@@ -43,4 +43,39 @@ public sealed class FailureLimiterTests
 
         Assert.False(limiter.IsBlocked(Guesser));
     }
+
+    [Fact]
+    public void ChecksInFlightCountAsFailuresUntilTheyEnd()
+    {
+        var time = new FakeTimeProvider();
+        var limiter = new FailureLimiter(time);
+        for (var i = 0; i < FailureLimiter.MaxFailures - 1; i++)
+        {
+            Assert.False(limiter.Failed(Guesser));
+        }
+
+        Assert.Equal(FailureLimiter.Admission.Reserved, limiter.TryReserve(Guesser));
+        Assert.Equal(FailureLimiter.Admission.Blocked, limiter.TryReserve(Guesser));
+        Assert.False(limiter.IsBlocked(Guesser));
+
+        Assert.False(limiter.Complete(Guesser, failed: false));
+        Assert.Equal(FailureLimiter.Admission.Reserved, limiter.TryReserve(Guesser));
+        Assert.True(limiter.Complete(Guesser, failed: true));
+        Assert.True(limiter.IsBlocked(Guesser));
+    }
+
+    [Fact]
+    public void ASourceHasAtMostTwoChecksInFlight()
+    {
+        var limiter = new FailureLimiter(new FakeTimeProvider());
+
+        Assert.Equal(FailureLimiter.Admission.Reserved, limiter.TryReserve(Guesser));
+        Assert.Equal(FailureLimiter.Admission.Reserved, limiter.TryReserve(Guesser));
+        Assert.Equal(FailureLimiter.Admission.Busy, limiter.TryReserve(Guesser));
+        Assert.Equal(FailureLimiter.Admission.Reserved, limiter.TryReserve(IPAddress.Parse("10.1.2.4")));
+
+        limiter.Complete(Guesser, failed: true);
+
+        Assert.Equal(FailureLimiter.Admission.Reserved, limiter.TryReserve(Guesser));
+    }
 }

@@ -26,7 +26,8 @@ public sealed class ProxyAuthenticatorTests : IDisposable
         var users = new UsersStore(_directory.Write("users", $"svc:{PasswordHash.Create("right")}\n"), NullLogger<UsersStore>.Instance);
         users.Reload("start");
         _metrics = new ProxyMetrics(_services.GetRequiredService<IMeterFactory>());
-        _auth = new ProxyAuthenticator(negotiate: null, new BasicAuthenticator(users, _time), "Corp proxy", new FailureLimiter(_time), _metrics);
+        var failures = new FailureLimiter(_time);
+        _auth = new ProxyAuthenticator(negotiate: null, new BasicAuthenticator(users, _time, failures), "Corp proxy", failures, _metrics);
     }
 
     [Theory]
