@@ -153,9 +153,32 @@ def idle(mode, port, target_port, tunnels, pids):
     print("%.0f" % (slope * 1024))
 
 
+def slowloris(port, count, pids, settle):
+    """
+    Memory before, during and after a burst of slow clients: COUNT connections each send a CONNECT head of 60 KiB
+    that never ends, are held, then closed together. Prints RSS (KiB, all PIDS) before, with all held, and every
+    second for SETTLE seconds after: what the proxy gives back once the load is gone.
+    """
+    filler = b"CONNECT 127.0.0.1:9 HTTP/1.1\r\n" + b"".join(b"X-Filler-%05d: %s\r\n" % (i, b"a" * 100) for i in range(520))
+    rss = lambda: sum(rss_kb(p) for p in pids)
+    print("before %d" % rss())
+    held = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(filler)
+        held.append(s)
+    time.sleep(2)
+    print("held %d" % rss())
+    for s in held:
+        s.close()
+    for second in range(1, settle + 1):
+        time.sleep(1)
+        print("after+%ds %d" % (second, rss()), flush=True)
+
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
-    p.add_argument("command", choices=["sink", "throughput", "handshakes", "idle"])
+    p.add_argument("command", choices=["sink", "throughput", "handshakes", "idle", "slowloris"])
     p.add_argument("--mode", choices=["direct", "tcp", "connect"], default="direct")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--target-port", type=int, default=0)
@@ -165,6 +188,8 @@ if __name__ == "__main__":
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--tunnels", type=int, default=1000)
     p.add_argument("--pids", default="")
+    p.add_argument("--count", type=int, default=2000)
+    p.add_argument("--settle", type=int, default=90)
     a = p.parse_args()
     if a.command == "sink":
         sink(a.port)
@@ -172,5 +197,7 @@ if __name__ == "__main__":
         throughput(a.mode, a.port, a.target_port, a.streams, a.direction, a.seconds)
     elif a.command == "handshakes":
         handshakes(a.mode, a.port, a.target_port, a.clients, a.seconds)
+    elif a.command == "slowloris":
+        slowloris(a.port, a.count, [int(x) for x in a.pids.split(",") if x], a.settle)
     else:
         idle(a.mode, a.port, a.target_port, a.tunnels, [int(x) for x in a.pids.split(",") if x])

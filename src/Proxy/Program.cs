@@ -6,6 +6,7 @@ using Endpoints.Proxy.Cli;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Policy;
 using Endpoints.Proxy.Telemetry;
+using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ if (builder.Configuration["Proxy:Users"] is not null)
 }
 
 builder.Services.AddHostedService<ProxyService>();
+builder.Services.AddHostedService<AfterLoadCollector>();
 builder.Services.AddOptions<HostOptions>().Configure<IOptions<ProxyOptions>>((host, proxy) => host.ShutdownTimeout = proxy.Value.DrainTimeout + TimeSpan.FromSeconds(15));
 var exporters = MetricExporters.Parse(builder.Configuration["Proxy:Metrics"] ?? new ProxyOptions().Metrics, []);
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-proxy")).WithMetrics(metrics =>

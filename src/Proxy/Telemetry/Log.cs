@@ -36,6 +36,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Policy {Path}: {Warning}")]
     public static partial void PolicyWarning(ILogger logger, string path, string warning);
 
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information,
+        Message = "Memory collected after a load spike: {Peak} connections open at most, {Open} now; heap {Before} MiB -> {After} MiB")]
+    public static partial void CollectedAfterLoad(ILogger logger, int peak, int open, long before, long after);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Unexpected error on a {Mode} connection from {Client}")]
     public static partial void ConnectionError(ILogger logger, Exception exception, string mode, string client);
 }

@@ -1,9 +1,10 @@
 namespace Endpoints.Proxy.Tunneling;
 
-/// <summary>Counts open connections for the limit and for draining.</summary>
+/// <summary>Counts open connections for the limit and for draining, and the most open at once (for <see cref="AfterLoadCollector"/>).</summary>
 internal sealed class ConnectionTracker(int limit)
 {
     private int _open;
+    private int _peak;
 
     public int Open => Volatile.Read(ref _open);
 
@@ -11,8 +12,19 @@ internal sealed class ConnectionTracker(int limit)
 
     public bool TryEnter()
     {
-        if (Interlocked.Increment(ref _open) <= limit)
+        var open = Interlocked.Increment(ref _open);
+        if (open <= limit)
         {
+            // A plain read first: the peak moves only while the load rises, so most connections never write it.
+            while (open > Volatile.Read(ref _peak))
+            {
+                var peak = Volatile.Read(ref _peak);
+                if (Interlocked.CompareExchange(ref _peak, open, peak) == peak)
+                {
+                    break;
+                }
+            }
+
             return true;
         }
 
@@ -21,4 +33,7 @@ internal sealed class ConnectionTracker(int limit)
     }
 
     public void Exit() => Interlocked.Decrement(ref _open);
+
+    /// <summary>The most connections open at once since the last call; the count starts again from those open now.</summary>
+    public int TakePeak() => Math.Max(Interlocked.Exchange(ref _peak, Open), Open);
 }
