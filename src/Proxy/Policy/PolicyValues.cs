@@ -1,7 +1,7 @@
 using System.Net;
-using Endpoints.Common.Networking;
 using System.Text;
 using System.Text.Json;
+using Endpoints.Common.Networking;
 
 namespace Endpoints.Proxy.Policy;
 

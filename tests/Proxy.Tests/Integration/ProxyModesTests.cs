@@ -113,6 +113,20 @@ public sealed class ProxyModesTests(ProxyFixture fixture) : IClassFixture<ProxyF
         Assert.DoesNotContain("admin", answer, StringComparison.Ordinal);
     }
 
+    /// <summary>Heads a lenient origin would read with another Host or framing than ours never reach it (RFC 9112 2.2, 5.1).</summary>
+    [Theory]
+    [InlineData("GET /smuggle HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\nHost: admin.s3.amazonaws.com\r\n\r\n")]
+    [InlineData("POST /smuggle HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\r\nContent-Length: 5\nTransfer-Encoding: chunked\r\n\r\n")]
+    [InlineData("GET /smuggle HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\rHost: admin.s3.amazonaws.com\r\n\r\n")]
+    [InlineData("POST /smuggle HTTP/1.1\r\nHost: mybucket.s3.amazonaws.com\r\nTransfer-Encoding\t: chunked\r\nContent-Length: 5\r\n\r\n")]
+    public async Task HttpModeRefusesHeadsThatOthersReadDifferently(string request)
+    {
+        var answer = await SendHttpAsync(request);
+
+        Assert.StartsWith("HTTP/1.1 400 Bad Request", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("origin host=", answer, StringComparison.Ordinal);
+    }
+
     private async Task<string> SendHttpAsync(string request)
     {
         using var client = new TcpClient();
