@@ -65,6 +65,12 @@ internal sealed class CachedAnswer
     /// <summary>Bytes counted against the cache size.</summary>
     public int Size => _data.Length + (2 * (Key?.Length ?? 0)) + Overhead;
 
+    /// <summary>
+    /// The key of the name in our zones where <see cref="AnswerScrubber"/> cut the upstream's CNAME chain, or null: the
+    /// rest of the answer comes from our zones when it is served.
+    /// </summary>
+    internal string? EntersAt { get; set; }
+
     /// <summary>Its key while in the cache.</summary>
     internal string? Key { get; set; }
 

@@ -4,6 +4,7 @@ using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Zones;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,9 @@ namespace Endpoints.DnsOverride.Caching;
 /// answered within the client timeout, while the fetch goes on and refreshes it (RFC 8767).</item>
 /// </list>
 /// Upstream queries are ours, not the client's: RD, AD (RFC 6840 5.7), the client's CD, and EDNS with its DO, so
-/// the cached answer does not depend on which client asked first.
+/// the cached answer does not depend on which client asked first. Every answer is scrubbed before it is kept
+/// (<see cref="AnswerScrubber"/>): only what answers the question, and never the upstream's records for names in our
+/// zones; the cache is emptied when the set of our zones changes, since it was cut by the old set.
 /// </summary>
 internal sealed class CachingResolver
 {
@@ -28,6 +31,7 @@ internal sealed class CachingResolver
     private readonly TimeProvider _time;
     private readonly ILogger<CachingResolver> _logger;
     private readonly CacheOptions _limits;
+    private readonly OwnName _ownName;
     private readonly ConcurrentDictionary<string, Task<Resolution>> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<Resolution>>.AlternateLookup<ReadOnlySpan<char>> _inFlightLookup;
     private long _hits;
@@ -35,8 +39,17 @@ internal sealed class CachingResolver
     private long _staleAnswers;
     private long _prefetches;
 
-    public CachingResolver(Forwarder forwarder, ResponseCache cache, IOptions<DnsOverrideOptions> options, TimeProvider time, DnsMetrics metrics, ILogger<CachingResolver> logger)
+    public CachingResolver(
+        Forwarder forwarder, ResponseCache cache, ZoneStore zones, IOptions<DnsOverrideOptions> options, TimeProvider time, DnsMetrics metrics, ILogger<CachingResolver> logger)
     {
+        _ownName = key => zones.Current.FindZone(key) is not null;
+        zones.Changed += (previous, current) =>
+        {
+            if (!previous.Zones.Select(z => z.Origin).ToHashSet().SetEquals(current.Zones.Select(z => z.Origin)))
+            {
+                cache.Clear();
+            }
+        };
         _forwarder = forwarder;
         _cache = cache;
         _time = time;
@@ -170,14 +183,16 @@ internal sealed class CachingResolver
             {
                 result = result with { Status = forwarded.Status };
             }
-            else if (CachedAnswer.Parse(forwarded.Response, _limits, _time.GetTimestamp()) is not { } answer)
+            else if (AnswerScrubber.Scrub(forwarded.Response, _ownName) is { Malformed: false } scrubbed &&
+                CachedAnswer.Parse(scrubbed.Message is { } rebuilt ? rebuilt : forwarded.Response, _limits, _time.GetTimestamp()) is { } answer)
             {
-                result = result with { Status = ForwardStatus.Malformed };
+                answer.EntersAt = scrubbed.EntersAt;
+                Keep(key, answer);
+                result = new Resolution(answer, ForwardStatus.Answered, Stale: false, FromCache: false);
             }
             else
             {
-                Keep(key, answer);
-                result = new Resolution(answer, ForwardStatus.Answered, Stale: false, FromCache: false);
+                result = result with { Status = ForwardStatus.Malformed };
             }
         }
         catch (Exception ex)

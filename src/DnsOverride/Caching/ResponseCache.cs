@@ -97,6 +97,17 @@ internal sealed class ResponseCache
         }
     }
 
+    /// <summary>Drops every entry: answers cut at our zones' edges are only right for the zones they were cut by.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _entries.Clear();
+            _newest = _oldest = _hand = null;
+            Interlocked.Exchange(ref _bytes, 0);
+        }
+    }
+
     private void Evict()
     {
         var hand = _hand ?? _oldest!;

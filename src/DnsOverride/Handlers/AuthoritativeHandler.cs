@@ -51,14 +51,7 @@ internal sealed class AuthoritativeHandler : IQueryHandler
             return ChaseAsync(context, result, cancellationToken);
         }
 
-        for (var i = 0; i < result.AnswerCount; i++)
-        {
-            if (result.Answers[i].Set.Type is RecordType.A or RecordType.AAAA)
-            {
-                result.Answers[i] = result.Answers[i] with { Set = _health.Effective(result.Answers[i].Set) };
-            }
-        }
-
+        _health.Apply(ref result);
         context.Decision = result.Outcome == LookupOutcome.Delegation ? QueryDecision.Referral : QueryDecision.Authoritative;
         ResponseBuilder.WriteAnswer(context, ref result);
         return Mine;

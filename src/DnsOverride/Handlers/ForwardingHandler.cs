@@ -1,5 +1,7 @@
 using Endpoints.DnsOverride.Caching;
+using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Protocol;
+using Endpoints.DnsOverride.Zones;
 
 namespace Endpoints.DnsOverride.Handlers;
 
@@ -7,15 +9,23 @@ namespace Endpoints.DnsOverride.Handlers;
 /// Last link: answers everything outside our zones as a caching resolver forwarding to the upstreams, for clients
 /// allowed recursion that ask for it (RD=1); an RD=0 query is answered as a resolver with nothing cached answers it,
 /// so it cannot snoop on what is cached. A fresh cached answer is served synchronously; no answer in time becomes
-/// SERVFAIL, not an exception.
+/// SERVFAIL, not an exception. An upstream chain that enters our zones ends with our own answer for the name it
+/// entered at, looked up when served.
 /// </summary>
 internal sealed class ForwardingHandler : IQueryHandler
 {
     private static readonly ValueTask<bool> Mine = new(true);
 
     private readonly CachingResolver _resolver;
+    private readonly ZoneStore _zones;
+    private readonly HealthMonitor _health;
 
-    public ForwardingHandler(CachingResolver resolver) => _resolver = resolver;
+    public ForwardingHandler(CachingResolver resolver, ZoneStore zones, HealthMonitor health)
+    {
+        _resolver = resolver;
+        _zones = zones;
+        _health = health;
+    }
 
     public ValueTask<bool> TryServeAsync(QueryContext context, CancellationToken cancellationToken)
     {
@@ -37,7 +47,7 @@ internal sealed class ForwardingHandler : IQueryHandler
         if (_resolver.TryGetFresh(question, CachingResolver.BitsOf(context.Query), out var answer, out var age))
         {
             context.Decision = QueryDecision.Cached;
-            ResponseBuilder.WriteCached(context, answer, age, stale: false);
+            Write(context, answer, age, stale: false);
             return Mine;
         }
 
@@ -57,7 +67,21 @@ internal sealed class ForwardingHandler : IQueryHandler
         }
 
         context.Decision = resolution.Stale ? QueryDecision.Stale : resolution.FromCache ? QueryDecision.Cached : QueryDecision.Forwarded;
-        ResponseBuilder.WriteCached(context, answer, _resolver.Age(answer), resolution.Stale);
+        Write(context, answer, _resolver.Age(answer), resolution.Stale);
         return true;
+    }
+
+    private void Write(QueryContext context, CachedAnswer answer, TimeSpan age, bool stale)
+    {
+        if (answer.EntersAt is not { } entersAt)
+        {
+            ResponseBuilder.WriteCached(context, answer, age, stale);
+            return;
+        }
+
+        var result = default(LookupResult);
+        _zones.Current.Lookup(entersAt, context.Query.QType, ref result, followAcrossZones: true);
+        _health.Apply(ref result);
+        ResponseBuilder.WriteCachedThenZone(context, answer, age, stale, ref result, entersAt);
     }
 }

@@ -117,6 +117,48 @@ internal static class ResponseBuilder
     }
 
     /// <summary>An RD=0 query for a name outside our zones, with nothing cached: a referral to the root (as BIND answers).</summary>
+    /// <summary>
+    /// A cached upstream chain cut where it entered our zones (<see cref="CachedAnswer.EntersAt"/>), then our own answer
+    /// for that name: its records, or our SOA and rcode when we say the name or its data does not exist.
+    /// </summary>
+    public static void WriteCachedThenZone(QueryContext context, CachedAnswer answer, TimeSpan age, bool stale, ref LookupResult result, string entersAt)
+    {
+        var query = context.Query;
+        var limit = context.MaxResponseSize - (query.HasEdns ? OptLength + (stale ? EdeLength : 0) : 0);
+        if (answer.MessageLength > limit)
+        {
+            context.Query.Flags |= DnsFlags.Truncated;
+            WriteError(context, ResponseCode.NoError);
+            return;
+        }
+
+        var question = context.Request.AsSpan(DnsFlags.HeaderLength, query.QuestionEnd - DnsFlags.HeaderLength);
+        var writer = new MessageWriter(context.Response, limit, answer.WriteTo(context.Response, question, age, stale));
+        writer.PatchUInt16(0, query.Id);
+        var rcode = result.Outcome == LookupOutcome.NameError ? ResponseCode.NXDomain : ResponseCode.NoError;
+        var answers = answer.AnswerCount;
+        ushort authority = 0;
+        for (var i = 0; i < result.AnswerCount; i++)
+        {
+            answers += WriteSet(ref writer, context, result.Answers[i].Owner?.Key ?? entersAt, result.Answers[i].Set);
+        }
+
+        if (result.Outcome is LookupOutcome.NoData or LookupOutcome.NameError && result.Zone is { } zone)
+        {
+            authority += WriteSet(ref writer, context, zone.Origin.Key, zone.NegativeSoa);
+        }
+
+        if (writer.Overflowed)
+        {
+            writer.Rewind(query.QuestionEnd);
+            answers = authority = 0;
+            context.Query.Flags |= DnsFlags.Truncated;
+        }
+
+        context.Rcode = rcode;
+        Finish(ref writer, context, rcode, authoritative: false, answers, authority, 0, stale);
+    }
+
     public static void WriteRootReferral(QueryContext context)
     {
         var writer = Begin(context, out var sectionsStart);

@@ -42,6 +42,18 @@ internal sealed class HealthMonitor : IHostedService, IDisposable
         metrics.ObserveHealth(() => Snapshot());
     }
 
+    /// <summary>The addresses of <paramref name="result"/>'s answer, each set as <see cref="Effective"/> says.</summary>
+    public void Apply(ref LookupResult result)
+    {
+        for (var i = 0; i < result.AnswerCount; i++)
+        {
+            if (result.Answers[i].Set.Type is RecordType.A or RecordType.AAAA)
+            {
+                result.Answers[i] = result.Answers[i] with { Set = Effective(result.Answers[i].Set) };
+            }
+        }
+    }
+
     /// <summary>The RRset to answer with in place of <paramref name="set"/>: itself unless some of its addresses are down.</summary>
     public RecordSet Effective(RecordSet set)
     {

@@ -45,10 +45,11 @@ public sealed class QueryPipelineAllocationTests
         var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, metrics);
         store.Reload("test");
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);
-        var resolver = new CachingResolver(forwarder, new ResponseCache(options), options, TimeProvider.System, metrics, NullLogger<CachingResolver>.Instance);
+        var resolver = new CachingResolver(forwarder, new ResponseCache(options), store, options, TimeProvider.System, metrics, NullLogger<CachingResolver>.Instance);
+        var health = new HealthMonitor(store, options, TimeProvider.System, metrics, NullLogger<HealthMonitor>.Instance);
         var pipeline = new QueryPipeline(
             new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
-            new AuthoritativeHandler(store, resolver, new HealthMonitor(store, options, TimeProvider.System, metrics, NullLogger<HealthMonitor>.Instance)), new ForwardingHandler(resolver),
+            new AuthoritativeHandler(store, resolver, health), new ForwardingHandler(resolver, store, health),
             new ResponseRateLimiter(options, TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
             options, metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
         var context = new QueryContext();

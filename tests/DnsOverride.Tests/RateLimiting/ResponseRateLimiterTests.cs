@@ -44,10 +44,11 @@ public sealed class ResponseRateLimiterTests : IDisposable
         var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, _metrics);
         store.Reload("test");
         var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, _metrics);
-        var resolver = new CachingResolver(forwarder, new ResponseCache(options), options, TimeProvider.System, _metrics, NullLogger<CachingResolver>.Instance);
+        var resolver = new CachingResolver(forwarder, new ResponseCache(options), store, options, TimeProvider.System, _metrics, NullLogger<CachingResolver>.Instance);
+        var health = new HealthMonitor(store, options, TimeProvider.System, _metrics, NullLogger<HealthMonitor>.Instance);
         _pipeline = new QueryPipeline(
             new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
-            new AuthoritativeHandler(store, resolver, new HealthMonitor(store, options, TimeProvider.System, _metrics, NullLogger<HealthMonitor>.Instance)), new ForwardingHandler(resolver),
+            new AuthoritativeHandler(store, resolver, health), new ForwardingHandler(resolver, store, health),
             new ResponseRateLimiter(options, new FakeTimeProvider(), NullLogger<ResponseRateLimiter>.Instance, _metrics),
             options, _metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
     }
