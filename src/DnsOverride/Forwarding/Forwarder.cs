@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Telemetry;
@@ -10,8 +12,10 @@ using Microsoft.Extensions.Options;
 namespace Endpoints.DnsOverride.Forwarding;
 
 /// <summary>
-/// Relays queries to the upstreams unchanged but for a fresh random ID, each attempt from its own socket
-/// (a random source port, as RFC 5452 asks). A timeout moves on to the next upstream; a truncated answer is
+/// Relays queries to the upstreams unchanged but for a fresh random ID and random case in the question name (0x20,
+/// as Unbound's use-caps-for-id: an answer must echo it), each attempt from its own socket (a random source port, as
+/// RFC 5452 asks). An upstream that answers with the case changed is asked again at once in lowercase, and gets
+/// lowercase questions for <see cref="Upstream.CaseFallback"/>. A timeout moves on to the next upstream; a truncated answer is
 /// fetched again over TCP; SERVFAIL and REFUSED try the next upstream too, and REFUSED from every upstream becomes
 /// SERVFAIL (the client asked us, and we do serve it; as BIND answers). A question that timed out is answered
 /// SERVFAIL for a few seconds without asking again (<see cref="TimedOutQuestions"/>).
@@ -138,6 +142,7 @@ internal sealed class Forwarder : IDisposable
                 }
 
                 BinaryPrimitives.WriteUInt16BigEndian(sent.Span, QueryIds.Next());
+                SetCase(sent.Span[..questionEnd], upstream.PreservesCase(_time.GetUtcNow()));
                 var timeout = remaining < _attemptTimeout ? remaining : _attemptTimeout;
                 var answersAtSend = upstream.Answers;
                 var attempt = _time.GetTimestamp();
@@ -217,7 +222,7 @@ internal sealed class Forwarder : IDisposable
     /// enough for any message after a truncated answer.
     /// </summary>
     private async Task<(int Length, ForwardStatus Status, byte[] Buffer)> ExchangeAsync(
-        Upstream upstream, ReadOnlyMemory<byte> query, byte[] response, int questionEnd, TimeSpan timeout, CancellationToken cancellationToken)
+        Upstream upstream, Memory<byte> query, byte[] response, int questionEnd, TimeSpan timeout, CancellationToken cancellationToken)
     {
         UpstreamSocket socket;
         try
@@ -231,6 +236,18 @@ internal sealed class Forwarder : IDisposable
 
         _timeouts.Start(socket, timeout);
         var udp = await socket.ExchangeAsync(query, response, questionEnd).ConfigureAwait(false);
+        if (udp.Ok && socket.CaseChanged)
+        {
+            if (upstream.ChangedCase(_time.GetUtcNow()))
+            {
+                Log.UpstreamIgnoresCase(_logger, upstream.Name, (int)Upstream.CaseFallback.TotalMinutes);
+            }
+
+            SetCase(query.Span[..questionEnd], random: false);
+            udp = await socket.ExchangeAsync(query, response, questionEnd).ConfigureAwait(false);
+            udp = udp.Ok && socket.CaseChanged ? new SocketResult(0, SocketError.NoData) : udp;
+        }
+
         if (!_timeouts.Stop(socket))
         {
             socket.Dispose();
@@ -269,6 +286,35 @@ internal sealed class Forwarder : IDisposable
         catch (SocketException)
         {
             return (0, ForwardStatus.TcpFailed, response);
+        }
+    }
+
+    /// <summary>The question name's letters in random case, or all lowercase.</summary>
+    private static void SetCase(Span<byte> message, bool random)
+    {
+        if (message.Length <= DnsFlags.HeaderLength + 4)
+        {
+            return;
+        }
+
+        var name = message[DnsFlags.HeaderLength..^4];
+        Span<byte> bits = stackalloc byte[DnsName.MaxWireLength];
+        if (random)
+        {
+            RandomNumberGenerator.Fill(bits[..name.Length]);
+        }
+        else
+        {
+            bits.Clear();
+        }
+
+        // Label length bytes are below 64, never letters; only ASCII letters change.
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsAsciiLetter((char)name[i]))
+            {
+                name[i] = (bits[i] & 1) != 0 ? (byte)(name[i] & ~0x20) : (byte)(name[i] | 0x20);
+            }
         }
     }
 

@@ -55,6 +55,21 @@ internal sealed class Upstream
     /// <summary>How many answers it has given; read before sending, it tells a failure whether an answer came since.</summary>
     public long Answers => Interlocked.Read(ref _answers);
 
+    /// <summary>How long an upstream that changed a question's case gets lowercase questions before 0x20 is tried again.</summary>
+    public static readonly TimeSpan CaseFallback = TimeSpan.FromMinutes(10);
+
+    private long _lowercaseUntilTicks;
+
+    /// <summary>Whether its questions may carry random case (0x20): not for a while after it answered one with the case changed.</summary>
+    public bool PreservesCase(DateTimeOffset now) => now.UtcTicks >= Interlocked.Read(ref _lowercaseUntilTicks);
+
+    /// <summary>It answered a question with the case changed; true the first time in a fallback period (for one log line).</summary>
+    public bool ChangedCase(DateTimeOffset now)
+    {
+        var until = (now + CaseFallback).UtcTicks;
+        return Interlocked.Exchange(ref _lowercaseUntilTicks, until) < now.UtcTicks;
+    }
+
     public override string ToString() => Name;
 
     /// <summary>

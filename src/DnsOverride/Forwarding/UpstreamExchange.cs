@@ -39,6 +39,26 @@ internal static class UpstreamExchange
         }
     }
 
+    /// <summary>A response to this query but for the case of its question name: an upstream that does not echo 0x20.</summary>
+    public static bool MatchesButForCase(ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int questionEnd)
+    {
+        if (questionEnd < 0 || response.Length < questionEnd || !response[..2].SequenceEqual(query[..2]) || (response[2] & 0x80) == 0 ||
+            !response[4..6].SequenceEqual(query[4..6]))
+        {
+            return false;
+        }
+
+        for (var i = DnsFlags.HeaderLength; i < questionEnd; i++)
+        {
+            if ((response[i] | 0x20) != (query[i] | 0x20) || (response[i] != query[i] && !char.IsAsciiLetter((char)query[i])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Accept only a response to this query: same ID, QR set, and the same question (RFC 5452 9.1).</summary>
     public static bool Matches(ReadOnlySpan<byte> query, ReadOnlySpan<byte> response, int questionEnd) =>
         response.Length >= DnsFlags.HeaderLength &&

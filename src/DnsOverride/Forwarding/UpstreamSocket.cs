@@ -50,9 +50,17 @@ internal sealed class UpstreamSocket : IDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="query"/> and waits for the response to it (same ID, QR set, same question); nothing else is taken.</summary>
+    /// <summary>The last exchange's response matched but for the case of the question (see <see cref="UpstreamExchange.MatchesButForCase"/>).</summary>
+    public bool CaseChanged { get; private set; }
+
+    /// <summary>
+    /// Sends <paramref name="query"/> and waits for the response to it (same ID, QR set, same question); nothing else is
+    /// taken. A response whose question differs in case only ends the wait too, with <see cref="CaseChanged"/> set: the
+    /// caller asks again without 0x20 rather than take it.
+    /// </summary>
     public async ValueTask<SocketResult> ExchangeAsync(ReadOnlyMemory<byte> query, Memory<byte> response, int questionEnd)
     {
+        CaseChanged = false;
         var sent = await _operation.SendAsync(_socket, query).ConfigureAwait(false);
         if (!sent.Ok)
         {
@@ -64,6 +72,12 @@ internal sealed class UpstreamSocket : IDisposable
             var received = await _operation.ReceiveAsync(_socket, response).ConfigureAwait(false);
             if (!received.Ok || UpstreamExchange.Matches(query.Span, response.Span[..received.Bytes], questionEnd))
             {
+                return received;
+            }
+
+            if (UpstreamExchange.MatchesButForCase(query.Span, response.Span[..received.Bytes], questionEnd))
+            {
+                CaseChanged = true;
                 return received;
             }
         }

@@ -47,6 +47,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "Upstream {Upstream} is answering again")]
     public static partial void UpstreamUp(ILogger logger, string upstream);
 
+    [LoggerMessage(EventId = 35, Level = LogLevel.Warning,
+        Message = "Upstream {Upstream} answered with the question's case changed; its queries go lowercase (no 0x20) for {Minutes} minutes")]
+    public static partial void UpstreamIgnoresCase(ILogger logger, string upstream, int minutes);
+
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Upstream {Upstream} probed: its back-off has expired")]
     public static partial void UpstreamProbe(ILogger logger, string upstream);
 
