@@ -10,6 +10,32 @@ internal static class ZoneLoader
 {
     public const string Extension = ".zone";
 
+    /// <summary>
+    /// zones-sync's layout, <c>zones -> revs/COMMIT/PATH</c>: the first link is the swap, and every part of where it
+    /// points must be a plain folder, or the zones served would change with no commit. Returns the first part that is
+    /// a link, or null (also for a link that does not point into a <c>revs</c> folder).
+    /// </summary>
+    private static string? LinkInsideRevision(string directory, string target)
+    {
+        var parts = target.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (!parts.Contains("revs", StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        var current = Path.IsPathRooted(target) ? "/" : Path.GetDirectoryName(Path.GetFullPath(directory.TrimEnd('/'))) ?? ".";
+        foreach (var part in parts)
+        {
+            current = Path.Combine(current, part);
+            if (new DirectoryInfo(current).LinkTarget is not null)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
     public static ZoneLoadReport Load(string directory, ZoneLimits limits, ZoneSet? previous = null)
     {
         var errors = new List<ZoneError>();
@@ -22,7 +48,14 @@ internal static class ZoneLoader
         {
             // A linked folder (git-sync's layout) is resolved once, so a swap meanwhile cannot mix files of two
             // revisions; its files are then named by the revision they come from. A plain folder keeps its name.
-            root = new DirectoryInfo(directory).LinkTarget is null ? directory : RealPath.Resolve(directory);
+            var link = new DirectoryInfo(directory).LinkTarget;
+            if (link is not null && LinkInsideRevision(directory, link) is { } inner)
+            {
+                errors.Add(new ZoneError(directory, 0, $"{inner} is a symbolic link inside the revision {directory} points at; a revision's zones must be its own folder"));
+                return new ZoneLoadReport(previous ?? ZoneSet.Empty, errors, [directory], []);
+            }
+
+            root = link is null ? directory : RealPath.Resolve(directory);
             files = Directory.GetFiles(root, "*" + Extension);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -84,6 +84,35 @@ public sealed class ZonesSyncTests
         Assert.Equal("10", await SerialAsync(server));
     }
 
+    /// <summary>A commit whose zones folder is a link out of the repository: refused, and the server refuses such a layout too.</summary>
+    [Fact]
+    public async Task AZonesFolderThatIsALinkIsRefused()
+    {
+        using var outside = new TempDirectory();
+        outside.Write("s3.amazonaws.com.zone", Zone(7));
+        using var origin = await GitRepository.CreateAsync();
+        origin.Write("zones/s3.amazonaws.com.zone", Zone(1));
+        await origin.CommitAsync("serial 1");
+        using var root = new TempDirectory();
+        Assert.Equal(0, (await SyncAsync(origin.Path, root.Path)).Exit);
+
+        Directory.Delete(Path.Combine(origin.Path, "zones"), recursive: true);
+        File.CreateSymbolicLink(Path.Combine(origin.Path, "zones"), outside.Path);
+        await origin.CommitAsync("zones elsewhere");
+        var refused = await SyncAsync(origin.Path, root.Path);
+
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("'zones' is a symbolic link; refused, still serving revs/", refused.Output, StringComparison.Ordinal);
+
+        // The same layout made by hand: the server names the link and serves nothing from it.
+        var revision = Directory.CreateDirectory(Path.Combine(root.Path, "revs", "forged")).FullName;
+        File.CreateSymbolicLink(Path.Combine(revision, "zones"), outside.Path);
+        File.CreateSymbolicLink(Path.Combine(root.Path, "forged-zones"), "revs/forged/zones");
+        using var server = await DnsServerProcess.StartAsync(Path.Combine(root.Path, "forged-zones"));
+        Assert.True(await server.Process.WaitForOutputAsync("is a symbolic link inside the revision", TimeSpan.FromSeconds(10)), server.Output);
+        Assert.NotEqual("7", await SerialAsync(server));
+    }
+
     [Fact]
     public async Task ARemoteThatHangsTimesOutAndChangesNothing()
     {
