@@ -74,18 +74,25 @@ internal static class AnswerScrubber
             }
         }
 
+        // The cache keeps an authority section only when it holds an SOA (a negative answer); without one, dropping its
+        // records changes nothing served, and is no reason to rebuild.
         var last = chain[^1];
+        var authorityKept = records.Skip(answerCount).Any(r => r.Type == RecordType.SOA);
         var dropped = false;
         for (var i = 0; i < records.Count; i++)
         {
             if (i >= answerCount)
             {
                 var record = records[i];
-                kept[i] = entersAt is null &&
-                    ((record.Type == RecordType.SOA && DnsName.IsAtOrBelow(entersAt ?? last, record.Owner)) || record.Type is RecordType.RRSIG or RecordType.NSEC or Nsec3);
+                kept[i] = entersAt is null && authorityKept &&
+                    ((record.Type == RecordType.SOA && DnsName.IsAtOrBelow(last, record.Owner)) || record.Type is RecordType.RRSIG or RecordType.NSEC or Nsec3);
+                dropped |= authorityKept && !kept[i];
+                continue;
             }
 
-            dropped |= !kept[i];
+            // An owner that is the question's name but written out (BIND preserves its zone's case, so it compresses
+            // nothing into a 0x20 question) would reach the client in the upstream's case: rebuilt to point at the question.
+            dropped |= !kept[i] || (records[i].Owner == chain[0] && !records[i].OwnerPointsAtQuestion);
         }
 
         if (entersAt is null && !dropped)
@@ -93,10 +100,11 @@ internal static class AnswerScrubber
             return default;
         }
 
-        return new Result(Rebuild(response, questionEnd, name[..nameLength], records, kept, answerCount, cut: entersAt is not null), entersAt);
+        return new Result(Rebuild(response, questionEnd, name[..nameLength], chain[0], records, kept, answerCount, cut: entersAt is not null), entersAt);
     }
 
-    private static byte[] Rebuild(ReadOnlySpan<byte> response, int questionEnd, ReadOnlySpan<byte> qname, List<Record> records, bool[] kept, int answerCount, bool cut)
+    private static byte[] Rebuild(
+        ReadOnlySpan<byte> response, int questionEnd, ReadOnlySpan<byte> qname, string chain0, List<Record> records, bool[] kept, int answerCount, bool cut)
     {
         var output = new ArrayBufferWriter<byte>(response.Length + 256);
         output.Write(response[..DnsFlags.HeaderLength]);
@@ -121,7 +129,17 @@ internal static class AnswerScrubber
             var record = records[i];
             var at = record.Start;
             var length = MessageReader.ReadName(response, ref at, name);
-            output.Write(name[..length]);
+
+            // The question's own name points at the question, which serving overwrites with the client's bytes (0x20).
+            if (Key(name[..length]) == chain0)
+            {
+                output.Write<byte>([0xC0, DnsFlags.HeaderLength]);
+            }
+            else
+            {
+                output.Write(name[..length]);
+            }
+
             output.Write(response.Slice(at, 8));
             var rdata = ExpandRdata(response, record);
             var rdLength = new byte[2];
@@ -203,7 +221,8 @@ internal static class AnswerScrubber
                 target = Key(name[..targetLength]);
             }
 
-            records.Add(new Record(start, rdataStart, end, owner, type, target));
+            var pointsAtQuestion = response[start] == 0xC0 && response[start + 1] == DnsFlags.HeaderLength;
+            records.Add(new Record(start, rdataStart, end, owner, type, target, pointsAtQuestion));
             offset = end;
         }
 
@@ -223,5 +242,5 @@ internal static class AnswerScrubber
         return new string(key);
     }
 
-    private sealed record Record(int Start, int RdataStart, int End, string Owner, ushort Type, string? Target);
+    private sealed record Record(int Start, int RdataStart, int End, string Owner, ushort Type, string? Target, bool OwnerPointsAtQuestion);
 }

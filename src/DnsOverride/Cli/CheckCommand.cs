@@ -36,6 +36,7 @@ internal static class CheckCommand
         var (checks, healthErrors) = HealthChecksReader.ReadFolder(directory);
         var healthProblems = new List<string>(healthErrors);
         var loaded = new List<Zone>();
+        var origins = files.Select(f => ZoneLoader.OriginOf(f, out var origin, out _) ? origin : null).OfType<DnsName>().ToList();
         var failed = 0;
         foreach (var file in files)
         {
@@ -43,7 +44,7 @@ internal static class CheckCommand
             var zone = ZoneLoader.LoadFile(file, limits, errors, out var records);
             if (zone is not null && lint is not null)
             {
-                errors.AddRange(ZoneLinter.Lint(zone.Origin, file, records, lint));
+                errors.AddRange(ZoneLinter.Lint(zone.Origin, file, records, lint, origins));
             }
 
             foreach (var problem in errors)

@@ -5,10 +5,14 @@ namespace Endpoints.DnsOverride.Linting;
 
 /// <summary>
 /// What <c>check</c> holds the zones to beyond loading (<c>zones/lint.json</c>): where addresses may point, which
-/// names the zones may take over, and a sane TTL range. The defaults hold without the file.
+/// names the zones may take over, a sane TTL range, and the names outside our zones that a CNAME may point
+/// at or a delegation may name as its server (<see cref="Targets"/>, none by default). The defaults hold without the file.
 /// </summary>
 internal sealed record LintSettings(IReadOnlyList<IPNetwork> Addresses, IReadOnlyList<DnsName> Suffixes, uint TtlMin, uint TtlMax, bool AddressesGiven)
 {
+    /// <summary>Names (and everything below them) outside our zones that CNAME and delegation targets may be.</summary>
+    public IReadOnlyList<DnsName> Targets { get; init; } = [];
+
     public const string FileName = "lint.json";
 
     /// <summary>Private ranges (RFC 1918, CGNAT, ULA): a public address would send the company's S3 traffic elsewhere.</summary>

@@ -12,7 +12,7 @@ namespace Endpoints.DnsOverride.Linting;
 /// </summary>
 internal sealed class LintSettingsReader : StrictJsonFile
 {
-    private static readonly string[] TopKeys = ["addresses", "suffixes", "ttl"];
+    private static readonly string[] TopKeys = ["addresses", "suffixes", "targets", "ttl"];
     private static readonly string[] TtlKeys = ["min", "max"];
 
     private LintSettings _settings = LintSettings.Default;
@@ -75,7 +75,7 @@ internal sealed class LintSettingsReader : StrictJsonFile
                     });
                     _settings = _settings with { Addresses = networks, AddressesGiven = true };
                     break;
-                case "suffixes":
+                case "suffixes" or "targets":
                     var names = ReadStrings(ref value, key, (text, offset) =>
                     {
                         if (DnsName.TryParse(text.EndsWith('.') ? text : text + ".", null, out var name, out var error))
@@ -86,7 +86,7 @@ internal sealed class LintSettingsReader : StrictJsonFile
                         Error(offset, $"'{text}' is not a domain name: {error}");
                         return (false, DnsName.Root);
                     });
-                    _settings = _settings with { Suffixes = names };
+                    _settings = key == "suffixes" ? _settings with { Suffixes = names } : _settings with { Targets = names };
                     break;
                 default:
                     ReadTtl(ref value);

@@ -6,13 +6,15 @@ namespace Endpoints.DnsOverride.Linting;
 
 /// <summary>
 /// The mistakes that matter for an override zone, each at the FILE:LINE of the record: an address outside the load
-/// balancer's networks (a public one would send the company's S3 traffic elsewhere), a zone that takes over names
-/// outside the allowed suffixes, a TTL out of range, an apex that answers no address, and (a warning) a wildcard
-/// whose addresses differ from the apex's.
+/// balancer's networks (a public one would send the company's S3 traffic elsewhere), a CNAME or delegation
+/// that leads out of our zones (the names under it would leave the load balancer just the same), a zone that takes
+/// over names outside the allowed suffixes, a TTL out of range, an apex that answers no address, and (a warning) a
+/// wildcard whose addresses differ from the apex's.
 /// </summary>
 internal static class ZoneLinter
 {
-    public static List<ZoneError> Lint(DnsName origin, string file, IReadOnlyList<ResourceRecord> records, LintSettings settings)
+    /// <summary><paramref name="ours"/>: the origins of every zone served beside this one; targets inside them stay with us.</summary>
+    public static List<ZoneError> Lint(DnsName origin, string file, IReadOnlyList<ResourceRecord> records, LintSettings settings, IReadOnlyCollection<DnsName>? ours = null)
     {
         var problems = new List<ZoneError>();
         var soa = records.FirstOrDefault(r => r.Type == RecordType.SOA && r.Owner == origin);
@@ -29,6 +31,14 @@ internal static class ZoneLinter
             {
                 problems.Add(new ZoneError(record.File, record.Line,
                     $"{record.Owner} {RecordType.ToName(record.Type)}: TTL {record.Ttl} is outside {settings.TtlMin}..{settings.TtlMax} (lint.json 'ttl')"));
+            }
+
+            if (record.Target is { } target && (record.Type == RecordType.CNAME || (record.Type == RecordType.NS && record.Owner != origin)) &&
+                !target.IsAtOrBelow(origin) && ours?.Any(target.IsAtOrBelow) != true && !settings.Targets.Any(target.IsAtOrBelow))
+            {
+                problems.Add(new ZoneError(record.File, record.Line, record.Type == RecordType.NS
+                    ? $"{record.Owner} NS {target} delegates {record.Owner} to a server outside our zones: names under it would not reach the load balancer (lint.json 'targets' lists allowed ones)"
+                    : $"{record.Owner} {RecordType.ToName(record.Type)} {target} leads out of our zones: names under it would not reach the load balancer (lint.json 'targets' lists allowed ones)"));
             }
 
             if (record.Type is RecordType.A or RecordType.AAAA)

@@ -63,7 +63,7 @@ internal sealed class SpoofingUpstream : IDisposable
                 await _attacker.SendAsync(Response(query, questionEnd, 66), received.RemoteEndPoint);
                 await _socket.SendAsync(Response(query, questionEnd, 67, otherQuestion: true), received.RemoteEndPoint);
                 await _socket.SendAsync(Response(query, questionEnd, 68, id: (ushort)(id ^ 0x5a5a)), received.RemoteEndPoint);
-                if (query.AsSpan(13, query[12]).StartsWith("good"u8))
+                if (System.Text.Encoding.ASCII.GetString(query, 13, query[12]).StartsWith("good", StringComparison.OrdinalIgnoreCase))
                 {
                     await _socket.SendAsync(Response(query, questionEnd, 1), received.RemoteEndPoint);
                 }

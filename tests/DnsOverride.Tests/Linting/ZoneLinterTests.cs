@@ -36,6 +36,29 @@ public sealed class ZoneLinterTests
         Assert.Equal(expected, problem.ToString());
     }
 
+    /// <summary>A CNAME or delegation out of our zones re-routes every name under it, as a public address would.</summary>
+    [Theory]
+    [InlineData("*.x CNAME attacker.example.net.", "s3.amazonaws.com.zone:9: *.x.s3.amazonaws.com. CNAME attacker.example.net. leads out of our zones: names under it would not reach the load balancer (lint.json 'targets' lists allowed ones)")]
+    [InlineData("evil NS ns.evil.test.", "s3.amazonaws.com.zone:9: evil.s3.amazonaws.com. NS ns.evil.test. delegates evil.s3.amazonaws.com. to a server outside our zones: names under it would not reach the load balancer (lint.json 'targets' lists allowed ones)")]
+    public void ARecordThatLeadsOutOfOurZonesIsAnError(string record, string expected)
+    {
+        var problem = Assert.Single(Lint("s3.amazonaws.com.", Good + "\n" + record + "\n"));
+
+        Assert.False(problem.IsWarning);
+        Assert.Equal(expected, problem.ToString());
+    }
+
+    [Theory]
+    [InlineData("alias CNAME mybucket")]
+    [InlineData("alias CNAME s3.us-east-1.amazonaws.com.")]
+    [InlineData("alias CNAME cdn.corp.example.")]
+    public void TargetsInOurZonesOrAllowedPass(string record)
+    {
+        var settings = LintSettings.Default with { Targets = [DnsName.Parse("corp.example.")] };
+
+        Assert.Empty(Lint("s3.amazonaws.com.", Good + "\n" + record + "\n", settings, [DnsName.Parse("s3.us-east-1.amazonaws.com.")]));
+    }
+
     [Fact]
     public void AZoneOutsideTheSuffixesAndAnApexWithNoAddressAreErrorsAtTheSoa()
     {
@@ -79,12 +102,12 @@ public sealed class ZoneLinterTests
         Assert.Contains(IPNetwork.Parse("10.200.0.0/24"), settings!.Addresses);
     }
 
-    private static List<ZoneError> Lint(string origin, string text, LintSettings? settings = null)
+    private static List<ZoneError> Lint(string origin, string text, LintSettings? settings = null, IReadOnlyCollection<DnsName>? ours = null)
     {
         var name = DnsName.Parse(origin);
         var file = origin.TrimEnd('.') + ".zone";
         var (records, errors) = ZoneFileParser.ParseText(text, file, name);
         Assert.Empty(errors);
-        return ZoneLinter.Lint(name, file, records, settings ?? LintSettings.Default);
+        return ZoneLinter.Lint(name, file, records, settings ?? LintSettings.Default, ours);
     }
 }
