@@ -55,6 +55,11 @@ internal static class ChangeFormatter
             {
                 text.AppendLine($"  {Sign(set.Kind)} {set.Describe()}");
             }
+
+            foreach (var answer in zone.Answers)
+            {
+                text.AppendLine($"  answer {answer.Describe()}");
+            }
         }
 
         return text.AppendLine(report.Summary).ToString();
@@ -91,6 +96,16 @@ internal static class ChangeFormatter
             }
 
             text.AppendLine();
+            if (zone.Answers.Count > 0)
+            {
+                text.AppendLine("Answers that change:").AppendLine().AppendLine("| name | before | after |").AppendLine("|---|---|---|");
+                foreach (var answer in zone.Answers)
+                {
+                    text.AppendLine($"| `{Cell(answer.Name)}` | `{Cell(answer.Before)}` | `{Cell(answer.After)}` |");
+                }
+
+                text.AppendLine();
+            }
         }
 
         return text.AppendLine($"**{report.Summary}**").ToString();
@@ -136,6 +151,17 @@ internal static class ChangeFormatter
                     Strings(json, "old", set.OldData);
                     Strings(json, "new", set.NewData);
                     json.WriteString("text", set.Describe());
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("answers");
+                foreach (var answer in zone.Answers)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", answer.Name);
+                    json.WriteString("before", answer.Before);
+                    json.WriteString("after", answer.After);
                     json.WriteEndObject();
                 }
 

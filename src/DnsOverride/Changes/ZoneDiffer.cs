@@ -22,13 +22,13 @@ internal static class ZoneDiffer
         {
             old.TryGetValue(key, out var was);
             current.TryGetValue(key, out var now);
-            changes.Add(Compare(was, now, allowLargeChange, today));
+            changes.Add(Compare(before, after, was, now, allowLargeChange, today));
         }
 
         return changes;
     }
 
-    private static ZoneChange Compare(Zone? was, Zone? now, bool allowLargeChange, DateOnly today)
+    private static ZoneChange Compare(ZoneSet before, ZoneSet after, Zone? was, Zone? now, bool allowLargeChange, DateOnly today)
     {
         var zone = (now ?? was)!;
         var oldSets = was is null ? [] : SetsOf(was);
@@ -36,9 +36,9 @@ internal static class ZoneDiffer
         var changed = new List<((string Owner, ushort Type) Key, RecordSetChange Change)>();
         foreach (var key in oldSets.Keys.Union(newSets.Keys))
         {
-            oldSets.TryGetValue(key, out var before);
-            newSets.TryGetValue(key, out var after);
-            if (Change(zone.Origin, key, before, after) is { } change)
+            oldSets.TryGetValue(key, out var oldSet);
+            newSets.TryGetValue(key, out var newSet);
+            if (Change(zone.Origin, key, oldSet, newSet) is { } change)
             {
                 changed.Add((key, change));
             }
@@ -71,7 +71,8 @@ internal static class ZoneDiffer
             }
         }
 
-        return new ZoneChange(zone.Name, zone.File, kind, was?.Serial, now?.Serial, oldSets.Count, sets, errors);
+        var answers = kind == ChangeKind.Changed ? AnswerProbe.Compare(before, after, zone.Origin, changed.Select(c => c.Key)) : [];
+        return new ZoneChange(zone.Name, zone.File, kind, was?.Serial, now?.Serial, oldSets.Count, sets, errors) { Answers = answers };
     }
 
     private static RecordSetChange? Change(DnsName origin, (string Owner, ushort Type) key, RecordSet? before, RecordSet? after)

@@ -107,6 +107,46 @@ public sealed class ZoneDifferTests
         Assert.Empty(ZoneDiffer.Compare(ZoneSet.Empty, new ZoneSet([ZoneFixtures.Parse("example.com.", Base)]), false, Today)[0].Errors);
     }
 
+    /// <summary>The plan says what an edit does to answers: a wildcard turned CNAME, a delegation, an empty non-terminal.</summary>
+    [Fact]
+    public void NamesWhoseAnswersChangeAreListed()
+    {
+        const string before = """
+            $TTL 60
+            @ SOA ns hostmaster 2026112501 3600 900 604800 60
+            @ NS ns
+            ns A 10.200.0.53
+            @ A 10.200.0.10
+            * A 10.200.0.10
+            *.x A 10.200.0.10
+            x A 10.200.0.10
+            """;
+        var after = before.Replace("2026112501", "2026112502", StringComparison.Ordinal)
+            .Replace("*.x A 10.200.0.10", "*.x CNAME attacker.example.net.", StringComparison.Ordinal) +
+            "\nevil NS ns.evil.test.\n_acme-challenge.mybucket TXT \"token\"\n";
+
+        var zone = Assert.Single(Diff(before, after));
+
+        Assert.Equal(
+        [
+            "_acme-challenge.mybucket.example.com.: A 10.200.0.10 -> no A (NODATA)",
+            "evil.example.com.: A 10.200.0.10 -> delegated to ns.evil.test.",
+            "mybucket.example.com.: A 10.200.0.10 -> no A (NODATA)",
+            "names under evil.example.com.: A 10.200.0.10 -> delegated to ns.evil.test.",
+            "names under x.example.com.: A 10.200.0.10 -> CNAME attacker.example.net. -> leaves our zones",
+        ],
+            zone.Answers.Select(a => a.Describe()).Order(StringComparer.Ordinal));
+        Assert.Contains("answer names under x.example.com.: A 10.200.0.10 -> CNAME attacker.example.net.", ChangeFormatter.Format(new ChangeReport("main", [zone], []), "text"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEditThatChangesNoAnswerListsNone()
+    {
+        var after = Base.Replace("2026112501", "2026112502", StringComparison.Ordinal).Replace("txt TXT \"v=spf1 -all\"", "txt TXT \"v=spf1 ~all\"", StringComparison.Ordinal);
+
+        Assert.Empty(Assert.Single(Diff(Base, after)).Answers);
+    }
+
     private static IReadOnlyList<ZoneChange> Diff(string before, string after, bool allowLargeChange = false) =>
         ZoneDiffer.Compare(
             new ZoneSet([ZoneFixtures.Parse("example.com.", before)]), new ZoneSet([ZoneFixtures.Parse("example.com.", after)]), allowLargeChange, Today);
