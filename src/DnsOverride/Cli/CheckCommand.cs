@@ -71,6 +71,12 @@ internal static class CheckCommand
         // Every health check must name a zone of the folder and owners there that have addresses to probe.
         foreach (var check in checks ?? [])
         {
+            if (lint is not null && !lint.Ports.Contains(check.Port))
+            {
+                healthProblems.Add($"{Path.Combine(directory, HealthChecksReader.FileName)}: the check of {check.Zone} probes port {check.Port}, " +
+                    $"which is not a port of the load balancer (lint.json 'ports': {string.Join(", ", lint.Ports)})");
+            }
+
             var zone = loaded.Find(z => z.Origin == check.Zone);
             foreach (var owner in check.Names)
             {

@@ -10,6 +10,12 @@ namespace Endpoints.DnsOverride.Linting;
 /// </summary>
 internal sealed record LintSettings(IReadOnlyList<IPNetwork> Addresses, IReadOnlyList<DnsName> Suffixes, uint TtlMin, uint TtlMax, bool AddressesGiven)
 {
+    /// <summary>
+    /// The ports health.json may probe on the zones' addresses: the load balancer's (the proxies' TLS, HTTP and health
+    /// ports by default), so a zone edit cannot make every DNS server knock on arbitrary services.
+    /// </summary>
+    public IReadOnlyList<int> Ports { get; init; } = [443, 80, 8080];
+
     /// <summary>Names (and everything below them) outside our zones that CNAME and delegation targets may be.</summary>
     public IReadOnlyList<DnsName> Targets { get; init; } = [];
 

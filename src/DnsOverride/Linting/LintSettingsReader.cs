@@ -12,7 +12,7 @@ namespace Endpoints.DnsOverride.Linting;
 /// </summary>
 internal sealed class LintSettingsReader : StrictJsonFile
 {
-    private static readonly string[] TopKeys = ["addresses", "suffixes", "targets", "ttl"];
+    private static readonly string[] TopKeys = ["addresses", "suffixes", "targets", "ports", "ttl"];
     private static readonly string[] TtlKeys = ["min", "max"];
 
     private LintSettings _settings = LintSettings.Default;
@@ -88,11 +88,39 @@ internal sealed class LintSettingsReader : StrictJsonFile
                     });
                     _settings = key == "suffixes" ? _settings with { Suffixes = names } : _settings with { Targets = names };
                     break;
+                case "ports":
+                    ReadPorts(ref value);
+                    break;
                 default:
                     ReadTtl(ref value);
                     break;
             }
         });
+    }
+
+    private void ReadPorts(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            Error(reader.TokenStartIndex, "'ports' must be a list of port numbers");
+            reader.Skip();
+            return;
+        }
+
+        var ports = new List<int>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var port) || port is < 1 or > 65535)
+            {
+                Error(reader.TokenStartIndex, "a port must be a whole number from 1 to 65535");
+                reader.Skip();
+                continue;
+            }
+
+            ports.Add(port);
+        }
+
+        _settings = _settings with { Ports = ports };
     }
 
     private void ReadTtl(ref Utf8JsonReader reader)

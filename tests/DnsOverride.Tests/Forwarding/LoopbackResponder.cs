@@ -14,7 +14,7 @@ internal sealed class LoopbackResponder : IDisposable
     private readonly TimeSpan _delay;
     private readonly bool _twice;
     private readonly byte _rcode;
-    private readonly byte[]? _silentPrefix;
+    private readonly string? _silentPrefix;
     private UdpClient? _socket;
     private int _received;
 
@@ -23,7 +23,7 @@ internal sealed class LoopbackResponder : IDisposable
         _twice = twice;
         _delay = delay;
         _rcode = rcode;
-        _silentPrefix = silentPrefix is null ? null : System.Text.Encoding.ASCII.GetBytes(silentPrefix);
+        _silentPrefix = silentPrefix;
         _socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         EndPoint = (IPEndPoint)_socket.Client.LocalEndPoint!;
         _ = AnswerAsync(_socket);
@@ -76,7 +76,7 @@ internal sealed class LoopbackResponder : IDisposable
             {
                 var query = await socket.ReceiveAsync();
                 Interlocked.Increment(ref _received);
-                if (_silentPrefix is not null && query.Buffer.Length > 13 && query.Buffer.AsSpan(13, query.Buffer[12]).StartsWith(_silentPrefix))
+                if (_silentPrefix is not null && query.Buffer.Length > 13 && System.Text.Encoding.ASCII.GetString(query.Buffer, 13, query.Buffer[12]).StartsWith(_silentPrefix, StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }

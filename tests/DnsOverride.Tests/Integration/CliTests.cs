@@ -83,6 +83,23 @@ public sealed class CliTests
         Assert.True(goodExit == 0, goodOutput);
     }
 
+    /// <summary>A zone edit must not make every DNS server probe any port on the zone's addresses.</summary>
+    [Fact]
+    public async Task HealthChecksProbeOnlyTheLoadBalancersPorts()
+    {
+        using var zones = new TempDirectory();
+        zones.Write("lb.test.zone", "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 10.0.0.1\n@ A 10.0.0.2\n");
+        zones.Write("lint.json", "{ \"suffixes\": [\"test\"] }");
+        zones.Write("health.json", "{\"checks\": [{\"zone\": \"lb.test\", \"names\": [\"@\"], \"tcp\": 22}]}\n");
+        var (exit, output) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+        zones.Write("lint.json", "{ \"suffixes\": [\"test\"], \"ports\": [22] }");
+        var (allowedExit, allowedOutput) = await Tools.RunAsync("dotnet", DnsServerProcess.ServerDll, "check", zones.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("health.json: the check of lb.test. probes port 22, which is not a port of the load balancer (lint.json 'ports': 443, 80, 8080)", output, StringComparison.Ordinal);
+        Assert.True(allowedExit == 0, allowedOutput);
+    }
+
     [Fact]
     public async Task CheckAppliesTheServersZoneLimitsFromItsSettings()
     {
