@@ -52,6 +52,9 @@ public enum QueryDecision
     /// <summary>A transfer without a signature while keys are configured: NOTAUTH.</summary>
     TsigMissing,
 
+    /// <summary>A signed request accepted before, sent again: NOTAUTH, TSIG error BADSIG.</summary>
+    TsigReplay,
+
     /// <summary>Over the response rate limit: not sent.</summary>
     RateLimited,
 

@@ -29,6 +29,7 @@ internal static class QueryDecisions
         QueryDecision.TsigBadSig => "tsig-badsig",
         QueryDecision.TsigBadTime => "tsig-badtime",
         QueryDecision.TsigMissing => "tsig-missing",
+        QueryDecision.TsigReplay => "tsig-replay",
         QueryDecision.RateLimited => "rate-limited",
         QueryDecision.RateSlipped => "rate-slipped",
         _ => "-",

@@ -39,7 +39,13 @@ internal sealed class TransferHandler(ZoneStore zones, IOptions<DnsOverrideOptio
         }
 
         context.ZoneName = zone.Name;
-        if (!_allowed.ContainsAny(context.RemoteEndPoint.Address) || (type == RecordType.AXFR && context.Transport == DnsTransport.Udp))
+        // A full transfer is TCP only (RFC 5936 4.2); over UDP it is a malformed request, as BIND answers it.
+        if (type == RecordType.AXFR && context.Transport == DnsTransport.Udp)
+        {
+            return Answer(context, QueryDecision.FormErr, ResponseCode.FormErr);
+        }
+
+        if (!_allowed.ContainsAny(context.RemoteEndPoint.Address))
         {
             return Answer(context, QueryDecision.RefusedTransfer, ResponseCode.Refused);
         }

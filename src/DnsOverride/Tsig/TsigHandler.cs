@@ -7,11 +7,14 @@ namespace Endpoints.DnsOverride.Tsig;
 
 /// <summary>
 /// Second link: checks the TSIG of a signed query (RFC 8945 5.2). Valid: the query goes on, and its answer will be
-/// signed. Otherwise NOTAUTH with the TSIG error: BADKEY and BADSIG unsigned, BADTIME signed with our time.
+/// signed. Otherwise NOTAUTH with the TSIG error: BADKEY and BADSIG unsigned, BADTIME signed with our time; a valid
+/// request seen before (<see cref="TsigReplays"/>) is a replay, answered NOTAUTH with BADSIG unsigned.
 /// Unsigned queries pass untouched.
 /// </summary>
 internal sealed class TsigHandler(IOptions<DnsOverrideOptions> options, TimeProvider time) : IQueryHandler
 {
+    private readonly TsigReplays _replays = new(time);
+
     private static readonly ValueTask<bool> Mine = new(true);
     private static readonly ValueTask<bool> Next = new(false);
 
@@ -34,14 +37,16 @@ internal sealed class TsigHandler(IOptions<DnsOverrideOptions> options, TimeProv
 
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var status = TsigSigner.Verify(message, record, _keys, now, out var key);
-        if (status == TsigStatus.Valid)
+        var replayed = status == TsigStatus.Valid && !_replays.FirstTime(record.Mac, record.TimeSigned);
+        if (status == TsigStatus.Valid && !replayed)
         {
             context.TsigKey = key;
             context.TsigMac = record.Mac;
             return Next;
         }
 
-        context.Decision = status switch
+        status = replayed ? TsigStatus.BadSig : status;
+        context.Decision = replayed ? QueryDecision.TsigReplay : status switch
         {
             TsigStatus.BadKey => QueryDecision.TsigBadKey,
             TsigStatus.BadTime => QueryDecision.TsigBadTime,

@@ -36,7 +36,8 @@ internal static class TsigSigner
             return TsigStatus.BadSig;
         }
 
-        return Math.Abs(now - tsig.TimeSigned) > tsig.Fudge ? TsigStatus.BadTime : TsigStatus.Valid;
+        // The request names its own fudge; a wider one than ours must not widen our window (RFC 8945 10: 300 s).
+        return Math.Abs(now - tsig.TimeSigned) > Math.Min(tsig.Fudge, Fudge) ? TsigStatus.BadTime : TsigStatus.Valid;
     }
 
     /// <summary>
@@ -65,7 +66,7 @@ internal static class TsigSigner
         return data;
     }
 
-    private static byte[] Mac(
+    internal static byte[] Mac(
         TsigKey key, ReadOnlySpan<byte> priorMac, ReadOnlySpan<byte> message, ushort originalId, int removedRecords, bool timersOnly,
         long time, ushort fudge, ushort error, ReadOnlySpan<byte> other)
     {
