@@ -10,6 +10,13 @@ public static class NamedProcess
         return StartAsync("recursion no; " + extraOptions, zoneStatements);
     }
 
+    /// <summary>An upstream resolver that also holds zones: answers from them, CNAME chains across them completed, recursion on.</summary>
+    public static Task<ConfiguredProcess> StartRecursiveAuthoritativeAsync(IEnumerable<(string Origin, string File)> zones)
+    {
+        var zoneStatements = string.Concat(zones.Select(z => $"zone \"{z.Origin}\" {{ type primary; file \"{z.File}\"; }};\n"));
+        return StartAsync("recursion yes; allow-recursion { 127.0.0.1; }; dnssec-validation no; qname-minimization off;", zoneStatements);
+    }
+
     /// <summary>What we are modelled on when we forward: the zones served, and recursion for everything else forwarded only to one upstream.</summary>
     public static Task<ConfiguredProcess> StartAuthoritativeForwarderAsync(IEnumerable<(string Origin, string File)> zones, int upstreamPort)
     {

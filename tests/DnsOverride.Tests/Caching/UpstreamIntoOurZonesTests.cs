@@ -3,8 +3,8 @@ using Endpoints.Testing;
 namespace Endpoints.DnsOverride.Tests.Caching;
 
 /// <summary>
-/// A corporate alias for a bucket, served by a real upstream (BIND, authoritative for corp.example and for a public
-/// s3.amazonaws.com): the alias's chain enters our zone, and the client must get our load balancer, never the
+/// A corporate alias for a bucket, served by a real upstream (BIND resolving, holding corp.example and a public
+/// s3.amazonaws.com, so its answer carries the whole chain with S3's public address): the alias's chain enters our zone, and the client must get our load balancer, never the
 /// upstream's public address, fresh and from the cache. BIND with the same zones, forwarding to the same upstream, is
 /// the reference.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class UpstreamIntoOurZonesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _upstream = await NamedProcess.StartAuthoritativeAsync(
+        _upstream = await NamedProcess.StartRecursiveAuthoritativeAsync(
         [
             ("corp.example", _upstreamZones.Write("corp.example.zone",
                 "$TTL 300\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 192.0.2.53\nfiles CNAME mybucket.s3.amazonaws.com.\n" +
@@ -63,6 +63,23 @@ public sealed class UpstreamIntoOurZonesTests : IAsyncLifetime
         Assert.Equal("NXDOMAIN", ours.Status);
         Assert.Equal(Names(reference.Answer), Names(ours.Answer));
         Assert.Contains(ours.Authority, r => r.StartsWith("s3.amazonaws.com. ", StringComparison.Ordinal) && r.Contains(" SOA ns.s3.amazonaws.com.", StringComparison.Ordinal));
+    }
+
+    /// <summary>A name that was not ours when cached becomes ours: the cached upstream answer must not outlive the change.</summary>
+    [Fact]
+    public async Task AZoneAddedLaterIsNotBypassedByTheCache()
+    {
+        using var zones = new TempDirectory();
+        zones.Write("other.amazonaws.com.zone", "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 10.200.0.53\n@ A 10.200.0.10\n");
+        using var server = await DnsServerProcess.StartAsync(zones.Path, [$"127.0.0.1:{_upstream.Port}"]);
+        var before = await Dig.QueryAsync(server.Port, "files.corp.example", "A");
+        Assert.True(before.Answer.Any(r => r.EndsWith("IN A 52.216.1.1", StringComparison.Ordinal)), before.Output);
+
+        zones.Write("s3.amazonaws.com.zone", "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 10.200.0.53\nmybucket A 10.200.0.10\n");
+        Assert.True(await server.Process.WaitForOutputAsync("s3.amazonaws.com", TimeSpan.FromSeconds(30)), server.Output);
+        var after = await Dig.QueryAsync(server.Port, "files.corp.example", "A");
+
+        Assert.True(after.Answer.Any(r => r.EndsWith("IN A 10.200.0.10", StringComparison.Ordinal)), after.Output + server.Output);
     }
 
     /// <summary>Owner, type and data of each record, without the TTLs, which count down.</summary>
