@@ -81,7 +81,17 @@ internal sealed class AuthoritativeHandler : IQueryHandler
         {
             var length = answer.WriteTo(buffer, question, _resolver.Age(answer), resolution.Stale);
             context.Decision = QueryDecision.AuthoritativeChased;
-            ResponseBuilder.WriteChasedAnswer(context, ref result, buffer.AsSpan(0, length));
+
+            // An upstream chain that comes back into our zones ends with our answer, as the forwarding path's does;
+            // a chain of ours that leaves again is not chased twice.
+            var back = default(LookupResult);
+            if (answer.EntersAt is { } entersAt)
+            {
+                _zones.Current.Lookup(entersAt, context.Query.QType, ref back, followAcrossZones: true);
+                _health.Apply(ref back);
+            }
+
+            ResponseBuilder.WriteChasedAnswer(context, ref result, buffer.AsSpan(0, length), ref back, answer.EntersAt);
             return true;
         }
         finally

@@ -62,8 +62,12 @@ internal static class ResponseBuilder
         Finish(ref writer, context, rcode, authoritative, answers, authority, additional);
     }
 
-    /// <summary>Appends records copied from an upstream answer after a CNAME chain that left our zones.</summary>
-    public static void WriteChasedAnswer(QueryContext context, ref LookupResult result, ReadOnlySpan<byte> upstream)
+    /// <summary>
+    /// Appends records copied from an upstream answer after a CNAME chain that left our zones; when the upstream's
+    /// chain came back into our zones (cut there, <paramref name="back"/> holds our answer for the name it entered at
+    /// <paramref name="entersAt"/>), our records follow.
+    /// </summary>
+    public static void WriteChasedAnswer(QueryContext context, ref LookupResult result, ReadOnlySpan<byte> upstream, ref LookupResult back, string? entersAt)
     {
         var writer = Begin(context, out var sectionsStart);
         ushort answers = 0;
@@ -81,15 +85,30 @@ internal static class ResponseBuilder
         }
 
         answers += (ushort)copied;
+        ushort authority = 0;
+        if (entersAt is not null)
+        {
+            rcode = back.Outcome == LookupOutcome.NameError ? ResponseCode.NXDomain : ResponseCode.NoError;
+            for (var i = 0; i < back.AnswerCount; i++)
+            {
+                answers += WriteSet(ref writer, context, back.Answers[i].Owner?.Key ?? entersAt, back.Answers[i].Set);
+            }
+
+            if (back.Outcome is LookupOutcome.NoData or LookupOutcome.NameError && back.Zone is { } zone)
+            {
+                authority += WriteSet(ref writer, context, zone.Origin.Key, zone.NegativeSoa);
+            }
+        }
+
         if (writer.Overflowed)
         {
             writer.Rewind(sectionsStart);
-            answers = 0;
+            answers = authority = 0;
             context.Query.Flags |= DnsFlags.Truncated;
         }
 
         context.Rcode = rcode;
-        Finish(ref writer, context, rcode, authoritative: false, answers, 0, 0);
+        Finish(ref writer, context, rcode, authoritative: false, answers, authority, 0);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class UpstreamIntoOurZonesTests : IAsyncLifetime
                 "$TTL 300\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 52.216.0.53\nmybucket A 52.216.1.1\n")),
         ]);
         var zone = _ourZones.Write("s3.amazonaws.com.zone",
-            "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 10.200.0.53\nmybucket A 10.200.0.10\n");
+            "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 10.200.0.53\nmybucket A 10.200.0.10\nalias CNAME files.corp.example.\n");
         _reference = await NamedProcess.StartAuthoritativeForwarderAsync([("s3.amazonaws.com", zone)], _upstream.Port);
         _server = await DnsServerProcess.StartAsync(_ourZones.Path, [$"127.0.0.1:{_upstream.Port}"]);
     }
@@ -36,6 +36,7 @@ public sealed class UpstreamIntoOurZonesTests : IAsyncLifetime
     [Theory]
     [InlineData("files.corp.example")]
     [InlineData("chain.corp.example")]
+    [InlineData("alias.s3.amazonaws.com")]
     public async Task AnAliasForOurNameEndsAtTheLoadBalancerFreshAndCached(string alias)
     {
         var reference = await Dig.QueryAsync(_reference.Port, alias, "A");
