@@ -72,6 +72,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 70, Level = LogLevel.Information, Message = "NOTIFY for {Zone} (serial {Serial}) acknowledged by {Target} after {Tries} tries")]
     public static partial void NotifyAcknowledged(ILogger logger, string zone, uint serial, System.Net.IPEndPoint target, int tries);
 
+    [LoggerMessage(EventId = 72, Level = LogLevel.Warning, Message = "NOTIFY for {Zone} (serial {Serial}) refused by {Target}: {Rcode}; not sent again")]
+    public static partial void NotifyRefused(ILogger logger, string zone, uint serial, System.Net.IPEndPoint target, string rcode);
+
     [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "NOTIFY for {Zone} (serial {Serial}) to {Target} not acknowledged after {Tries} tries")]
     public static partial void NotifyUnacknowledged(ILogger logger, string zone, uint serial, System.Net.IPEndPoint target, int tries);
 

@@ -61,8 +61,12 @@ internal sealed class NotifySender : IHostedService, IDisposable
     public void Dispose() => _stopping.Dispose();
 
     /// <summary>The NOTIFY message for <paramref name="zone"/>: its SOA as the question and, as BIND sends it, in the answer.</summary>
-    public static byte[] Build(Zone zone, ushort id, TsigKey? key, long now)
+    public static byte[] Build(Zone zone, ushort id, TsigKey? key, long now) => Build(zone, id, key, now, out _);
+
+    /// <summary><paramref name="mac"/>: the request's MAC, which a signed answer's MAC covers (empty when unsigned).</summary>
+    public static byte[] Build(Zone zone, ushort id, TsigKey? key, long now, out byte[] mac)
     {
+        mac = [];
         var soa = zone.Find(zone.Origin.Key)!.Get(RecordType.SOA)!.Encoded;
         var buffer = new byte[512 + soa.Length + (key is null ? 0 : TsigSigner.Room(key))];
         var writer = new MessageWriter(buffer, buffer.Length);
@@ -79,7 +83,7 @@ internal sealed class NotifySender : IHostedService, IDisposable
         var length = writer.Position;
         if (key is not null)
         {
-            length = TsigSigner.Sign(buffer, length, key, [], timersOnly: false, now, TsigStatus.Valid, [], out _);
+            length = TsigSigner.Sign(buffer, length, key, [], timersOnly: false, now, TsigStatus.Valid, [], out mac);
         }
 
         return buffer[..length];
@@ -112,11 +116,20 @@ internal sealed class NotifySender : IHostedService, IDisposable
             for (var attempt = 1; attempt <= Tries; attempt++)
             {
                 var id = QueryIds.Next();
-                await socket.SendAsync(Build(zone, id, _key, _time.GetUtcNow().ToUnixTimeSeconds()), _stopping.Token).ConfigureAwait(false);
-                if (await AcknowledgedAsync(socket, answer, id, wait).ConfigureAwait(false))
+                await socket.SendAsync(Build(zone, id, _key, _time.GetUtcNow().ToUnixTimeSeconds(), out var mac), _stopping.Token).ConfigureAwait(false);
+                var rcode = await AcknowledgedAsync(socket, answer, id, mac, wait).ConfigureAwait(false);
+                if (rcode == ResponseCode.NoError)
                 {
                     _metrics.Notified("acknowledged");
                     Log.NotifyAcknowledged(_logger, zone.Name, zone.Serial, target, attempt);
+                    return;
+                }
+
+                if (rcode > 0)
+                {
+                    // The secondary answered, and said no: asking again would get the same answer (RFC 1996 4.7).
+                    _metrics.Notified("refused");
+                    Log.NotifyRefused(_logger, zone.Name, zone.Serial, target, ResponseCode.ToName(rcode));
                     return;
                 }
 
@@ -132,8 +145,12 @@ internal sealed class NotifySender : IHostedService, IDisposable
         }
     }
 
-    /// <summary>Waits up to <paramref name="wait"/> for a NOTIFY response with our ID; refusals and other datagrams do not count.</summary>
-    private async Task<bool> AcknowledgedAsync(Socket socket, byte[] answer, ushort id, TimeSpan wait)
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for a NOTIFY response with our ID: its rcode, or -1 when none came. With a
+    /// key, only a response whose TSIG verifies against our request counts (RFC 8945 5.3); another is a forgery that
+    /// would stop the retries, counted and waited past.
+    /// </summary>
+    private async Task<int> AcknowledgedAsync(Socket socket, byte[] answer, ushort id, byte[] requestMac, TimeSpan wait)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(wait);
@@ -143,21 +160,29 @@ internal sealed class NotifySender : IHostedService, IDisposable
             {
                 var length = await socket.ReceiveAsync(answer, timeout.Token).ConfigureAwait(false);
                 var flags = length >= DnsFlags.HeaderLength ? BinaryPrimitives.ReadUInt16BigEndian(answer.AsSpan(2)) : 0;
-                if (BinaryPrimitives.ReadUInt16BigEndian(answer) == id && (flags & DnsFlags.Response) != 0 && (flags & DnsFlags.OpcodeMask) >> 11 == OpcodeNotify)
+                if (BinaryPrimitives.ReadUInt16BigEndian(answer) != id || (flags & DnsFlags.Response) == 0 || (flags & DnsFlags.OpcodeMask) >> 11 != OpcodeNotify)
                 {
-                    return true;
+                    continue;
                 }
+
+                if (_key is not null && TsigSigner.VerifyResponse(answer.AsSpan(0, length), _key, requestMac, _time.GetUtcNow().ToUnixTimeSeconds()) != TsigStatus.Valid)
+                {
+                    _metrics.Notified("bad-signature");
+                    continue;
+                }
+
+                return flags & DnsFlags.RcodeMask;
             }
         }
         catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
         {
-            return false;
+            return -1;
         }
         catch (SocketException)
         {
             // Port unreachable: the secondary is not up yet; wait out the interval and try again.
             await Task.Delay(wait, _time, _stopping.Token).ConfigureAwait(false);
-            return false;
+            return -1;
         }
     }
 }

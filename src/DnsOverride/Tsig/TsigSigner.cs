@@ -41,6 +41,31 @@ internal static class TsigSigner
     }
 
     /// <summary>
+    /// Checks the TSIG of a response to a request we signed with <paramref name="key"/> (RFC 8945 5.3): its MAC covers
+    /// our request's MAC first. An unsigned response, or one signed with another key, does not verify.
+    /// </summary>
+    public static TsigStatus VerifyResponse(ReadOnlySpan<byte> message, TsigKey key, ReadOnlySpan<byte> requestMac, long now)
+    {
+        if (TsigRecord.TryRead(message, out var tsig) != TsigStatus.Valid || tsig is null)
+        {
+            return TsigStatus.BadSig;
+        }
+
+        if (tsig.KeyName != key.Name || TsigAlgorithm.Find(tsig.Algorithm) != key.Algorithm || tsig.Mac.Length != key.Algorithm.MacLength)
+        {
+            return TsigStatus.BadKey;
+        }
+
+        var expected = Mac(key, requestMac, message[..tsig.Start], tsig.OriginalId, removedRecords: 1, timersOnly: false, tsig.TimeSigned, tsig.Fudge, tsig.Error, tsig.Other);
+        if (!CryptographicOperations.FixedTimeEquals(expected, tsig.Mac))
+        {
+            return TsigStatus.BadSig;
+        }
+
+        return Math.Abs(now - tsig.TimeSigned) > Math.Min(tsig.Fudge, Fudge) ? TsigStatus.BadTime : TsigStatus.Valid;
+    }
+
+    /// <summary>
     /// Signs the message in <paramref name="buffer"/>[..<paramref name="length"/>] and appends its TSIG record;
     /// returns the new length and, in <paramref name="mac"/>, the MAC the next message chains from.
     /// </summary>
