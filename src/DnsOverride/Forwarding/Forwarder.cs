@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Protocol;
@@ -142,7 +141,7 @@ internal sealed class Forwarder : IDisposable
                 }
 
                 BinaryPrimitives.WriteUInt16BigEndian(sent.Span, QueryIds.Next());
-                SetCase(sent.Span[..questionEnd], upstream.PreservesCase(_time.GetUtcNow()));
+                QueryCase.Set(sent.Span[..questionEnd], upstream.PreservesCase(_time.GetUtcNow()));
                 var timeout = remaining < _attemptTimeout ? remaining : _attemptTimeout;
                 var answersAtSend = upstream.Answers;
                 var attempt = _time.GetTimestamp();
@@ -243,7 +242,7 @@ internal sealed class Forwarder : IDisposable
                 Log.UpstreamIgnoresCase(_logger, upstream.Name, (int)Upstream.CaseFallback.TotalMinutes);
             }
 
-            SetCase(query.Span[..questionEnd], random: false);
+            QueryCase.Set(query.Span[..questionEnd], random: false);
             udp = await socket.ExchangeAsync(query, response, questionEnd).ConfigureAwait(false);
             udp = udp.Ok && socket.CaseChanged ? new SocketResult(0, SocketError.NoData) : udp;
         }
@@ -286,35 +285,6 @@ internal sealed class Forwarder : IDisposable
         catch (SocketException)
         {
             return (0, ForwardStatus.TcpFailed, response);
-        }
-    }
-
-    /// <summary>The question name's letters in random case, or all lowercase.</summary>
-    private static void SetCase(Span<byte> message, bool random)
-    {
-        if (message.Length <= DnsFlags.HeaderLength + 4)
-        {
-            return;
-        }
-
-        var name = message[DnsFlags.HeaderLength..^4];
-        Span<byte> bits = stackalloc byte[DnsName.MaxWireLength];
-        if (random)
-        {
-            RandomNumberGenerator.Fill(bits[..name.Length]);
-        }
-        else
-        {
-            bits.Clear();
-        }
-
-        // Label length bytes are below 64, never letters; only ASCII letters change.
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsAsciiLetter((char)name[i]))
-            {
-                name[i] = (bits[i] & 1) != 0 ? (byte)(name[i] & ~0x20) : (byte)(name[i] | 0x20);
-            }
         }
     }
 

@@ -1,4 +1,3 @@
-using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Zones;
 
@@ -8,7 +7,7 @@ namespace Endpoints.DnsOverride.Handlers;
 /// Turns a <see cref="LookupResult"/> or an error into wire bytes in the context's response buffer. Owner names
 /// that are the question name, or a suffix of it, are written as pointers into the echoed question.
 /// </summary>
-internal static class ResponseBuilder
+internal static partial class ResponseBuilder
 {
     private const int OptLength = 11;
 
@@ -88,16 +87,7 @@ internal static class ResponseBuilder
         ushort authority = 0;
         if (entersAt is not null)
         {
-            rcode = back.Outcome == LookupOutcome.NameError ? ResponseCode.NXDomain : ResponseCode.NoError;
-            for (var i = 0; i < back.AnswerCount; i++)
-            {
-                answers += WriteSet(ref writer, context, back.Answers[i].Owner?.Key ?? entersAt, back.Answers[i].Set);
-            }
-
-            if (back.Outcome is LookupOutcome.NoData or LookupOutcome.NameError && back.Zone is { } zone)
-            {
-                authority += WriteSet(ref writer, context, zone.Origin.Key, zone.NegativeSoa);
-            }
+            rcode = WriteZoneTail(ref writer, context, ref back, entersAt, ref answers, ref authority);
         }
 
         if (writer.Overflowed)
@@ -111,73 +101,7 @@ internal static class ResponseBuilder
         Finish(ref writer, context, rcode, authoritative: false, answers, authority, 0);
     }
 
-    /// <summary>
-    /// A forwarded answer from <see cref="CachedAnswer"/>: its records as the upstream sent them after the client's
-    /// own question, TTLs counted down (or 30 when <paramref name="stale"/>, with Extended DNS Error 3 for EDNS
-    /// clients, RFC 8767). Too big for the client: TC and no records, as for any answer.
-    /// </summary>
-    public static void WriteCached(QueryContext context, CachedAnswer answer, TimeSpan age, bool stale)
-    {
-        var query = context.Query;
-        var room = context.MaxResponseSize - (query.HasEdns ? OptLength + (stale ? EdeLength : 0) : 0);
-        if (answer.MessageLength > room)
-        {
-            context.Query.Flags |= DnsFlags.Truncated;
-            WriteError(context, answer.Rcode);
-            return;
-        }
-
-        var question = context.Request.AsSpan(DnsFlags.HeaderLength, query.QuestionEnd - DnsFlags.HeaderLength);
-        var writer = new MessageWriter(context.Response, context.MaxResponseSize, answer.WriteTo(context.Response, question, age, stale));
-        writer.PatchUInt16(0, query.Id);
-        var authenticData = answer.AuthenticData && (query.DnssecOk || (query.Flags & DnsFlags.AuthenticData) != 0);
-        context.Rcode = answer.Rcode;
-        Finish(ref writer, context, answer.Rcode, authoritative: false, answer.AnswerCount, answer.AuthorityCount, 0, stale, authenticData);
-    }
-
     /// <summary>An RD=0 query for a name outside our zones, with nothing cached: a referral to the root (as BIND answers).</summary>
-    /// <summary>
-    /// A cached upstream chain cut where it entered our zones (<see cref="CachedAnswer.EntersAt"/>), then our own answer
-    /// for that name: its records, or our SOA and rcode when we say the name or its data does not exist.
-    /// </summary>
-    public static void WriteCachedThenZone(QueryContext context, CachedAnswer answer, TimeSpan age, bool stale, ref LookupResult result, string entersAt)
-    {
-        var query = context.Query;
-        var limit = context.MaxResponseSize - (query.HasEdns ? OptLength + (stale ? EdeLength : 0) : 0);
-        if (answer.MessageLength > limit)
-        {
-            context.Query.Flags |= DnsFlags.Truncated;
-            WriteError(context, ResponseCode.NoError);
-            return;
-        }
-
-        var question = context.Request.AsSpan(DnsFlags.HeaderLength, query.QuestionEnd - DnsFlags.HeaderLength);
-        var writer = new MessageWriter(context.Response, limit, answer.WriteTo(context.Response, question, age, stale));
-        writer.PatchUInt16(0, query.Id);
-        var rcode = result.Outcome == LookupOutcome.NameError ? ResponseCode.NXDomain : ResponseCode.NoError;
-        var answers = answer.AnswerCount;
-        ushort authority = 0;
-        for (var i = 0; i < result.AnswerCount; i++)
-        {
-            answers += WriteSet(ref writer, context, result.Answers[i].Owner?.Key ?? entersAt, result.Answers[i].Set);
-        }
-
-        if (result.Outcome is LookupOutcome.NoData or LookupOutcome.NameError && result.Zone is { } zone)
-        {
-            authority += WriteSet(ref writer, context, zone.Origin.Key, zone.NegativeSoa);
-        }
-
-        if (writer.Overflowed)
-        {
-            writer.Rewind(query.QuestionEnd);
-            answers = authority = 0;
-            context.Query.Flags |= DnsFlags.Truncated;
-        }
-
-        context.Rcode = rcode;
-        Finish(ref writer, context, rcode, authoritative: false, answers, authority, 0, stale);
-    }
-
     public static void WriteRootReferral(QueryContext context)
     {
         var writer = Begin(context, out var sectionsStart);

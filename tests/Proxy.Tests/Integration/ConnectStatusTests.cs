@@ -199,14 +199,14 @@ public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<Pro
         Assert.Contains("vpce=vpce-0test42", proxy.Output, StringComparison.Ordinal);
     }
 
-    private static async Task<byte[]> ReadExactlyAsync(NetworkStream stream, int count)
+    internal static async Task<byte[]> ReadExactlyAsync(NetworkStream stream, int count)
     {
         var buffer = new byte[count];
         await stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         return buffer;
     }
 
-    private static async Task<byte[]> ReadToEndAsync(NetworkStream stream)
+    internal static async Task<byte[]> ReadToEndAsync(NetworkStream stream)
     {
         using var all = new MemoryStream();
         await stream.CopyToAsync(all).WaitAsync(TimeSpan.FromSeconds(30));

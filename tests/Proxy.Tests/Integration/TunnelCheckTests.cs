@@ -106,14 +106,14 @@ public sealed class TunnelCheckTests(ProxyFixture fixture) : IClassFixture<Proxy
         var stream = client.GetStream();
 
         await stream.WriteAsync(sentAhead ? first.Concat(second).ToArray() : first);
-        Assert.Equal(HelloRetryOrigin.HelloRetryRequest, await ReadExactlyAsync(stream, HelloRetryOrigin.HelloRetryRequest.Length));
+        Assert.Equal(HelloRetryOrigin.HelloRetryRequest, await ConnectStatusTests.ReadExactlyAsync(stream, HelloRetryOrigin.HelloRetryRequest.Length));
         if (!sentAhead)
         {
             await stream.WriteAsync(second);
         }
 
         client.Client.Shutdown(SocketShutdown.Send);
-        var answer = await ReadToEndAsync(stream);
+        var answer = await ConnectStatusTests.ReadToEndAsync(stream);
 
         if (relayed)
         {
@@ -143,10 +143,10 @@ public sealed class TunnelCheckTests(ProxyFixture fixture) : IClassFixture<Proxy
         var stream = client.GetStream();
 
         await stream.WriteAsync(first.Concat(second).ToArray());
-        Assert.Equal(HelloRetryOrigin.HelloRetryRequest, await ReadExactlyAsync(stream, HelloRetryOrigin.HelloRetryRequest.Length));
+        Assert.Equal(HelloRetryOrigin.HelloRetryRequest, await ConnectStatusTests.ReadExactlyAsync(stream, HelloRetryOrigin.HelloRetryRequest.Length));
         client.Client.Shutdown(SocketShutdown.Send);
 
-        Assert.Equal(AccessDenied, await ReadToEndAsync(stream));
+        Assert.Equal(AccessDenied, await ConnectStatusTests.ReadToEndAsync(stream));
         Assert.Empty(await origin.AfterRetry);
     }
 
@@ -201,7 +201,7 @@ public sealed class TunnelCheckTests(ProxyFixture fixture) : IClassFixture<Proxy
         var stream = client.GetStream();
         await stream.WriteAsync(bytes);
         client.Client.Shutdown(SocketShutdown.Send);
-        return (await ReadToEndAsync(stream), ((IPEndPoint)client.Client.LocalEndPoint!).Port);
+        return (await ConnectStatusTests.ReadToEndAsync(stream), ((IPEndPoint)client.Client.LocalEndPoint!).Port);
     }
 
     private static async Task<TcpClient> ConnectAsync(ProxyProcess proxy, string target)
@@ -210,7 +210,7 @@ public sealed class TunnelCheckTests(ProxyFixture fixture) : IClassFixture<Proxy
         await client.ConnectAsync(IPAddress.Loopback, proxy.ConnectPort);
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT {target} HTTP/1.1\r\n\r\n"));
-        Assert.Equal("HTTP/1.1 200 Connection established\r\n\r\n", Encoding.ASCII.GetString(await ReadExactlyAsync(stream, 39)));
+        Assert.Equal("HTTP/1.1 200 Connection established\r\n\r\n", Encoding.ASCII.GetString(await ConnectStatusTests.ReadExactlyAsync(stream, 39)));
         return client;
     }
 
@@ -223,19 +223,5 @@ public sealed class TunnelCheckTests(ProxyFixture fixture) : IClassFixture<Proxy
         Assert.True(at > 0);
         to.CopyTo(copy.AsSpan(at));
         return copy;
-    }
-
-    private static async Task<byte[]> ReadExactlyAsync(NetworkStream stream, int count)
-    {
-        var buffer = new byte[count];
-        await stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        return buffer;
-    }
-
-    private static async Task<byte[]> ReadToEndAsync(NetworkStream stream)
-    {
-        using var all = new MemoryStream();
-        await stream.CopyToAsync(all).WaitAsync(TimeSpan.FromSeconds(30));
-        return all.ToArray();
     }
 }
