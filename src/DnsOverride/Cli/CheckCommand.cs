@@ -35,13 +35,11 @@ internal static class CheckCommand
 
         var (checks, healthErrors) = HealthChecksReader.ReadFolder(directory);
         var healthProblems = new List<string>(healthErrors);
-        var loaded = new List<Zone>();
         var origins = files.Select(f => ZoneLoader.OriginOf(f, out var origin, out _) ? origin : null).OfType<DnsName>().ToList();
         var failed = 0;
-        foreach (var file in files)
+        var report = ZoneLoader.Load(directory, limits, fileLoaded: (file, zone, records, loadErrors) =>
         {
-            var errors = new List<ZoneError>();
-            var zone = ZoneLoader.LoadFile(file, limits, errors, out var records);
+            var errors = new List<ZoneError>(loadErrors);
             if (zone is not null && lint is not null)
             {
                 errors.AddRange(ZoneLinter.Lint(zone.Origin, file, records, lint, origins));
@@ -61,12 +59,17 @@ internal static class CheckCommand
             {
                 output.WriteLine($"{file}: zone {zone.Name} loaded, serial {zone.Serial}, {zone.Nodes.Count} names");
             }
+        });
 
-            if (zone is not null)
-            {
-                loaded.Add(zone);
-            }
+        // What stops the folder loading at all (a link inside a revision, an unlistable folder) is no file's.
+        var folderErrors = report.Errors.Where(e => e.Line == 0 && e.File == directory).ToList();
+        foreach (var problem in folderErrors)
+        {
+            error.WriteLine(problem.ToString());
         }
+
+        failed += folderErrors.Count;
+        var loaded = report.Zones.Zones.ToList();
 
         // Every health check must name a zone of the folder and owners there that have addresses to probe.
         foreach (var check in checks ?? [])

@@ -25,6 +25,33 @@ internal abstract class StrictJsonFile
 
     protected List<string> Errors { get; } = [];
 
+    /// <summary>
+    /// Reads <paramref name="name"/> in <paramref name="directory"/> with <paramref name="read"/>: <paramref name="absent"/>
+    /// when there is no such file, and an error (never an exception) when it exists but cannot be read.
+    /// </summary>
+    protected static (T? Value, IReadOnlyList<string> Errors) ReadFolderFile<T>(
+        string directory, string name, T absent, Func<byte[], string, (T? Value, IReadOnlyList<string> Errors)> read)
+        where T : class
+    {
+        var path = System.IO.Path.Combine(directory, name);
+        if (!File.Exists(path))
+        {
+            return (absent, []);
+        }
+
+        byte[] utf8;
+        try
+        {
+            utf8 = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, [$"{path}: cannot read: {ex.Message}"]);
+        }
+
+        return read(utf8, path);
+    }
+
     /// <summary>A syntax error as <c>FILE:LINE:COLUMN: invalid JSON: ...</c>.</summary>
     protected static string SyntaxError(string path, JsonException ex)
     {

@@ -125,7 +125,35 @@ internal sealed class QueryPipeline
         ResponseBuilder.WriteError(context, ResponseCode.ServFail);
     }
 
+    /// <summary>
+    /// Ends the query on the thread that served it (a UDP receive thread for every authoritative answer): whatever
+    /// fails here costs this answer only, and is counted; an exception out of here would end the process.
+    /// </summary>
     private void Complete(QueryContext context)
+    {
+        try
+        {
+            Finish(context);
+        }
+#pragma warning disable CA1031 // see above: nothing may escape to the receive thread
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            context.ResponseLength = 0;
+            _metrics.Dropped(QueryDecisions.Word(QueryDecision.Error, context.ForwardStatus));
+            try
+            {
+                Log.ServeError(_logger, ex, context.Transport.ToString(), context.RemoteEndPoint.ToString());
+            }
+#pragma warning disable CA1031 // the log sink itself is what failed; the metric above still counts it
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    private void Finish(QueryContext context)
     {
         if (_rateLimiter.Enabled)
         {

@@ -26,11 +26,8 @@ internal sealed class HealthChecksReader : StrictJsonFile
     }
 
     /// <summary>The checks of <paramref name="directory"/>, none when it has no health.json, or null and the errors.</summary>
-    public static (IReadOnlyList<HealthCheck>? Checks, IReadOnlyList<string> Errors) ReadFolder(string directory)
-    {
-        var path = System.IO.Path.Combine(directory, FileName);
-        return File.Exists(path) ? Read(File.ReadAllBytes(path), path) : ([], []);
-    }
+    public static (IReadOnlyList<HealthCheck>? Checks, IReadOnlyList<string> Errors) ReadFolder(string directory) =>
+        ReadFolderFile<IReadOnlyList<HealthCheck>>(directory, FileName, [], Read);
 
     public static (IReadOnlyList<HealthCheck>? Checks, IReadOnlyList<string> Errors) Read(byte[] utf8, string path)
     {

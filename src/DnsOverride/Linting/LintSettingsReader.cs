@@ -23,11 +23,8 @@ internal sealed class LintSettingsReader : StrictJsonFile
     }
 
     /// <summary>The settings of <paramref name="directory"/>'s lint file, or the defaults when it has none.</summary>
-    public static (LintSettings? Settings, IReadOnlyList<string> Errors) ReadFolder(string directory)
-    {
-        var path = System.IO.Path.Combine(directory, LintSettings.FileName);
-        return File.Exists(path) ? Read(File.ReadAllBytes(path), path) : (LintSettings.Default, []);
-    }
+    public static (LintSettings? Settings, IReadOnlyList<string> Errors) ReadFolder(string directory) =>
+        ReadFolderFile(directory, LintSettings.FileName, LintSettings.Default, Read);
 
     public static (LintSettings? Settings, IReadOnlyList<string> Errors) Read(byte[] utf8, string path)
     {

@@ -85,7 +85,16 @@ internal sealed class UdpServer : IDisposable
                 break;
             }
 
-            context = Serve(context, length);
+            try
+            {
+                context = Serve(context, length);
+            }
+#pragma warning disable CA1031 // one query's failure must not end the thread: the port would go deaf
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.ReceiveError(_logger, EndPoint, ex);
+            }
         }
 
         _pool.Return(context);

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Stopped after {Milliseconds:F0} ms; {InFlight} queries were still in flight")]
     public static partial void Stopped(ILogger logger, int inFlight, double milliseconds);
 
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "UDP {Endpoint}: a query failed outside the handlers; receiving goes on")]
+    public static partial void ReceiveError(ILogger logger, System.Net.IPEndPoint endpoint, Exception exception);
+
     [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Stopping: {InFlight} forwards in flight; answering until they finish")]
     public static partial void Stopping(ILogger logger, int inFlight);
 
@@ -25,6 +28,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Zone error: {Error}")]
     public static partial void ZoneError(ILogger logger, Zones.ZoneError error);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Error, Message = "Zone reload ({Reason}) failed; the zones in service stay")]
+    public static partial void ZoneReloadFailed(ILogger logger, string reason, Exception exception);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Zone file {File} failed to load; {Action}")]
     public static partial void ZoneFileFailed(ILogger logger, string file, string action);

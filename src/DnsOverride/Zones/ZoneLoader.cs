@@ -36,7 +36,15 @@ internal static class ZoneLoader
         return null;
     }
 
-    public static ZoneLoadReport Load(string directory, ZoneLimits limits, ZoneSet? previous = null)
+    /// <summary>What <see cref="Load"/> found in one file: its zone (null when it failed), its records as read, its errors.</summary>
+    public delegate void FileLoaded(string file, Zone? zone, IReadOnlyList<ResourceRecord> records, IReadOnlyList<ZoneError> errors);
+
+    /// <summary>
+    /// Loads the folder as the server serves it, and as <c>check</c> judges it (<paramref name="fileLoaded"/> sees each
+    /// file). Files are read in ordinal order of their names; a file whose origin an earlier file already gave (names
+    /// differing in case or a trailing dot) is an error and not read, so the zone served never depends on a race.
+    /// </summary>
+    public static ZoneLoadReport Load(string directory, ZoneLimits limits, ZoneSet? previous = null, FileLoaded? fileLoaded = null)
     {
         var errors = new List<ZoneError>();
         var failed = new List<string>();
@@ -65,11 +73,24 @@ internal static class ZoneLoader
         }
 
         Array.Sort(files, StringComparer.Ordinal);
+        var origins = new Dictionary<DnsName, string>();
         foreach (var file in files)
         {
             var fileErrors = new List<ZoneError>();
-            var zone = LoadFile(file, limits, fileErrors);
+            Zone? zone = null;
+            IReadOnlyList<ResourceRecord> records = [];
+            var hasOrigin = OriginOf(file, out var origin, out _);
+            if (hasOrigin && !origins.TryAdd(origin, file))
+            {
+                fileErrors.Add(new ZoneError(file, 0, $"zone {origin} is defined by more than one file (first: {Path.GetFileName(origins[origin])})"));
+            }
+            else
+            {
+                zone = LoadFile(file, limits, fileErrors, out records);
+            }
+
             errors.AddRange(fileErrors);
+            fileLoaded?.Invoke(file, zone, records, fileErrors);
             if (zone is not null)
             {
                 zones.Add(zone);
@@ -77,19 +98,11 @@ internal static class ZoneLoader
             }
 
             failed.Add(file);
-            if (OriginOf(file, out var origin, out _) && previous?.FindZoneExact(origin) is { } good)
+            if (hasOrigin && origins[origin] == file && previous?.FindZoneExact(origin) is { } good)
             {
                 zones.Add(good);
                 kept.Add(file);
             }
-        }
-
-        var duplicates = zones.GroupBy(z => z.Origin).Where(g => g.Count() > 1).ToList();
-        foreach (var duplicate in duplicates)
-        {
-            errors.Add(new ZoneError(duplicate.Last().File, 0, $"zone {duplicate.Key} is defined by more than one file"));
-            failed.Add(duplicate.Last().File);
-            zones.Remove(duplicate.Last());
         }
 
         return new ZoneLoadReport(new ZoneSet(zones), errors, failed, kept) { Commit = CommitOf(root) };

@@ -35,16 +35,30 @@ internal sealed class ZoneStore : LastGoodStore<ZoneSet>
     /// <summary>What the last reload found, for tests and diagnostics.</summary>
     public ZoneLoadReport? LastReport { get; private set; }
 
+    /// <summary>Raised after each swap with the set replaced and the set now in service (NOTIFY listens).</summary>
+    public event Action<ZoneSet, ZoneSet>? Changed;
+
     /// <summary>
     /// A load of a large zone leaves its parse garbage and the replaced set behind; a compacting collection gives
     /// that back at once rather than leaving the process at its peak (a 1,000,000-record zone: 820 MB to 400 MB).
     /// </summary>
-    /// <summary>Raised after each swap with the set replaced and the set now in service (NOTIFY listens).</summary>
-    public event Action<ZoneSet, ZoneSet>? Changed;
-
     protected override void Swapped(ZoneSet previous, ZoneSet current)
     {
-        Changed?.Invoke(previous, current);
+        // Each listener on its own: health checks that fail to read must not keep NOTIFY from going out.
+        foreach (var listener in Changed?.GetInvocationList().Cast<Action<ZoneSet, ZoneSet>>() ?? [])
+        {
+            try
+            {
+                listener(previous, current);
+            }
+#pragma warning disable CA1031 // the new zones are in service whatever a listener does; Failed logs and counts it
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Failed("after the swap", ex);
+            }
+        }
+
         if (previous.Zones.Sum(z => z.Nodes.Count) + current.Zones.Sum(z => z.Nodes.Count) >= LargeSetNames)
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -90,5 +104,11 @@ internal sealed class ZoneStore : LastGoodStore<ZoneSet>
 
         LastReport = report;
         return report.Zones;
+    }
+
+    protected override void Failed(string reason, Exception exception)
+    {
+        _metrics.ZoneReload(success: false);
+        Log.ZoneReloadFailed(_logger, reason, exception);
     }
 }

@@ -2,7 +2,8 @@ namespace Endpoints.Common.Hosting;
 
 /// <summary>
 /// Something loaded from files and swapped in whole (the zone set, the policy). Loads run one at a time (the poll
-/// timer and SIGHUP may race); a load that returns null keeps the last good value, and readers never see a mix.
+/// timer and SIGHUP may race); a load that returns null or throws keeps the last good value, and readers never see a
+/// mix. Nothing a reload meets stops the service: a bug in one load costs that load, not every query after it.
 /// </summary>
 public abstract class LastGoodStore<T>(T initial)
     where T : class
@@ -17,7 +18,19 @@ public abstract class LastGoodStore<T>(T initial)
     {
         lock (_lock)
         {
-            var loaded = Load(reason, Current);
+            T? loaded;
+            try
+            {
+                loaded = Load(reason, Current);
+            }
+#pragma warning disable CA1031 // any failure of a load keeps the last good value; Failed logs and counts it
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Failed(reason, ex);
+                return false;
+            }
+
             if (loaded is null)
             {
                 return false;
@@ -25,7 +38,17 @@ public abstract class LastGoodStore<T>(T initial)
 
             var previous = Current;
             Volatile.Write(ref _current, loaded);
-            Swapped(previous, loaded);
+            try
+            {
+                Swapped(previous, loaded);
+            }
+#pragma warning disable CA1031 // the new value is in service; what reacts to it failed on its own
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Failed(reason, ex);
+            }
+
             return true;
         }
     }
@@ -37,4 +60,7 @@ public abstract class LastGoodStore<T>(T initial)
 
     /// <summary>The new value, or null to keep <paramref name="current"/> (the load failed and said why).</summary>
     protected abstract T? Load(string reason, T current);
+
+    /// <summary>A load or a reaction to a swap threw: log it in one line and count it.</summary>
+    protected abstract void Failed(string reason, Exception exception);
 }

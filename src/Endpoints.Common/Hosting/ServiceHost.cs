@@ -110,7 +110,7 @@ public static class ServiceHost
         }
     }
 
-    /// <summary>Runs until SIGTERM or SIGINT. Exit 2 for invalid settings (all reported), 1 when a port cannot be bound.</summary>
+    /// <summary>Runs until SIGTERM or SIGINT. Exit 2 for invalid settings (all reported), 1 when a port cannot be bound, 3 when a background service failed.</summary>
     public static async Task<int> RunAsync(HostApplicationBuilder builder)
     {
         if (((IHostApplicationBuilder)builder).Properties.TryGetValue(ConfigErrorProperty, out var configError))
@@ -127,7 +127,18 @@ public static class ServiceHost
 
         try
         {
-            await builder.Build().RunAsync().ConfigureAwait(false);
+            using var host = builder.Build();
+            var background = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+            await host.RunAsync().ConfigureAwait(false);
+
+            // A background service that failed stops the host (StopHost), and RunAsync returns as after SIGTERM: the
+            // exit status is what tells systemd and a supervisor that the service did not stop of its own will.
+            if (background.Find(service => service.ExecuteTask?.IsFaulted == true) is { } failed)
+            {
+                Console.Error.WriteLine($"error: {failed.GetType().Name} failed: {failed.ExecuteTask!.Exception!.GetBaseException().Message}");
+                return 3;
+            }
+
             return 0;
         }
         catch (OptionsValidationException ex)

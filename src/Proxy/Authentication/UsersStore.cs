@@ -21,4 +21,6 @@ internal sealed class UsersStore(string path, ILogger<UsersStore> logger) : Last
         Log.UsersLoaded(logger, Path, reason, users.Count);
         return users;
     }
+
+    protected override void Failed(string reason, Exception exception) => Log.UsersFailed(logger, Path, reason, exception.Message);
 }

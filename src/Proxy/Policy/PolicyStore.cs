@@ -42,4 +42,10 @@ internal sealed class PolicyStore : LastGoodStore<AccessPolicy>
 
         return policy;
     }
+
+    protected override void Failed(string reason, Exception exception)
+    {
+        _metrics.Error("policy-load");
+        Log.PolicyFailed(_logger, Path, reason, exception.Message);
+    }
 }

@@ -56,6 +56,10 @@ public sealed partial class UnitTests(ReleaseFixture release)
         Assert.Equal(("notify", "notify"), (dns["Type"], proxy["Type"]));
         Assert.Equal(("/bin/kill -HUP $MAINPID", "/bin/kill -HUP $MAINPID"), (dns["ExecReload"], proxy["ExecReload"]));
 
+        // A service that ends by itself is down whatever its status says (a host stopped by a failed background
+        // service used to exit 0, which on-failure leaves down).
+        Assert.Equal(("always", "always"), (dns["Restart"], proxy["Restart"]));
+
         // Port 53 needs the one capability; the proxy's ports are all high (the load balancer maps 443 to 8443).
         Assert.Contains("\"0.0.0.0:53\"", dnsConfig, StringComparison.Ordinal);
         Assert.Equal("CAP_NET_BIND_SERVICE", dns["AmbientCapabilities"]);

@@ -1,19 +1,11 @@
 using System.Net;
-using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Configuration;
-using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
-using Endpoints.DnsOverride.Health;
-using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Tests.Configuration;
 using Endpoints.DnsOverride.Tests.Integration;
-using Endpoints.DnsOverride.Transfers;
-using Endpoints.DnsOverride.Tsig;
-using Endpoints.DnsOverride.Zones;
 using Endpoints.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Metrics;
 
 namespace Endpoints.DnsOverride.Tests.Handlers;
@@ -42,16 +34,7 @@ public sealed class QueryPipelineAllocationTests
         using var metrics = new DnsMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         using var provider = OpenTelemetry.Sdk.CreateMeterProviderBuilder().AddMeter(DnsMetrics.MeterName).AddPrometheusExporter().Build();
         Assert.True(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>().Create(new System.Diagnostics.Metrics.MeterOptions(DnsMetrics.MeterName)).CreateHistogram<double>("probe").Enabled);
-        var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, metrics);
-        store.Reload("test");
-        var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, metrics);
-        var resolver = new CachingResolver(forwarder, new ResponseCache(options), store, options, TimeProvider.System, metrics, NullLogger<CachingResolver>.Instance);
-        var health = new HealthMonitor(store, options, TimeProvider.System, metrics, NullLogger<HealthMonitor>.Instance);
-        var pipeline = new QueryPipeline(
-            new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
-            new AuthoritativeHandler(store, resolver, health), new ForwardingHandler(resolver, store, health),
-            new ResponseRateLimiter(options, TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
-            options, metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
+        var pipeline = TestPipeline.Create(options, metrics);
         var context = new QueryContext();
         new IPEndPoint(IPAddress.Loopback, 5353).Serialize().Buffer.CopyTo(context.UdpRemote.Buffer);
         byte[][] queries =

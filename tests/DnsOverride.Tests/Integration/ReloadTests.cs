@@ -86,4 +86,44 @@ public sealed class ReloadTests
         Assert.Equal(0, server.Process.ExitCode);
         Assert.Contains("Stopped", server.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>Three files naming one zone (case and a trailing dot differ): the first by name serves, the others are errors, and the server stays up.</summary>
+    [Fact]
+    public async Task FilesNamingOneZoneAreErrorsAtStartAndOnReload()
+    {
+        using var zones = new TempDirectory();
+        zones.Write("corp.test.zone", ZoneText(1, "10.1.1.1"));
+        zones.Write("x.test.zone", ZoneText(1, "10.5.5.5"));
+        zones.Write("X.TEST.zone", ZoneText(1, "10.6.6.6"));
+        using var server = await DnsServerProcess.StartAsync(zones.Path);
+        Assert.Equal("10.6.6.6", (await Dig.QueryAsync(server.Port, "+short", "a.x.test")).Output.Trim());
+
+        var third = zones.Write("x.test..zone", ZoneText(1, "10.7.7.7"));
+        File.WriteAllText(Path.Combine(zones.Path, "corp.test.zone"), ZoneText(2, "10.2.2.2"));
+        await WaitForAnswerAsync(server.Port, "a.corp.test", "10.2.2.2", TimeSpan.FromSeconds(10));
+        Assert.True(await server.Process.WaitForOutputAsync($"{third}: zone x.test. is defined by more than one file (first: X.TEST.zone)", TimeSpan.FromSeconds(5)), server.Output);
+        Assert.False(server.Process.HasExited, server.Output);
+        Assert.Equal("10.6.6.6", (await Dig.QueryAsync(server.Port, "+short", "a.x.test")).Output.Trim());
+    }
+
+    /// <summary>
+    /// A health.json that exists but cannot be read (as root, chmod cannot make one: a link to /proc/self/mem, whose
+    /// read fails with EIO) is an error in the log; the zones still reload and the server stays up.
+    /// </summary>
+    [Fact]
+    public async Task AnUnreadableHealthFileIsAnErrorAndTheZonesStillReload()
+    {
+        using var zones = new TempDirectory();
+        zones.Write("corp.test.zone", ZoneText(1, "10.1.1.1"));
+        using var server = await DnsServerProcess.StartAsync(zones.Path);
+
+        var health = Path.Combine(zones.Path, "health.json");
+        File.CreateSymbolicLink(health, "/proc/self/mem");
+        File.WriteAllText(Path.Combine(zones.Path, "corp.test.zone"), ZoneText(2, "10.2.2.2"));
+        await WaitForAnswerAsync(server.Port, "a.corp.test", "10.2.2.2", TimeSpan.FromSeconds(10));
+        Assert.True(await server.Process.WaitForOutputAsync($"{health}: cannot read:", TimeSpan.FromSeconds(5)), server.Output);
+        Assert.False(server.Process.HasExited, server.Output);
+        File.WriteAllText(Path.Combine(zones.Path, "corp.test.zone"), ZoneText(3, "10.3.3.3"));
+        await WaitForAnswerAsync(server.Port, "a.corp.test", "10.3.3.3", TimeSpan.FromSeconds(10));
+    }
 }
