@@ -3,7 +3,7 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// <summary>
 /// The deadlines of the UDP exchanges waiting on upstreams, swept every <see cref="Tick"/>: an exchange past its
 /// deadline has its socket closed, which ends its receive. One timer for all of them, instead of a timer and two
-/// cancellation sources per exchange.
+/// cancellation sources per exchange. Each sweep also runs <c>onTick</c> (the forwarder closes idle sockets past their time).
 /// </summary>
 internal sealed class ExchangeTimeouts : IDisposable
 {
@@ -13,12 +13,14 @@ internal sealed class ExchangeTimeouts : IDisposable
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private readonly List<UpstreamSocket> _expired = [];
+    private readonly Action? _onTick;
     private UpstreamSocket? _head;
     private int _sweeping;
 
-    public ExchangeTimeouts(TimeProvider time)
+    public ExchangeTimeouts(TimeProvider time, Action? onTick = null)
     {
         _time = time;
+        _onTick = onTick;
         _timer = time.CreateTimer(_ => Sweep(), null, Tick, Tick);
     }
 
@@ -64,6 +66,7 @@ internal sealed class ExchangeTimeouts : IDisposable
             return;
         }
 
+        _onTick?.Invoke();
         var now = _time.GetTimestamp();
         lock (_lock)
         {

@@ -12,8 +12,8 @@ namespace Endpoints.DnsOverride.Forwarding;
 
 /// <summary>
 /// Relays queries to the upstreams unchanged but for a fresh random ID and random case in the question name (0x20,
-/// as Unbound's use-caps-for-id: an answer must echo it), each attempt from its own socket (a random source port, as
-/// RFC 5452 asks). An upstream that answers with the case changed is asked again at once in lowercase, and gets
+/// as Unbound's use-caps-for-id: an answer must echo it), from a random source port (RFC 5452) that lives for one
+/// exchange, or a few tens of milliseconds under load (<see cref="UpstreamSocketPool"/>). An upstream that answers with the case changed is asked again at once in lowercase, and gets
 /// lowercase questions for <see cref="Upstream.CaseFallback"/>. A timeout moves on to the next upstream; a truncated answer is
 /// fetched again over TCP; SERVFAIL and REFUSED try the next upstream too, and REFUSED from every upstream becomes
 /// SERVFAIL (the client asked us, and we do serve it; as BIND answers). A question that timed out is answered
@@ -53,7 +53,13 @@ internal sealed class Forwarder : IDisposable
         _timedOut = new TimedOutQuestions(time);
         // Waits on the network run on the real clock, even under a test's fake one: an answer or ICMP error that never
         // comes (the kernel rate-limits ICMP) must still end the attempt. Back-offs and holds follow the given clock.
-        _timeouts = new ExchangeTimeouts(TimeProvider.System);
+        _timeouts = new ExchangeTimeouts(TimeProvider.System, () =>
+        {
+            foreach (var upstream in _upstreams)
+            {
+                upstream.Sockets.Trim();
+            }
+        });
         metrics.ObserveUpstreams(() => _upstreams.Select(u => (u.Name, u.IsHealthy)));
     }
 

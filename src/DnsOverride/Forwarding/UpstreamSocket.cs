@@ -6,10 +6,12 @@ namespace Endpoints.DnsOverride.Forwarding;
 
 /// <summary>
 /// A UDP socket connected to one upstream, from a source port the kernel picked at random, used for one exchange at a
-/// time and then again, up to <see cref="MaxUses"/> times. Opening, registering and closing a socket per query was a
-/// third of the CPU of a forwarded query (bench/README.md). Reuse does not help a spoofer: what a forger must hit is a
-/// port with a query waiting, and as many are waiting as before. The kernel drops datagrams from any other address
-/// or port; a late answer to an earlier query is ignored by ID and question. A socket that fails or times out is thrown away.
+/// time. Under load it serves the next exchange too, for a few tens of milliseconds at most (<see cref="UpstreamSocketPool"/>):
+/// opening, registering and closing a socket per query was a third of the CPU of a forwarded query (bench/README.md),
+/// while a port open for seconds is what an off-path forger finds by side channel (SAD DNS, CVE-2020-25705). Datagrams
+/// that wait in it between exchanges are thrown away before it is used again, so forged answers cannot be queued for a
+/// question to come. The kernel drops datagrams from any other address or port; a late answer to an earlier query is
+/// ignored by ID and question. A socket that fails or times out is thrown away.
 /// </summary>
 internal sealed class UpstreamSocket : IDisposable
 {
@@ -20,6 +22,32 @@ internal sealed class UpstreamSocket : IDisposable
     private int _uses;
 
     private UpstreamSocket(Socket socket) => _socket = socket;
+
+    /// <summary>When it was opened, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
+    public long OpenedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>When its current or last exchange was handed it.</summary>
+    public long RentedAt { get; set; }
+
+    /// <summary>When its last exchange ended.</summary>
+    public long IdleSince { get; set; }
+
+    /// <summary>Throws away what arrived since its last exchange (late or forged answers), without waiting.</summary>
+    public void Drain()
+    {
+        try
+        {
+            Span<byte> discard = stackalloc byte[512];
+            while (_socket.Available > 0)
+            {
+                _socket.Receive(discard, SocketFlags.None);
+            }
+        }
+        catch (SocketException)
+        {
+            // An ICMP error queued on it: nothing to keep either way.
+        }
+    }
 
     /// <summary>When its exchange times out, as a <see cref="TimeProvider"/> timestamp; set by <see cref="ExchangeTimeouts"/>.</summary>
     internal long Deadline { get; set; }

@@ -15,6 +15,7 @@ internal sealed class LoopbackResponder : IDisposable
     private readonly bool _twice;
     private readonly byte _rcode;
     private readonly string? _silentPrefix;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int> _sourcePorts = new();
     private UdpClient? _socket;
     private int _received;
 
@@ -32,6 +33,9 @@ internal sealed class LoopbackResponder : IDisposable
     public IPEndPoint EndPoint { get; }
 
     public int Received => Volatile.Read(ref _received);
+
+    /// <summary>The source port of each query received, in order.</summary>
+    public IReadOnlyCollection<int> SourcePorts => _sourcePorts;
 
     public void GoDark()
     {
@@ -75,6 +79,7 @@ internal sealed class LoopbackResponder : IDisposable
             while (true)
             {
                 var query = await socket.ReceiveAsync();
+                _sourcePorts.Enqueue(query.RemoteEndPoint.Port);
                 Interlocked.Increment(ref _received);
                 if (_silentPrefix is not null && query.Buffer.Length > 13 && System.Text.Encoding.ASCII.GetString(query.Buffer, 13, query.Buffer[12]).StartsWith(_silentPrefix, StringComparison.OrdinalIgnoreCase))
                 {

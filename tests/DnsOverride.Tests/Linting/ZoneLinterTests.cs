@@ -48,6 +48,32 @@ public sealed class ZoneLinterTests
         Assert.Equal(expected, problem.ToString());
     }
 
+    /// <summary>AWS names are host names; an owner label that is not (a right-to-left override, a space, an underscore) is no name a client asks for.</summary>
+    [Theory]
+    [InlineData("\\226\\128\\174gpj.evil A 10.200.0.10", "s3.amazonaws.com.zone:9: \\226\\128\\174gpj.evil.s3.amazonaws.com.: the label '\\226\\128\\174gpj' is not letters, digits and hyphens, which no AWS name has")]
+    [InlineData("my\\032bucket A 10.200.0.10", "s3.amazonaws.com.zone:9: my\\032bucket.s3.amazonaws.com.: the label 'my\\032bucket' is not letters, digits and hyphens, which no AWS name has")]
+    [InlineData("_dmarc A 10.200.0.10", "s3.amazonaws.com.zone:9: _dmarc.s3.amazonaws.com.: the label '_dmarc' is not letters, digits and hyphens, which no AWS name has")]
+    [InlineData("x.* A 10.200.0.10", "s3.amazonaws.com.zone:9: x.*.s3.amazonaws.com.: the label '*' is not letters, digits and hyphens, which no AWS name has")]
+    public void AnOwnerNoAwsNameHasIsAnErrorInAnAwsZone(string record, string expected)
+    {
+        var problem = Assert.Single(Lint("s3.amazonaws.com.", Good + "\n" + record + "\n"));
+
+        Assert.False(problem.IsWarning);
+        Assert.Equal(expected, problem.ToString());
+    }
+
+    [Fact]
+    public void AnOwnerThatIsNoHostNameIsAWarningElsewhereAndServiceLabelsPass()
+    {
+        var settings = LintSettings.Default with { Suffixes = [DnsName.Parse("corp.example.")] };
+
+        var problems = Lint("corp.example.", Good + "\n_sip._tcp A 10.200.0.10\nmy\\032host A 10.200.0.10\n", settings);
+
+        var problem = Assert.Single(problems);
+        Assert.True(problem.IsWarning);
+        Assert.Equal("corp.example.zone:10: warning: my\\032host.corp.example.: the label 'my\\032host' is not letters, digits and hyphens (a host name's), nor a '_' service label", problem.ToString());
+    }
+
     [Theory]
     [InlineData("alias CNAME mybucket")]
     [InlineData("alias CNAME s3.us-east-1.amazonaws.com.")]
