@@ -49,7 +49,7 @@ internal static class ProxyServices
             var basic = options.Users is { } users
                 ? new BasicAuthenticator(provider.GetRequiredService<UsersStore>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<FailureLimiter>())
                 : null;
-            return new ProxyAuthenticator(options.KeytabInUse is not null ? GssAcceptor.Create() : null, basic, options.AuthRealm, provider.GetRequiredService<FailureLimiter>(),
+            return new ProxyAuthenticator(options.KeytabInUse is not null ? GssAcceptor.Create(options.Spn) : null, basic, options.AuthRealm, provider.GetRequiredService<FailureLimiter>(),
                 provider.GetRequiredService<ProxyMetrics>());
         });
         services.AddSingleton(provider => new UsersStore(

@@ -55,11 +55,11 @@ public sealed class KerberosRealm : IDisposable
         }
     }
 
-    /// <summary>A keytab holding <paramref name="service"/>'s keys, as an AD administrator's ktpass would make.</summary>
-    public async Task<string> KeytabAsync(string service)
+    /// <summary>A keytab holding <paramref name="services"/>' keys, as an AD administrator's ktpass would make (several: a host's shared keytab).</summary>
+    public async Task<string> KeytabAsync(params string[] services)
     {
-        var path = System.IO.Path.Combine(Directory, service.Replace('/', '_') + ".keytab");
-        await AdminAsync("kadmin.local", "-q", $"ktadd -k {path} {service}");
+        var path = System.IO.Path.Combine(Directory, string.Join('+', services).Replace('/', '_') + ".keytab");
+        await AdminAsync("kadmin.local", "-q", $"ktadd -k {path} {string.Join(' ', services)}");
         return path;
     }
 

@@ -16,13 +16,40 @@ internal sealed class GssAcceptor : IDisposable
 
     private GssAcceptor(nint credential) => _credential = credential;
 
-    /// <summary>Acquires the acceptor credential from the keytab KRB5_KTNAME names (<see cref="Keytab.Use"/>).</summary>
-    public static GssAcceptor Create()
+    /// <summary>
+    /// Acquires the acceptor credential from the keytab KRB5_KTNAME names (<see cref="Keytab.Use"/>), for
+    /// <paramref name="spn"/> only (<c>HTTP/proxy.corp.example</c>, realm optional), or when none is given for any
+    /// <c>HTTP/</c> principal: a keytab shared with another service (host/, cifs/ on an AD host) must not let that
+    /// service's tickets in. GSSAPI then refuses a ticket for any other principal of the keytab with its reason.
+    /// </summary>
+    public static GssAcceptor Create(string? spn)
     {
-        var major = GssApi.AcquireCredential(out var minor, 0, GssApi.Indefinite, 0, GssApi.Accept, out var credential, 0, 0);
-        return GssApi.IsError(major)
-            ? throw new InvalidOperationException($"no Kerberos service key in the keytab: {Describe(major, minor)}")
-            : new GssAcceptor(credential);
+        var (text, type) = spn is null ? ("HTTP", GssApi.HostBasedService) : (spn, GssApi.PrincipalName);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+        var name = (nint)0;
+        try
+        {
+            var buffer = new GssApi.Buffer { Length = (nuint)bytes.Length, Value = handle.AddrOfPinnedObject() };
+            var major = GssApi.ImportName(out var minor, ref buffer, type, out name);
+            if (GssApi.IsError(major))
+            {
+                throw new InvalidOperationException($"acceptor name {text}: {Describe(major, minor)}");
+            }
+
+            major = GssApi.AcquireCredential(out minor, name, GssApi.Indefinite, 0, GssApi.Accept, out var credential, 0, 0);
+            return GssApi.IsError(major)
+                ? throw new InvalidOperationException($"no Kerberos key for {(spn ?? "HTTP/ principals")} in the keytab: {Describe(major, minor)}")
+                : new GssAcceptor(credential);
+        }
+        finally
+        {
+            handle.Free();
+            if (name != 0)
+            {
+                GssApi.ReleaseName(out _, ref name);
+            }
+        }
     }
 
     /// <summary>

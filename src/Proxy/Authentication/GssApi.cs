@@ -24,12 +24,21 @@ internal static partial class GssApi
         public nint Value;
     }
 
+    /// <summary>The name type of a Kerberos principal (<c>HTTP/proxy.corp.example[@REALM]</c>), RFC 1964 2.1.1.</summary>
+    public static nint PrincipalName => NameType("GSS_KRB5_NT_PRINCIPAL_NAME");
+
+    /// <summary>The name type of a host-based service (<c>HTTP</c>, or <c>HTTP@host</c>), RFC 2743 4.1.</summary>
+    public static nint HostBasedService => NameType("GSS_C_NT_HOSTBASED_SERVICE");
+
     /// <summary>Major status codes with a calling or routine error (the top 16 bits) are failures.</summary>
     public static bool IsError(uint major) => (major & 0xFFFF0000) != 0;
 
     [LibraryImport(Library, EntryPoint = "gss_acquire_cred")]
     public static partial uint AcquireCredential(
         out uint minor, nint desiredName, uint timeRequested, nint desiredMechanisms, int usage, out nint credential, nint actualMechanisms, nint timeReceived);
+
+    [LibraryImport(Library, EntryPoint = "gss_import_name")]
+    public static partial uint ImportName(out uint minor, ref Buffer name, nint nameType, out nint output);
 
     [LibraryImport(Library, EntryPoint = "gss_release_cred")]
     public static partial uint ReleaseCredential(out uint minor, ref nint credential);
@@ -53,4 +62,8 @@ internal static partial class GssApi
 
     [LibraryImport(Library, EntryPoint = "gss_display_status")]
     public static partial uint DisplayStatus(out uint minor, uint status, int statusType, nint mechanism, ref uint messageContext, ref Buffer message);
+
+    /// <summary>The library exports each name type as a variable holding a pointer to its OID.</summary>
+    private static nint NameType(string symbol) =>
+        Marshal.ReadIntPtr(NativeLibrary.GetExport(NativeLibrary.Load(Library, typeof(GssApi).Assembly, null), symbol));
 }

@@ -29,6 +29,9 @@ internal static partial class Keytab
         }
     }
 
+    /// <summary>SERVICE/HOST or SERVICE/HOST@REALM, each part letters, digits, dots, hyphens and underscores.</summary>
+    public static bool IsServicePrincipal(string spn) => ServicePrincipal().IsMatch(spn);
+
     public static void Use(string keytab)
     {
         Environment.SetEnvironmentVariable(Variable, keytab);
@@ -37,6 +40,9 @@ internal static partial class Keytab
             throw new InvalidOperationException($"setenv {Variable} failed: {Marshal.GetLastPInvokeError()}");
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Za-z0-9._-]+/[A-Za-z0-9._-]+(@[A-Za-z0-9._-]+)?\z")]
+    private static partial System.Text.RegularExpressions.Regex ServicePrincipal();
 
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int SetEnvironment(string name, string value, int overwrite);

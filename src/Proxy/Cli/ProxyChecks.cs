@@ -16,7 +16,7 @@ internal static class ProxyChecks
         var (policy, errors) = AccessPolicy.Load(path);
         var keytab = Keytab.Resolve(settings.GetValueOrDefault("Proxy:Keytab"));
         var users = settings.GetValueOrDefault("Proxy:Users");
-        var problems = errors.Concat(CredentialFiles.Problems(keytab, users)).ToList();
+        var problems = errors.Concat(CredentialFiles.Problems(keytab, settings.GetValueOrDefault("Proxy:Spn"), users)).ToList();
 
         foreach (var problem in problems)
         {

@@ -8,9 +8,9 @@ internal static class ProxyCommandLine
 {
     public const string Usage = """
         usage: Endpoints.Proxy [--config FILE] [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]
-                               [--policy FILE] [--keytab FILE] [--users FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
+                               [--policy FILE] [--keytab FILE [--spn HTTP/HOST]] [--users FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
                                [--proxy-protocol-from CIDR]... [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
-               Endpoints.Proxy check [POLICY-FILE] [--connect/--tls/--http ADDR:PORT] [--keytab FILE] [--users FILE]
+               Endpoints.Proxy check [POLICY-FILE] [--connect/--tls/--http ADDR:PORT] [--keytab FILE [--spn HTTP/HOST]] [--users FILE]
                Endpoints.Proxy hash-password NAME      (password on stdin; prints the NAME:HASH line for --users)
         """;
 
@@ -22,6 +22,7 @@ internal static class ProxyCommandLine
         new("--health", "Proxy:Health"),
         new("--policy", "Proxy:Policy"),
         new("--keytab", "Proxy:Keytab"),
+        new("--spn", "Proxy:Spn"),
         new("--users", "Proxy:Users"),
         new("--metrics", "Proxy:Metrics"),
         new("--resolver", "Proxy:Resolver", Repeatable: true),

@@ -25,6 +25,12 @@ internal sealed class ProxyOptions
     /// <summary>Keytab with the key of HTTP/&lt;proxy name&gt; for Negotiate (Kerberos); else KRB5_KTNAME; neither: no Negotiate.</summary>
     public string? Keytab { get; set; }
 
+    /// <summary>
+    /// The service principal tickets must be for (<c>HTTP/proxy.corp.example</c>, realm optional); unset, any
+    /// <c>HTTP/</c> principal of the keytab. A ticket for another principal the keytab holds is refused.
+    /// </summary>
+    public string? Spn { get; set; }
+
     /// <summary>Basic accounts file (NAME:HASH lines, made with <c>hash-password</c>); none: no Basic.</summary>
     public string? Users { get; set; }
 

@@ -17,7 +17,7 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 
         var (_, policyErrors) = AccessPolicy.Load(options.Policy);
         errors.AddRange(policyErrors.Select(e => $"--policy: {e}"));
-        errors.AddRange(CredentialFiles.Problems(options.KeytabInUse, options.Users));
+        errors.AddRange(CredentialFiles.Problems(options.KeytabInUse, options.Spn, options.Users));
         if (options.AuthRealm.Length == 0 || options.AuthRealm.Any(c => c is '"' or '\\' || char.IsControl(c)))
         {
             errors.Add("AuthRealm must be non-empty, without quotes, backslashes or control characters");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Endpoints.Testing;
 
@@ -151,39 +150,12 @@ public sealed class ProxyAuthenticationTests(AuthProxyFixture fixture) : IClassF
         Assert.Contains("outcome=\"rate-limited\"", await MetricLinesAsync("proxy_auth_total", "scheme=\"basic\""), StringComparison.Ordinal);
     }
 
-    private static async Task<string[]> TokensAsync(IDictionary<string, string> environment, string service, int count)
-    {
-        var (exit, output) = await Tools.RunWithEnvironmentAsync(environment, "dotnet", BuiltProgram.TestTool("NegotiateClient"), "token", service,
-            count.ToString(CultureInfo.InvariantCulture));
-        Assert.True(exit == 0, output);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
+    private static Task<string[]> TokensAsync(IDictionary<string, string> environment, string service, int count) =>
+        NegotiateExchange.TokensAsync(environment, service, count);
 
     /// <summary>Sends one CONNECT from <paramref name="source"/> (127.0.0.1 unless given); the proxy's answer head, or all it sent.</summary>
-    private async Task<string> ConnectAsync(string bucket, string? authorization, IPAddress? source = null)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(source ?? IPAddress.Loopback, 0));
-        await socket.ConnectAsync(IPAddress.Loopback, fixture.Proxy.ConnectPort);
-        var target = $"{bucket}.s3.amazonaws.com:{fixture.Origin.TlsPort.ToString(CultureInfo.InvariantCulture)}";
-        var head = $"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n{(authorization is null ? string.Empty : $"Proxy-Authorization: {authorization}\r\n")}\r\n";
-        await socket.SendAsync(Encoding.ASCII.GetBytes(head));
-        var received = new StringBuilder();
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-        {
-            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            if (n == 0)
-            {
-                break;
-            }
-
-            received.Append(Encoding.ASCII.GetString(buffer, 0, n));
-        }
-
-        return received.ToString();
-    }
+    private Task<string> ConnectAsync(string bucket, string? authorization, IPAddress? source = null) =>
+        NegotiateExchange.ConnectAsync(fixture.Proxy.ConnectPort, $"{bucket}.s3.amazonaws.com:{fixture.Origin.TlsPort.ToString(CultureInfo.InvariantCulture)}", authorization, source);
 
     /// <summary>One request to the Host-mode listener; everything the proxy sent back until it closed.</summary>
     private Task<string> HostModeAsync(string request) => RawHttp.ExchangeAsync(fixture.Proxy.HttpPort, Encoding.ASCII.GetBytes(request));

@@ -50,4 +50,19 @@ public sealed class ProxyCommandsTests
         Assert.Contains($"{users}:2: svc-backup: not a $pbkdf2-sha256$ hash", both, StringComparison.Ordinal);
         Assert.DoesNotContain("warning", both, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CheckRefusesAnSpnWithoutAKeytabOrNotAServicePrincipal()
+    {
+        using var directory = new TempDirectory();
+        var policy = directory.Write("policy.json", """{ "rules": [] }""");
+        var keytab = directory.Write("proxy.keytab", "not empty");
+
+        var (aloneExit, alone) = await Tools.RunAsync("bash", "-c", $"unset KRB5_KTNAME; dotnet {ProxyProcess.Dll} check {policy} --spn HTTP/proxy.corp.example");
+        var (badExit, bad) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", policy, "--keytab", keytab, "--spn", "proxy.corp.example");
+
+        Assert.Equal((1, 1), (aloneExit, badExit));
+        Assert.Contains("--spn: names the principal of a keytab, and no --keytab (or KRB5_KTNAME) is given", alone, StringComparison.Ordinal);
+        Assert.Contains("--spn: 'proxy.corp.example' is not a service principal such as HTTP/proxy.corp.example", bad, StringComparison.Ordinal);
+    }
 }
