@@ -1,16 +1,19 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Endpoints.DnsOverride.Caching;
+using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Zones;
+using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Handlers;
 
 /// <summary>
 /// Answers every name inside our zones from the current zone set; such names are never forwarded.
-/// With RD=1, a CNAME chain that leaves our zones is finished through the upstreams, as a resolver would.
+/// With RD=1, a CNAME chain that leaves our zones is finished through the upstreams, as a resolver would, and a name
+/// that does not exist in a fallthrough zone (<see cref="DnsOverrideOptions.Fallthrough"/>) is forwarded.
 /// </summary>
 internal sealed class AuthoritativeHandler : IQueryHandler
 {
@@ -21,9 +24,11 @@ internal sealed class AuthoritativeHandler : IQueryHandler
     private readonly ZoneStore _zones;
     private readonly CachingResolver _resolver;
     private readonly HealthMonitor _health;
+    private readonly ZonePattern[] _fallthrough;
 
-    public AuthoritativeHandler(ZoneStore zones, CachingResolver resolver, HealthMonitor health)
+    public AuthoritativeHandler(ZoneStore zones, CachingResolver resolver, HealthMonitor health, IOptions<DnsOverrideOptions> options)
     {
+        _fallthrough = [.. options.Value.FallthroughZones];
         _zones = zones;
         _resolver = resolver;
         _health = health;
@@ -45,6 +50,11 @@ internal sealed class AuthoritativeHandler : IQueryHandler
             return Next;
         }
 
+        if (result.Outcome == LookupOutcome.NameError && recursive && result.AnswerCount == 0 && FallsThrough(result.QueryZone!))
+        {
+            return Next;
+        }
+
         context.ZoneName = result.QueryZone!.Name;
         if (result.Outcome == LookupOutcome.ExternalCname && recursive)
         {
@@ -55,6 +65,19 @@ internal sealed class AuthoritativeHandler : IQueryHandler
         context.Decision = result.Outcome == LookupOutcome.Delegation ? QueryDecision.Referral : QueryDecision.Authoritative;
         ResponseBuilder.WriteAnswer(context, ref result);
         return Mine;
+    }
+
+    private bool FallsThrough(Zone zone)
+    {
+        foreach (var pattern in _fallthrough)
+        {
+            if (pattern.Matches(zone.Origin))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async ValueTask<bool> ChaseAsync(QueryContext context, LookupResult result, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ internal static class TestPipeline
         var health = new HealthMonitor(store, options, TimeProvider.System, metrics, NullLogger<HealthMonitor>.Instance);
         return new QueryPipeline(
             new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
-            new AuthoritativeHandler(store, resolver, health), new ForwardingHandler(resolver, store, health),
+            new AuthoritativeHandler(store, resolver, health, options), new ForwardingHandler(resolver, store, health),
             new ResponseRateLimiter(options, TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
             options, metrics, logger ?? NullLogger<QueryPipeline>.Instance, TimeProvider.System);
     }

@@ -48,7 +48,7 @@ public sealed class ResponseRateLimiterTests : IDisposable
         var health = new HealthMonitor(store, options, TimeProvider.System, _metrics, NullLogger<HealthMonitor>.Instance);
         _pipeline = new QueryPipeline(
             new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
-            new AuthoritativeHandler(store, resolver, health), new ForwardingHandler(resolver, store, health),
+            new AuthoritativeHandler(store, resolver, health, options), new ForwardingHandler(resolver, store, health),
             new ResponseRateLimiter(options, new FakeTimeProvider(), NullLogger<ResponseRateLimiter>.Instance, _metrics),
             options, _metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
     }
