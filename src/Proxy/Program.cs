@@ -6,6 +6,7 @@ using Endpoints.Proxy.Cli;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Policy;
 using Endpoints.Proxy.Telemetry;
+using Endpoints.Proxy.TlsToProxy;
 using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,6 +38,11 @@ builder.Services.AddHostedService<PolicyWatcher>();
 if (builder.Configuration["Proxy:Users"] is not null)
 {
     builder.Services.AddHostedService<UsersWatcher>();
+}
+
+if (builder.Configuration["Proxy:ConnectTls"] is not null)
+{
+    builder.Services.AddHostedService<ProxyCertificateWatcher>();
 }
 
 builder.Services.AddHostedService<ProxyService>();

@@ -3,6 +3,7 @@ using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Health;
 using Endpoints.Proxy.Resolution;
 using Endpoints.Proxy.Telemetry;
+using Endpoints.Proxy.TlsToProxy;
 using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
 {
     private readonly ProxyOptions _options;
     private readonly ConnectionHandler _handler;
+    private readonly TlsToProxyBridge _bridge;
     private readonly ConnectionTracker _tracker;
     private readonly ConnectionDeadlines _deadlines;
     private readonly DestinationGuard _guard;
@@ -31,10 +33,11 @@ internal sealed class ProxyService : IHostedService, IDisposable
     private ProbeServer? _health;
 
     public ProxyService(
-        IOptions<ProxyOptions> options, ConnectionHandler handler, ConnectionTracker tracker, ConnectionDeadlines deadlines, DestinationGuard guard,
+        IOptions<ProxyOptions> options, ConnectionHandler handler, TlsToProxyBridge bridge, ConnectionTracker tracker, ConnectionDeadlines deadlines, DestinationGuard guard,
         Readiness readiness, TimeProvider time, ILogger<ProxyService> logger, MeterProvider meterProvider)
     {
         _deadlines = deadlines;
+        _bridge = bridge;
         _meterProvider = meterProvider;
         _options = options.Value;
         _handler = handler;
@@ -49,7 +52,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
     {
         foreach (var (mode, endpoint) in _options.ListenEndPoints)
         {
-            var listener = new ProxyListener(endpoint, mode, _handler, _tracker, _deadlines, _logger);
+            var listener = new ProxyListener(endpoint, mode, _handler, _bridge, _tracker, _deadlines, _logger);
             _listeners.Add(listener);
             _guard.ListeningOn(listener.EndPoint);
         }
@@ -63,6 +66,12 @@ internal sealed class ProxyService : IHostedService, IDisposable
                 .ConfigureAwait(false);
             Log.Listening(_logger, "health", _health.EndPoint);
             _guard.ListeningOn(_health.EndPoint);
+        }
+
+        var plaintext = _options.ListenEndPoints.Where(l => l.Mode is ListenerMode.Connect or ListenerMode.Http).Select(l => l.Mode.Name()).ToList();
+        if (_options.AllowBasicOverPlaintext && _options.Users is not null && plaintext.Count > 0)
+        {
+            Log.BasicOverPlaintext(_logger, string.Join(", ", plaintext));
         }
 
         foreach (var listener in _listeners)

@@ -5,6 +5,7 @@ using Endpoints.Proxy.Health;
 using Endpoints.Proxy.Policy;
 using Endpoints.Proxy.Resolution;
 using Endpoints.Proxy.Telemetry;
+using Endpoints.Proxy.TlsToProxy;
 using Endpoints.Proxy.Tunneling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,7 +50,7 @@ internal static class ProxyServices
             var basic = options.Users is { } users
                 ? new BasicAuthenticator(provider.GetRequiredService<UsersStore>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<FailureLimiter>())
                 : null;
-            return new ProxyAuthenticator(options.KeytabInUse is not null ? GssAcceptor.Create(options.Spn) : null, basic, options.AuthRealm, provider.GetRequiredService<FailureLimiter>(),
+            return new ProxyAuthenticator(options.KeytabInUse is not null ? GssAcceptor.Create(options.Spn) : null, basic, options.AuthRealm, options.AllowBasicOverPlaintext, provider.GetRequiredService<FailureLimiter>(),
                 provider.GetRequiredService<ProxyMetrics>());
         });
         services.AddSingleton(provider => new UsersStore(
@@ -57,6 +58,8 @@ internal static class ProxyServices
         services.AddSingleton<HandshakeReader>();
         services.AddSingleton<Dialer>();
         services.AddSingleton<ConnectionHandler>();
+        services.AddSingleton<ProxyCertificateStore>();
+        services.AddSingleton<TlsToProxyBridge>();
         return services;
     }
 }

@@ -43,7 +43,7 @@ if (args is ["get", var url])
     }
     catch (HttpRequestException ex)
     {
-        Console.WriteLine($"STATUS {(int?)ex.StatusCode ?? 0} {ex.Message}");
+        Console.WriteLine($"STATUS {(int?)ex.StatusCode ?? 0} {ex.Message} {ex.InnerException?.Message} {ex.InnerException?.InnerException?.Message}");
         return 0;
     }
 }

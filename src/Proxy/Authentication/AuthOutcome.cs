@@ -26,4 +26,7 @@ public enum AuthOutcome
 
     /// <summary>The source failed too often within a minute; not checked.</summary>
     RateLimited,
+
+    /// <summary>Basic on a plaintext listener without <c>AllowBasicOverPlaintext</c>: refused unchecked, the password already in clear.</summary>
+    Plaintext,
 }

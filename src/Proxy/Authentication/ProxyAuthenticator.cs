@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Endpoints.Proxy.Telemetry;
 
 namespace Endpoints.Proxy.Authentication;
@@ -18,35 +17,34 @@ internal sealed class ProxyAuthenticator : IDisposable
     private readonly GssAcceptor? _negotiate;
     private readonly FailureLimiter _failures;
     private readonly ProxyMetrics _metrics;
+    private readonly bool _basicOverPlaintext;
+    private readonly string _secureChallenges;
+    private readonly string _plaintextChallenges;
 
-    public ProxyAuthenticator(GssAcceptor? negotiate, BasicAuthenticator? basic, string realm, FailureLimiter failures, ProxyMetrics metrics)
+    public ProxyAuthenticator(GssAcceptor? negotiate, BasicAuthenticator? basic, string realm, bool basicOverPlaintext, FailureLimiter failures, ProxyMetrics metrics)
     {
         _negotiate = negotiate;
         _basic = basic;
+        _basicOverPlaintext = basicOverPlaintext;
         _failures = failures;
         _metrics = metrics;
-        var challenges = new StringBuilder();
-        if (negotiate is not null)
-        {
-            challenges.Append("Proxy-Authenticate: Negotiate\r\n");
-        }
-
-        if (basic is not null)
-        {
-            challenges.Append("Proxy-Authenticate: Basic realm=\"").Append(realm).Append("\", charset=\"UTF-8\"\r\n");
-        }
-
-        Challenges = challenges.ToString();
+        var negotiateLine = negotiate is not null ? "Proxy-Authenticate: Negotiate\r\n" : string.Empty;
+        var basicLine = basic is not null ? $"Proxy-Authenticate: Basic realm=\"{realm}\", charset=\"UTF-8\"\r\n" : string.Empty;
+        _secureChallenges = negotiateLine + basicLine;
+        _plaintextChallenges = negotiateLine + (basicOverPlaintext ? basicLine : string.Empty);
     }
 
-    /// <summary>Whether any scheme is configured: without one, a 407 could never be answered.</summary>
-    public bool Offers => _negotiate is not null || _basic is not null;
+    /// <summary>Whether any scheme is offered on a listener (<paramref name="secure"/>: TLS to the proxy): without one, a 407 could never be answered.</summary>
+    public bool Offers(bool secure) => Challenges(secure).Length > 0;
 
-    /// <summary>The <c>Proxy-Authenticate</c> lines of a 407, each ending in CRLF.</summary>
-    public string Challenges { get; }
+    /// <summary>The <c>Proxy-Authenticate</c> lines of a 407, each ending in CRLF: Basic only where it may be used.</summary>
+    public string Challenges(bool secure) => secure ? _secureChallenges : _plaintextChallenges;
 
-    /// <summary><paramref name="header"/>: the <c>Proxy-Authorization</c> value, null when the client sent none.</summary>
-    public async ValueTask<AuthResult> AuthenticateAsync(string? header, IPAddress source)
+    /// <summary>
+    /// <paramref name="header"/>: the <c>Proxy-Authorization</c> value, null when the client sent none;
+    /// <paramref name="secure"/>: whether it came inside TLS to the proxy.
+    /// </summary>
+    public async ValueTask<AuthResult> AuthenticateAsync(string? header, IPAddress source, bool secure)
     {
         if (header is null)
         {
@@ -54,7 +52,7 @@ internal sealed class ProxyAuthenticator : IDisposable
         }
 
         // Basic counts its failures itself, around the hash (reserve, then confirm); a Kerberos check is quick and counted after.
-        var result = await CheckAsync(header, source).ConfigureAwait(false);
+        var result = await CheckAsync(header, source, secure).ConfigureAwait(false);
         if (result.Outcome == AuthOutcome.Failed && result.Scheme == AuthScheme.Negotiate && _failures.Failed(source))
         {
             result = result with { Reason = $"{result.Reason}; {FailureLimiter.MaxFailures} failures within a minute: {source} is refused for a minute" };
@@ -64,7 +62,7 @@ internal sealed class ProxyAuthenticator : IDisposable
         return result;
     }
 
-    private async ValueTask<AuthResult> CheckAsync(string header, IPAddress source)
+    private async ValueTask<AuthResult> CheckAsync(string header, IPAddress source, bool secure)
     {
         var space = header.IndexOf(' ', StringComparison.Ordinal);
         var schemeName = space < 0 ? header : header[..space];
@@ -78,6 +76,12 @@ internal sealed class ProxyAuthenticator : IDisposable
         if (scheme == AuthScheme.None)
         {
             return new AuthResult(AuthOutcome.UnknownScheme, AuthScheme.None, null, $"scheme '{Printable(schemeName)}' is not offered");
+        }
+
+        if (scheme == AuthScheme.Basic && !secure && !_basicOverPlaintext)
+        {
+            return new AuthResult(AuthOutcome.Plaintext, scheme, null,
+                "Basic over a plaintext listener is refused (the password crosses the network in clear): use the TLS listener (--connect-tls, HTTPS_PROXY=https://...) or Negotiate");
         }
 
         if (credentials.Length > MaxCredentialsLength)
@@ -132,6 +136,7 @@ internal sealed class ProxyAuthenticator : IDisposable
         AuthOutcome.UnknownScheme => "unknown-scheme",
         AuthOutcome.TooLarge => "too-large",
         AuthOutcome.RateLimited => "rate-limited",
+        AuthOutcome.Plaintext => "plaintext",
         AuthOutcome.Failed => "failed",
         _ => "anonymous",
     };

@@ -33,6 +33,11 @@ internal static class ProxyChecks
             {
                 Console.Error.WriteLine($"{path}: warning: {warning}");
             }
+
+            if (users is not null && settings.GetValueOrDefault("Proxy:AllowBasicOverPlaintext") is { } allow && bool.TryParse(allow, out var allowed) && allowed)
+            {
+                Console.Error.WriteLine("warning: --allow-basic-over-plaintext: Basic passwords are taken on the plaintext listeners and cross the network in clear; prefer --connect-tls");
+            }
         }
 
         var ok = policy is not null && problems.Count == 0;

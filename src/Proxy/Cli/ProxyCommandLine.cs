@@ -8,6 +8,7 @@ internal static class ProxyCommandLine
 {
     public const string Usage = """
         usage: Endpoints.Proxy [--config FILE] [--connect ADDR:PORT] [--tls ADDR:PORT] [--http ADDR:PORT] [--health ADDR:PORT]
+                               [--connect-tls ADDR:PORT --connect-tls-cert FILE --connect-tls-key FILE] [--allow-basic-over-plaintext]
                                [--policy FILE] [--keytab FILE [--spn HTTP/HOST]] [--users FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
                                [--proxy-protocol-from CIDR]... [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.Proxy check [POLICY-FILE] [--connect/--tls/--http ADDR:PORT] [--keytab FILE [--spn HTTP/HOST]] [--users FILE]
@@ -17,6 +18,10 @@ internal static class ProxyCommandLine
     public static readonly Flag[] Flags =
     [
         new("--connect", "Proxy:Connect"),
+        new("--connect-tls", "Proxy:ConnectTls"),
+        new("--connect-tls-cert", "Proxy:ConnectTlsCertificate"),
+        new("--connect-tls-key", "Proxy:ConnectTlsKey"),
+        new("--allow-basic-over-plaintext", "Proxy:AllowBasicOverPlaintext", Switch: true),
         new("--tls", "Proxy:Tls"),
         new("--http", "Proxy:Http"),
         new("--health", "Proxy:Health"),

@@ -11,6 +11,24 @@ internal sealed class ProxyOptions
     /// <summary>HTTP CONNECT listener (HTTPS_PROXY clients).</summary>
     public string? Connect { get; set; }
 
+    /// <summary>
+    /// HTTP CONNECT inside TLS to the proxy (<c>HTTPS_PROXY=https://proxy:3129</c>; Squid's <c>https_port</c>): what
+    /// Basic credentials need, since on <see cref="Connect"/> they cross the network in clear.
+    /// </summary>
+    public string? ConnectTls { get; set; }
+
+    /// <summary>The <see cref="ConnectTls"/> listener's certificate chain (PEM), read again when it changes.</summary>
+    public string? ConnectTlsCertificate { get; set; }
+
+    /// <summary>The private key of <see cref="ConnectTlsCertificate"/> (PEM).</summary>
+    public string? ConnectTlsKey { get; set; }
+
+    /// <summary>
+    /// Basic credentials on a plaintext listener (<see cref="Connect"/>, <see cref="Http"/>): refused with a 407 that
+    /// says why unless set, since the password would cross the network in clear on every connection.
+    /// </summary>
+    public bool AllowBasicOverPlaintext { get; set; }
+
     /// <summary>TLS listener: clients speak TLS as if to the service; the SNI picks the destination.</summary>
     public string? Tls { get; set; }
 

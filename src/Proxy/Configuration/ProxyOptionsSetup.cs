@@ -27,7 +27,7 @@ internal sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
 
         var errors = options.ParseErrors;
         var listeners = new List<(ListenerMode, IPEndPoint)>();
-        foreach (var (mode, text, flag) in new[] { (ListenerMode.Connect, options.Connect, "--connect"), (ListenerMode.Tls, options.Tls, "--tls"), (ListenerMode.Http, options.Http, "--http") })
+        foreach (var (mode, text, flag) in new[] { (ListenerMode.Connect, options.Connect, "--connect"), (ListenerMode.Tls, options.Tls, "--tls"), (ListenerMode.Http, options.Http, "--http"), (ListenerMode.ConnectTls, options.ConnectTls, "--connect-tls") })
         {
             if (SettingParser.Endpoint(text, flag, errors) is { } endpoint)
             {

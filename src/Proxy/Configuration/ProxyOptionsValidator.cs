@@ -23,6 +23,22 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             errors.Add("AuthRealm must be non-empty, without quotes, backslashes or control characters");
         }
 
+        if (options.ConnectTls is not null)
+        {
+            if (options.ConnectTlsCertificate is null || options.ConnectTlsKey is null)
+            {
+                errors.Add("--connect-tls needs --connect-tls-cert and --connect-tls-key (PEM files)");
+            }
+            else if (TlsToProxy.ProxyCertificate.Load(options.ConnectTlsCertificate, options.ConnectTlsKey).Error is { } certificateError)
+            {
+                errors.Add($"--connect-tls-cert: {certificateError}");
+            }
+        }
+        else if (options.ConnectTlsCertificate is not null || options.ConnectTlsKey is not null)
+        {
+            errors.Add("--connect-tls-cert and --connect-tls-key are for the --connect-tls listener, which is not set");
+        }
+
         foreach (var (setting, value) in new[] { ("HandshakeTimeout", options.HandshakeTimeout), ("ConnectTimeout", options.ConnectTimeout), ("IdleTimeout", options.IdleTimeout) })
         {
             if (value <= TimeSpan.Zero)

@@ -40,6 +40,16 @@ internal static partial class Log
         Message = "Memory collected after a load spike: {Peak} connections open at most, {Open} now; heap {Before} MiB -> {After} MiB")]
     public static partial void CollectedAfterLoad(ILogger logger, int peak, int open, long before, long after);
 
+    [LoggerMessage(EventId = 26, Level = LogLevel.Information, Message = "Certificate loaded from {Path} ({Reason}): {Certificate}")]
+    public static partial void CertificateLoaded(ILogger logger, string path, string reason, string certificate);
+
+    [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "Certificate {Path} not loaded ({Reason}), keeping the last good one: {Error}")]
+    public static partial void CertificateFailed(ILogger logger, string path, string reason, string error);
+
+    [LoggerMessage(EventId = 28, Level = LogLevel.Warning,
+        Message = "AllowBasicOverPlaintext: Basic passwords are taken on plaintext listeners ({Listeners}) and cross the network in clear; prefer --connect-tls")]
+    public static partial void BasicOverPlaintext(ILogger logger, string listeners);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Unexpected error on a {Mode} connection from {Client}")]
     public static partial void ConnectionError(ILogger logger, Exception exception, string mode, string client);
 }

@@ -50,11 +50,15 @@ internal sealed class ConnectionHandler
         _time = time;
     }
 
-    /// <summary>Serves one accepted connection to its end, then gives back its <see cref="ConnectionTracker"/> slot, which the listener took.</summary>
-    public async Task HandleAsync(Socket client, ListenerMode mode, CancellationToken abort)
+    /// <summary>
+    /// Serves one accepted connection to its end, then gives back its <see cref="ConnectionTracker"/> slot, which the
+    /// listener took. <paramref name="peer"/>: the client's address when <paramref name="client"/> is not its socket
+    /// (the TLS-to-proxy bridge's end of a socket pair).
+    /// </summary>
+    public async Task HandleAsync(Socket client, ListenerMode mode, CancellationToken abort, IPEndPoint? peer = null)
     {
         var started = _time.GetTimestamp();
-        var peer = (IPEndPoint)client.RemoteEndPoint!;
+        peer ??= (IPEndPoint)client.RemoteEndPoint!;
         var summary = new ConnectionSummary(peer, mode);
         var connection = new ClientConnection(client, _deadlines);
         try
@@ -128,11 +132,12 @@ internal sealed class ConnectionHandler
         }
 
         summary.Asked(destination.Host, destination.PolicyPort);
-        var auth = await _auth.AuthenticateAsync(destination.Authorization, clientAddress).ConfigureAwait(false);
+        var secure = summary.Mode == ListenerMode.ConnectTls;
+        var auth = await _auth.AuthenticateAsync(destination.Authorization, clientAddress, secure).ConfigureAwait(false);
         if (Refusal.Of(auth.Outcome) is { } authRefusal)
         {
             summary.Refuse(authRefusal, auth.Reason);
-            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, auth.Reason, _auth.Challenges).ConfigureAwait(false);
+            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, auth.Reason, _auth.Challenges(secure)).ConfigureAwait(false);
             return null;
         }
 
@@ -142,9 +147,9 @@ internal sealed class ConnectionHandler
         if (!decision.Allowed)
         {
             // TLS (SNI) clients cannot send credentials: for them a rule with users is a plain denial.
-            var challenge = decision.AuthenticationCouldAllow && summary.Mode != ListenerMode.Tls && _auth.Offers;
+            var challenge = decision.AuthenticationCouldAllow && summary.Mode != ListenerMode.Tls && _auth.Offers(secure);
             summary.Refuse(challenge ? ConnectionOutcome.AuthenticationRequired : ConnectionOutcome.PolicyDenied, decision.Reason);
-            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, $"denied: {decision.Reason} ({decision.Rule})", challenge ? _auth.Challenges : null)
+            await Refusal.SendAsync(connection, summary.Mode, summary.Outcome, $"denied: {decision.Reason} ({decision.Rule})", challenge ? _auth.Challenges(secure) : null)
                 .ConfigureAwait(false);
             return null;
         }
@@ -168,14 +173,14 @@ internal sealed class ConnectionHandler
         }
 
         var established = auth.ServerToken is { Length: > 0 } token ? EstablishedWith(token) : Established;
-        if (summary.Mode == ListenerMode.Connect && !await SendAsync(connection.Down, connection.Client, established, connection, summary).ConfigureAwait(false))
+        if (summary.Mode.IsConnect() && !await SendAsync(connection.Down, connection.Client, established, connection, summary).ConfigureAwait(false))
         {
             return null;
         }
 
         // What the client sent past the handshake goes first; in TLS mode the ClientHello only, since what follows it
         // may be a second ClientHello for after a HelloRetryRequest, which the tunnel's check judges.
-        var checkTunnel = summary.Mode == ListenerMode.Connect && _options.CheckTunnelSni;
+        var checkTunnel = summary.Mode.IsConnect() && _options.CheckTunnelSni;
         var tls = summary.Mode == ListenerMode.Tls;
         if (destination.Head is { } head)
         {

@@ -56,7 +56,7 @@ internal sealed class HandshakeReader
 
         var destination = summary.Mode switch
         {
-            ListenerMode.Connect => await ReadConnectAsync(connection, buffer, summary).ConfigureAwait(false),
+            ListenerMode.Connect or ListenerMode.ConnectTls => await ReadConnectAsync(connection, buffer, summary).ConfigureAwait(false),
             ListenerMode.Tls => await ReadClientHelloAsync(connection, buffer, summary).ConfigureAwait(false),
             _ => await ReadHostAsync(connection, buffer, summary).ConfigureAwait(false),
         };
@@ -220,7 +220,7 @@ internal sealed class HandshakeReader
             var status = HttpHeadParser.TryParse(buffer.Data, out var head, out var error);
             if (status == ParseStatus.Done)
             {
-                if (summary.Mode == ListenerMode.Connect)
+                if (summary.Mode.IsConnect())
                 {
                     buffer.Consume(head!.Length);
                 }

@@ -6,7 +6,11 @@ internal static class ListenerModeNames
     public static string Name(this ListenerMode mode) => mode switch
     {
         ListenerMode.Connect => "connect",
+        ListenerMode.ConnectTls => "connect-tls",
         ListenerMode.Tls => "tls",
         _ => "http",
     };
+
+    /// <summary>Whether clients speak HTTP CONNECT on it, in the clear or inside TLS to the proxy.</summary>
+    public static bool IsConnect(this ListenerMode mode) => mode is ListenerMode.Connect or ListenerMode.ConnectTls;
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Endpoints.Common.Networking;
 using Endpoints.Proxy.Telemetry;
+using Endpoints.Proxy.TlsToProxy;
 using Microsoft.Extensions.Logging;
 
 namespace Endpoints.Proxy.Tunneling;
@@ -13,13 +14,16 @@ internal sealed class ProxyListener : IDisposable
     private readonly ListenerMode _mode;
     private readonly string _modeName;
     private readonly ConnectionHandler _handler;
+    private readonly TlsToProxyBridge _bridge;
     private readonly ConnectionTracker _tracker;
     private readonly ILogger _logger;
     private readonly ConnectionDeadlines _deadlines;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public ProxyListener(IPEndPoint endpoint, ListenerMode mode, ConnectionHandler handler, ConnectionTracker tracker, ConnectionDeadlines deadlines, ILogger logger)
+    public ProxyListener(
+        IPEndPoint endpoint, ListenerMode mode, ConnectionHandler handler, TlsToProxyBridge bridge, ConnectionTracker tracker, ConnectionDeadlines deadlines, ILogger logger)
     {
+        _bridge = bridge;
         _deadlines = deadlines;
         _socket = ListenSocket.Bind(endpoint, ProtocolType.Tcp);
 
@@ -68,12 +72,19 @@ internal sealed class ProxyListener : IDisposable
             }
 
             // The handler gives the slot back when the connection ends (no wrapper state machine per connection).
-            _ = _handler.HandleAsync(client, _mode, abort);
+            _ = _mode == ListenerMode.ConnectTls ? _bridge.HandleAsync(client, abort) : _handler.HandleAsync(client, _mode, abort);
         }
     }
 
     private async Task RefuseAsync(Socket client)
     {
+        if (_mode == ListenerMode.ConnectTls)
+        {
+            // No TLS spent on a refusal: the client sees the connection close.
+            client.Dispose();
+            return;
+        }
+
         using var connection = new ClientConnection(client, _deadlines);
         await Refusal.SendAsync(connection, _mode, ConnectionOutcome.Overloaded, "proxy at its connection limit").ConfigureAwait(false);
     }

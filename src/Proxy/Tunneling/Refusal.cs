@@ -50,7 +50,7 @@ internal static class Refusal
     public static ConnectionOutcome? Of(AuthOutcome outcome) => outcome switch
     {
         AuthOutcome.Malformed => ConnectionOutcome.BadRequest,
-        AuthOutcome.UnknownScheme or AuthOutcome.TooLarge or AuthOutcome.Failed => ConnectionOutcome.AuthenticationFailed,
+        AuthOutcome.UnknownScheme or AuthOutcome.TooLarge or AuthOutcome.Failed or AuthOutcome.Plaintext => ConnectionOutcome.AuthenticationFailed,
         AuthOutcome.RateLimited => ConnectionOutcome.AuthenticationRateLimited,
         _ => null,
     };

@@ -47,7 +47,7 @@ public sealed class AuthProxyFixture : IAsyncLifetime
                 "ports": [{{Origin.TlsPort}}, 80], "users": ["alice@CORP.EXAMPLE", "svc-backup"] }
             ] }
             """);
-        Proxy = await ProxyProcess.StartAsync(policy, Resolver.Port, Origin, ["--keytab", keytab, "--users", users], Realm.Environment);
+        Proxy = await ProxyProcess.StartAsync(policy, Resolver.Port, Origin, ["--keytab", keytab, "--users", users, "--allow-basic-over-plaintext"], Realm.Environment);
     }
 
     /// <summary>curl through the proxy; <c>%{http_connect}</c> is the proxy's answer to CONNECT.</summary>

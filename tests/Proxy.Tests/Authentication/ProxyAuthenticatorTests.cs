@@ -20,14 +20,15 @@ public sealed class ProxyAuthenticatorTests : IDisposable
     private readonly ProxyMetrics _metrics;
     private readonly FakeTimeProvider _time = new();
     private readonly ProxyAuthenticator _auth;
+    private readonly UsersStore _users;
 
     public ProxyAuthenticatorTests()
     {
-        var users = new UsersStore(_directory.Write("users", $"svc:{PasswordHash.Create("right")}\n"), NullLogger<UsersStore>.Instance);
-        users.Reload("start");
+        _users = new UsersStore(_directory.Write("users", $"svc:{PasswordHash.Create("right")}\n"), NullLogger<UsersStore>.Instance);
+        _users.Reload("start");
         _metrics = new ProxyMetrics(_services.GetRequiredService<IMeterFactory>());
         var failures = new FailureLimiter(_time);
-        _auth = new ProxyAuthenticator(negotiate: null, new BasicAuthenticator(users, _time, failures), "Corp proxy", failures, _metrics);
+        _auth = new ProxyAuthenticator(negotiate: null, new BasicAuthenticator(_users, _time, failures), "Corp proxy", basicOverPlaintext: false, failures, _metrics);
     }
 
     [Theory]
@@ -41,7 +42,7 @@ public sealed class ProxyAuthenticatorTests : IDisposable
     [InlineData("basic c3ZjOnJpZ2h0", AuthOutcome.Authenticated, 0)]
     public async Task EachHeaderComesToOneOutcome(string header, AuthOutcome outcome, int status)
     {
-        var result = await _auth.AuthenticateAsync(header, Client);
+        var result = await _auth.AuthenticateAsync(header, Client, secure: true);
 
         Assert.Equal(outcome, result.Outcome);
         Assert.Equal(status, Refusal.Of(result.Outcome) is { } refusal ? Refusal.Of(refusal).Status : 0);
@@ -51,7 +52,7 @@ public sealed class ProxyAuthenticatorTests : IDisposable
     [Fact]
     public async Task CredentialsOver64KiBAreNotDecoded()
     {
-        var result = await _auth.AuthenticateAsync("Basic " + new string('A', ProxyAuthenticator.MaxCredentialsLength + 4), Client);
+        var result = await _auth.AuthenticateAsync("Basic " + new string('A', ProxyAuthenticator.MaxCredentialsLength + 4), Client, secure: true);
 
         Assert.Equal(AuthOutcome.TooLarge, result.Outcome);
     }
@@ -59,8 +60,8 @@ public sealed class ProxyAuthenticatorTests : IDisposable
     [Fact]
     public async Task NoHeaderIsAnonymousAndTheChallengeNamesOnlyBasic()
     {
-        Assert.Equal(AuthOutcome.Anonymous, (await _auth.AuthenticateAsync(null, Client)).Outcome);
-        Assert.Equal("Proxy-Authenticate: Basic realm=\"Corp proxy\", charset=\"UTF-8\"\r\n", _auth.Challenges);
+        Assert.Equal(AuthOutcome.Anonymous, (await _auth.AuthenticateAsync(null, Client, secure: true)).Outcome);
+        Assert.Equal("Proxy-Authenticate: Basic realm=\"Corp proxy\", charset=\"UTF-8\"\r\n", _auth.Challenges(secure: true));
     }
 
     [Fact]
@@ -70,14 +71,34 @@ public sealed class ProxyAuthenticatorTests : IDisposable
         var right = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("svc:right"));
         for (var i = 0; i < 9; i++)
         {
-            Assert.DoesNotContain("refused for a minute", (await _auth.AuthenticateAsync(wrong, Client)).Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain("refused for a minute", (await _auth.AuthenticateAsync(wrong, Client, secure: true)).Reason, StringComparison.Ordinal);
         }
 
-        Assert.Contains("10.1.2.3 is refused for a minute", (await _auth.AuthenticateAsync(wrong, Client)).Reason, StringComparison.Ordinal);
-        Assert.Equal(AuthOutcome.RateLimited, (await _auth.AuthenticateAsync(right, Client)).Outcome);
-        Assert.Equal(AuthOutcome.Authenticated, (await _auth.AuthenticateAsync(right, IPAddress.Parse("10.1.2.4"))).Outcome);
+        Assert.Contains("10.1.2.3 is refused for a minute", (await _auth.AuthenticateAsync(wrong, Client, secure: true)).Reason, StringComparison.Ordinal);
+        Assert.Equal(AuthOutcome.RateLimited, (await _auth.AuthenticateAsync(right, Client, secure: true)).Outcome);
+        Assert.Equal(AuthOutcome.Authenticated, (await _auth.AuthenticateAsync(right, IPAddress.Parse("10.1.2.4"), secure: true)).Outcome);
         _time.Advance(FailureLimiter.Window);
-        Assert.True((await _auth.AuthenticateAsync(right, Client)).Succeeded);
+        Assert.True((await _auth.AuthenticateAsync(right, Client, secure: true)).Succeeded);
+    }
+
+    /// <summary>Basic on a plaintext listener: refused before any check (the password is already in clear), and not offered in the challenge.</summary>
+    [Fact]
+    public async Task BasicOnAPlaintextListenerIsRefusedUnlessAllowed()
+    {
+        var right = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("svc:right"));
+
+        var refused = await _auth.AuthenticateAsync(right, Client, secure: false);
+
+        Assert.Equal(AuthOutcome.Plaintext, refused.Outcome);
+        Assert.Equal(407, Refusal.Of(Refusal.Of(refused.Outcome)!.Value).Status);
+        Assert.StartsWith("Basic over a plaintext listener is refused", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, _auth.Challenges(secure: false));
+        Assert.False(_auth.Offers(secure: false));
+
+        var failures = new FailureLimiter(_time);
+        using var allowing = new ProxyAuthenticator(null, new BasicAuthenticator(_users, _time, failures), "Corp proxy", basicOverPlaintext: true, failures, _metrics);
+        Assert.Equal(AuthOutcome.Authenticated, (await allowing.AuthenticateAsync(right, Client, secure: false)).Outcome);
+        Assert.Contains("Basic realm", allowing.Challenges(secure: false), StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -65,4 +65,20 @@ public sealed class ProxyCommandsTests
         Assert.Contains("--spn: names the principal of a keytab, and no --keytab (or KRB5_KTNAME) is given", alone, StringComparison.Ordinal);
         Assert.Contains("--spn: 'proxy.corp.example' is not a service principal such as HTTP/proxy.corp.example", bad, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CheckWarnsWhenBasicIsAllowedOverPlaintext()
+    {
+        using var directory = new TempDirectory();
+        var policy = directory.Write("policy.json", """
+            { "rules": [ { "name": "backup", "action": "allow", "sources": ["10.0.0.0/8"], "destinations": ["*.s3.amazonaws.com"], "ports": [443],
+                           "users": ["svc-backup"] } ] }
+            """);
+        var users = directory.Write("users", $"svc-backup:{PasswordHash.Create("pw")}\n");
+
+        var (exit, output) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", policy, "--users", users, "--allow-basic-over-plaintext");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("warning: --allow-basic-over-plaintext: Basic passwords are taken on the plaintext listeners", output, StringComparison.Ordinal);
+    }
 }

@@ -9,7 +9,7 @@ public sealed class TestCertificates : IDisposable
     public TestCertificates(string directory, params string[] names)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Endpoints Test CA", caKey, HashAlgorithmName.SHA256);
+        var caRequest = new CertificateRequest($"CN=Endpoints Test CA for {names[0]} {Guid.NewGuid():N}", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
@@ -34,6 +34,16 @@ public sealed class TestCertificates : IDisposable
     public X509Certificate2 Server { get; }
 
     public string CaFile { get; }
+
+    /// <summary>The server certificate and its key as PEM files, as an operator installs them for the proxy's TLS listener.</summary>
+    public (string Certificate, string Key) WritePem(string directory)
+    {
+        var certificate = Path.Combine(directory, "proxy.crt");
+        var key = Path.Combine(directory, "proxy.key");
+        File.WriteAllText(certificate, Server.ExportCertificatePem());
+        File.WriteAllText(key, Server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        return (certificate, key);
+    }
 
     public void Dispose() => Server.Dispose();
 }

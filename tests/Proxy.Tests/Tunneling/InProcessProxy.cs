@@ -43,7 +43,8 @@ internal sealed class InProcessProxy : IAsyncDisposable
         _services.GetRequiredService<PolicyStore>().Reload("test");
         Tracker = _services.GetRequiredService<ConnectionTracker>();
         _listener = new ProxyListener(
-            new IPEndPoint(IPAddress.Loopback, 0), ListenerMode.Connect, _services.GetRequiredService<ConnectionHandler>(), Tracker,
+            new IPEndPoint(IPAddress.Loopback, 0), ListenerMode.Connect, _services.GetRequiredService<ConnectionHandler>(),
+            _services.GetRequiredService<Endpoints.Proxy.TlsToProxy.TlsToProxyBridge>(), Tracker,
             _services.GetRequiredService<ConnectionDeadlines>(), _services.GetRequiredService<ILogger<InProcessProxy>>());
         _listener.Start(_abort.Token);
     }
