@@ -13,9 +13,9 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// <summary>
 /// Relays queries to the upstreams unchanged but for a fresh random ID and random case in the question name (0x20,
 /// as Unbound's use-caps-for-id: an answer must echo it), from a random source port (RFC 5452) that lives for one
-/// exchange, or a few tens of milliseconds under load (<see cref="UpstreamSocketPool"/>). An upstream that answers with the case changed is asked again at once in lowercase, and gets
-/// lowercase questions for <see cref="Upstream.CaseFallback"/>. A timeout moves on to the next upstream; a truncated answer is
-/// fetched again over TCP; SERVFAIL and REFUSED try the next upstream too, and REFUSED from every upstream becomes
+/// exchange, or a few tens of milliseconds under load (<see cref="UpstreamSocketPool"/>). An upstream that answers
+/// with the case changed is asked again at once in lowercase, and gets lowercase questions for
+/// <see cref="Upstream.CaseFallback"/>. A timeout moves on to the next upstream; a truncated answer is fetched again over TCP; SERVFAIL and REFUSED try the next upstream too, and REFUSED from every upstream becomes
 /// SERVFAIL (the client asked us, and we do serve it; as BIND answers). A question that timed out is answered
 /// SERVFAIL for a few seconds without asking again (<see cref="TimedOutQuestions"/>).
 /// </summary>

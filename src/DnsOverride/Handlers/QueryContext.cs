@@ -75,8 +75,6 @@ internal sealed class QueryContext
 
     public ReadOnlySpan<char> QName => NameKey.AsSpan(0, Query.QNameKeyLength);
 
-    public ReadOnlyMemory<byte> RequestMessage => Request.AsMemory(0, RequestLength);
-
     /// <summary>RFC 1035 512 bytes without EDNS; the client's EDNS size capped by ours (RFC 6891 6.2.5); 64 KiB on TCP; never past the buffer.</summary>
     public int MaxResponseSize => Math.Min(
         Response.Length,

@@ -36,8 +36,6 @@ internal ref struct MessageWriter
 
     public bool Overflowed { get; private set; }
 
-    public readonly Span<byte> Written => _buffer[..Position];
-
     public void WriteUInt16(ushort value)
     {
         if (Reserve(2))

@@ -8,7 +8,7 @@ namespace Endpoints.Common.Networking;
 /// One socket operation at a time (receive, send or connect) that reports failure as a <see cref="SocketError"/>
 /// value. Socket's own awaitable methods throw on a reset, and an asynchronous failure also captures a stack trace:
 /// under a load of clients that reset (every S3 SDK pool does), that was over a fifth of the proxy's CPU
-/// (the proxy's bench/README.md, issue 13). Reused for the life of a connection; cancelled by closing or shutting down the
+/// (the proxy's bench/README.md). Reused for the life of a connection; cancelled by closing or shutting down the
 /// socket, never by a token.
 /// </summary>
 public sealed class SocketOperation : SocketAsyncEventArgs, IValueTaskSource<SocketResult>

@@ -6,7 +6,4 @@ namespace Endpoints.Common.Networking;
 public readonly record struct SocketResult(int Bytes, SocketError Error)
 {
     public bool Ok => Error == SocketError.Success;
-
-    /// <summary>Data arrived (a receive of an empty buffer that succeeded means data is waiting).</summary>
-    public bool IsEndOfStream => Ok && Bytes == 0;
 }

@@ -14,7 +14,7 @@ internal sealed record PolicyRule(
     public bool Matches(IPAddress source, string host, IPAddress? hostAddress, int port, string? user) =>
         MatchesConnection(source, host, hostAddress, port) && (Users is null || (user is not null && MatchesUser(user)));
 
-    /// <summary>Everything but the user. Loops, not LINQ: it runs for every rule on every connection (issue 13).</summary>
+    /// <summary>Everything but the user. Loops, not LINQ: it runs for every rule on every connection.</summary>
     public bool MatchesConnection(IPAddress source, string host, IPAddress? hostAddress, int port)
     {
         if (!Sources.ContainsAny(source) || (Ports is not null && !Ports.Contains(port)))

@@ -6,7 +6,7 @@ namespace Endpoints.Proxy.Resolution;
 /// <summary>
 /// Addresses of names resolved lately, for their records' TTL (Squid's ipcache, HAProxy's resolvers hold them the
 /// same way). DnsClient caches a response with answers, but not an AAAA query's NODATA, so every connection to an
-/// IPv4-only name asked the resolver again: in TLS (SNI) mode that was a UDP exchange per handshake (issue 13).
+/// IPv4-only name asked the resolver again: in TLS (SNI) mode that was a UDP exchange per handshake.
 /// Bounded: when full, it starts afresh rather than grow.
 /// </summary>
 internal sealed class ResolvedNames(TimeProvider time, int capacity = 10_000)

@@ -30,7 +30,7 @@ internal sealed class ClientConnection : IDisposable
     /// <summary>
     /// The client-to-upstream direction's operation: reads from the client (the handshake, the tunnel), connects
     /// upstream and writes there. A direction does one thing at a time, so one operation each is enough: an idle
-    /// tunnel holds two, not four (issue 13).
+    /// tunnel holds two, not four.
     /// </summary>
     public SocketOperation Up { get; } = SocketOperationPool.Rent();
 
@@ -92,10 +92,10 @@ internal sealed class ClientConnection : IDisposable
     /// <summary>
     /// One side reset: the other gets a reset too, as HAProxy does. An abortive close (linger 0) also leaves no
     /// TIME_WAIT socket behind, which under a load of short connections makes every connect() search longer for a
-    /// free port (issue 13: 15 % of the proxy's CPU in __inet_check_established and __inet_hash_connect).
+    /// free port (bench/README.md: 15 % of the proxy's CPU in __inet_check_established and __inet_hash_connect).
     /// The sockets are shut for reading now and closed (with the reset) when the connection is disposed: a pending
     /// receive then ends on the socket engine's thread, where closing it would have cancelled it through the thread
-    /// pool (issue 13: a thread switch per reset connection). A socket with a send waiting for its peer is closed at
+    /// pool (bench/README.md: a thread switch per reset connection). A socket with a send waiting for its peer is closed at
     /// once, since only that ends the send.
     /// </summary>
     public void Reset()

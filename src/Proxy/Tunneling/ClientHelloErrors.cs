@@ -2,10 +2,6 @@ namespace Endpoints.Proxy.Tunneling;
 
 internal static class ClientHelloErrors
 {
-    /// <summary>Missing SNI is the client's choice (an unrecognized_name alert); the rest are broken handshakes.</summary>
-    public static bool IsMissingName(this ClientHelloError error) =>
-        error is ClientHelloError.NoExtensions or ClientHelloError.NoServerName or ClientHelloError.NoHostName;
-
     public static string Describe(this ClientHelloError error) => error switch
     {
         ClientHelloError.NotTls => "not TLS",

@@ -3,7 +3,7 @@ namespace Endpoints.Proxy.Tunneling;
 /// <summary>
 /// Every connection's timeouts on one timer, as Kestrel's heartbeat does: a connection holds a deadline (or, in a
 /// tunnel, its last activity) and a tick ends the waits that ran out by closing or shutting down sockets. Per
-/// connection that costs two list links instead of a cancellation source and a timer per wait (issue 13).
+/// connection that costs two list links instead of a cancellation source and a timer per wait.
 /// </summary>
 internal sealed class ConnectionDeadlines : IDisposable
 {

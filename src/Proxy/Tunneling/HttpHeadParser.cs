@@ -61,7 +61,7 @@ internal static class HttpHeadParser
         }
 
         // Strings are made only for the request line's parts and each field's name and value: a handshake's head is
-        // parsed on every connection (issue 13).
+        // parsed on every connection.
         var lineEnd = text.IndexOf("\r\n"u8);
         var requestLine = lineEnd < 0 ? text : text[..lineEnd];
         var firstSpace = requestLine.IndexOf((byte)' ');

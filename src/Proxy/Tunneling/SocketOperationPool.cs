@@ -5,7 +5,7 @@ namespace Endpoints.Proxy.Tunneling;
 
 /// <summary>
 /// Reuses <see cref="SocketOperation"/>s across connections: each one is a few hundred bytes with its callback
-/// delegates, and a connection needs two, one per direction (issue 13: four of them were a third of what a handshake allocated). Bounded, so a burst
+/// delegates, and a connection needs two, one per direction (bench/README.md: four of them were a third of what a handshake allocated). Bounded, so a burst
 /// does not pin memory for good.
 /// </summary>
 internal static class SocketOperationPool
