@@ -94,17 +94,9 @@ public sealed class CacheMemoryTests
     private static async Task<long> HitsAsync(DnsServerProcess server, long expected)
     {
         using var http = new HttpClient();
-        var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var hits = Metric(await http.GetStringAsync(new Uri($"http://127.0.0.1:{server.HttpPort}/metrics")), "dns_cache_hits_total");
-            if (hits >= expected || deadline.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return hits;
-            }
-
-            await Task.Delay(100);
-        }
+        return (await Eventually.PollAsync(
+            async () => Metric(await http.GetStringAsync(new Uri($"http://127.0.0.1:{server.HttpPort}/metrics")), "dns_cache_hits_total"),
+            hits => hits >= expected, TimeSpan.FromSeconds(10))).Value;
     }
 
     private static long Metric(string text, string name)

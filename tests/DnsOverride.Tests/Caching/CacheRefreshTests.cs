@@ -110,19 +110,8 @@ public sealed class CacheRefreshTests
     private static async Task<bool> WaitForCounterAsync(DnsServerProcess server, string name, long atLeast)
     {
         using var http = new HttpClient();
-        var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{server.HttpPort}/metrics"));
-            var match = Regex.Match(text, $@"^{name}(\{{[^}}]*\}})? (\d+)", RegexOptions.Multiline);
-            if (match.Success && long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) >= atLeast)
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
+        return (await Eventually.PollAsync(
+            async () => Regex.Match(await http.GetStringAsync(new Uri($"http://127.0.0.1:{server.HttpPort}/metrics")), $@"^{name}(\{{[^}}]*\}})? (\d+)", RegexOptions.Multiline),
+            match => match.Success && long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) >= atLeast, TimeSpan.FromSeconds(10))).Done;
     }
 }

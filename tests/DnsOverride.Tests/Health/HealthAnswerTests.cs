@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Endpoints.DnsOverride.Tests.Integration;
 using Endpoints.Testing;
 
@@ -67,17 +66,7 @@ public sealed class HealthAnswerTests
     /// <summary>Asks until the answer is <paramref name="expected"/> or <paramref name="within"/> has passed.</summary>
     private static async Task<(bool Done, TimeSpan Elapsed)> UntilAsync(int port, string[] expected, TimeSpan within)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed <= within)
-        {
-            if ((await AddressesAsync(port)).SequenceEqual(expected))
-            {
-                return (true, clock.Elapsed);
-            }
-
-            await Task.Delay(50);
-        }
-
-        return (false, clock.Elapsed);
+        var (_, done, elapsed) = await Eventually.PollAsync(() => AddressesAsync(port), addresses => addresses.SequenceEqual(expected), within);
+        return (done, elapsed);
     }
 }

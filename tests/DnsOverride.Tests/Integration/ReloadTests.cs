@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Endpoints.Testing;
 
 namespace Endpoints.DnsOverride.Tests.Integration;
@@ -12,19 +11,8 @@ public sealed class ReloadTests
 
     private static async Task<TimeSpan> WaitForAnswerAsync(int port, string name, string expected, TimeSpan limit)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < limit)
-        {
-            var dig = await Dig.QueryAsync(port, "+short", name);
-            if (dig.Output.Trim() == expected)
-            {
-                return clock.Elapsed;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"{name} did not become {expected} within {limit}");
+        var (_, done, elapsed) = await Eventually.PollAsync(() => Dig.QueryAsync(port, "+short", name), dig => dig.Output.Trim() == expected, limit);
+        return done ? elapsed : throw new TimeoutException($"{name} did not become {expected} within {limit}");
     }
 
     [Fact]
@@ -57,16 +45,9 @@ public sealed class ReloadTests
         await WaitForAnswerAsync(server.Port, "x.new.test", "10.4.4.4", TimeSpan.FromSeconds(3));
 
         File.Delete(added);
-        var clock = Stopwatch.StartNew();
-        string status;
-        do
-        {
-            await Task.Delay(100);
-            status = (await Dig.QueryAsync(server.Port, "x.new.test")).Status;
-        }
-        while (status != "REFUSED" && clock.Elapsed < TimeSpan.FromSeconds(3));
+        var (dig, _, _) = await Eventually.PollAsync(() => Dig.QueryAsync(server.Port, "x.new.test"), dig => dig.Status == "REFUSED", TimeSpan.FromSeconds(3));
 
-        Assert.Equal("REFUSED", status);
+        Assert.Equal("REFUSED", dig.Status);
     }
 
     [Fact]

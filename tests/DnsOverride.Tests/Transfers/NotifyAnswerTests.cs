@@ -58,16 +58,7 @@ public sealed class NotifyAnswerTests
 
         public int Received => Volatile.Read(ref _received);
 
-        public async Task<bool> WaitForAsync(int count, TimeSpan timeout)
-        {
-            var until = DateTime.UtcNow + timeout;
-            while (Received < count && DateTime.UtcNow < until)
-            {
-                await Task.Delay(50);
-            }
-
-            return Received >= count;
-        }
+        public Task<bool> WaitForAsync(int count, TimeSpan timeout) => Eventually.TrueAsync(() => Received >= count, timeout);
 
         private async Task AnswerAsync()
         {

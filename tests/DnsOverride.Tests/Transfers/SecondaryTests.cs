@@ -78,16 +78,6 @@ public sealed class SecondaryTests
 
     private static async Task<Dig> PollAsync(int port, string name, string type, Func<Dig, bool> done, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var dig = await Dig.QueryAsync(port, "+norec", name, type);
-            if (done(dig) || clock.Elapsed > timeout)
-            {
-                return dig;
-            }
-
-            await Task.Delay(100);
-        }
+        return (await Eventually.PollAsync(() => Dig.QueryAsync(port, "+norec", name, type), done, timeout)).Value;
     }
 }

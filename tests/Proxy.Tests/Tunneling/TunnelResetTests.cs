@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Endpoints.Testing;
 
 namespace Endpoints.Proxy.Tests.Tunneling;
 
@@ -96,11 +97,7 @@ public sealed class TunnelResetTests : IAsyncLifetime
     /// <summary>Polls: the idle timeout (15 minutes) is far beyond the wait, so only the reset can end the tunnel.</summary>
     private async Task WaitForNoConnectionsAsync()
     {
-        for (var i = 0; i < 200 && _proxy.Tracker.Open > 0; i++)
-        {
-            await Task.Delay(50);
-        }
-
+        await Eventually.TrueAsync(() => _proxy.Tracker.Open == 0, TimeSpan.FromSeconds(10));
         Assert.Equal(0, _proxy.Tracker.Open);
     }
 }
