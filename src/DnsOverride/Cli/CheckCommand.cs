@@ -90,6 +90,11 @@ internal static class CheckCommand
             }
         }
 
+        if (checks is not null && HealthMonitor.Count(checks, report.Zones) is var probes and > HealthMonitor.MaxTargets)
+        {
+            healthProblems.Add($"{Path.Combine(directory, HealthChecksReader.FileName)}: {probes} addresses to probe, at most {HealthMonitor.MaxTargets}");
+        }
+
         foreach (var problem in healthProblems)
         {
             error.WriteLine(problem);

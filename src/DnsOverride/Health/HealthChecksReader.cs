@@ -9,11 +9,18 @@ namespace Endpoints.DnsOverride.Health;
 /// Reads <c>health.json</c> from the zones folder, strictly (an unknown key, a wrong type or a bad value is an error at
 /// its FILE:LINE:COLUMN, all reported at once):
 /// <code>{"checks": [{"zone": "s3.amazonaws.com", "names": ["@", "*"], "tcp": 443, "interval": "5s", "timeout": "2s", "fall": 3, "rise": 2}]}</code>
-/// or <c>"http": "/readyz", "port": 8080</c> instead of <c>"tcp"</c>. Defaults: interval 5 s, timeout 2 s, fall 3, rise 2.
+/// or <c>"http": "/readyz", "port": 8080</c> instead of <c>"tcp"</c>. Defaults: interval 5 s (1 s at least), timeout
+/// 2 s, fall 3, rise 2; at most <see cref="MaxChecks"/> checks, and as many names in each.
 /// </summary>
 internal sealed class HealthChecksReader : StrictJsonFile
 {
     public const string FileName = "health.json";
+
+    /// <summary>The shortest interval: HAProxy's checks run every 2 s by default, an NLB's every 5 s at the fastest.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Checks and names per check: a folder of real zones needs a handful; 10,000 probes took 1.6 cores.</summary>
+    public const int MaxChecks = 100;
 
     private static readonly string[] TopKeys = ["checks"];
     private static readonly string[] CheckKeys = ["zone", "names", "tcp", "http", "port", "interval", "timeout", "fall", "rise"];
@@ -61,8 +68,16 @@ internal sealed class HealthChecksReader : StrictJsonFile
             return;
         }
 
+        var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
+            if (++count > MaxChecks)
+            {
+                Error(reader.TokenStartIndex, $"more than {MaxChecks} checks");
+                reader.Skip();
+                continue;
+            }
+
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 Error(reader.TokenStartIndex, "each check must be an object");
@@ -99,12 +114,21 @@ internal sealed class HealthChecksReader : StrictJsonFile
                     break;
                 case "names":
                     names = ReadStrings(ref value, key, (text, _) => (true, text));
+                    if (names.Count > MaxChecks)
+                    {
+                        Error(at, $"'names' lists {names.Count} names; at most {MaxChecks}");
+                        names = [];
+                    }
+
                     break;
                 case "http" when value.TokenType == JsonTokenType.String && value.GetString()!.StartsWith('/'):
                     http = value.GetString();
                     break;
                 case "tcp" or "port" when value.TokenType == JsonTokenType.Number && value.TryGetInt32(out var number) && number is > 0 and <= 65535:
                     (key == "tcp" ? ref tcp : ref port) = number;
+                    break;
+                case "interval" when value.TokenType == JsonTokenType.String && DurationParser.TryParse(value.GetString(), out var every) && every < MinInterval:
+                    Error(at, $"'interval' must be at least {MinInterval.TotalSeconds:0}s: every address is probed from every instance");
                     break;
                 case "interval" or "timeout" when value.TokenType == JsonTokenType.String && DurationParser.TryParse(value.GetString(), out var duration) && duration > TimeSpan.Zero:
                     (key == "interval" ? ref interval : ref timeout) = duration;

@@ -18,6 +18,9 @@ namespace Endpoints.DnsOverride.Health;
 /// </summary>
 internal sealed class HealthMonitor : IHostedService, IDisposable
 {
+    /// <summary>Probes one instance runs at most: every probe is a connection every interval, from every instance.</summary>
+    public const int MaxTargets = 256;
+
     private static readonly IReadOnlyDictionary<RecordSet, RecordSet> None = new Dictionary<RecordSet, RecordSet>();
 
     private readonly ZoneStore _zones;
@@ -94,6 +97,12 @@ internal sealed class HealthMonitor : IHostedService, IDisposable
 
         lock (_lock)
         {
+            if (checks is not null && Count(checks, current) is var count and > MaxTargets)
+            {
+                Log.HealthConfigError(_logger, $"{Path.Combine(_directory, HealthChecksReader.FileName)}: {count} addresses to probe, at most {MaxTargets}; the checks in service stay");
+                checks = null;
+            }
+
             _checks = checks ?? _checks;
             var targets = new Dictionary<string, ProbeTarget>(StringComparer.Ordinal);
             var monitored = new List<(RecordSet, ProbeTarget[])>();
@@ -128,6 +137,26 @@ internal sealed class HealthMonitor : IHostedService, IDisposable
             _monitored = monitored;
             Publish();
         }
+    }
+
+    /// <summary>How many probes <paramref name="checks"/> ask for over <paramref name="zones"/>: one per address and check.</summary>
+    public static int Count(IReadOnlyList<HealthCheck> checks, ZoneSet zones)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var check in checks)
+        {
+            if (zones.FindZoneExact(check.Zone) is not { } zone)
+            {
+                continue;
+            }
+
+            foreach (var set in check.Names.SelectMany(owner => zone.Find(owner.Key)?.Sets ?? []).Where(set => set.Type is RecordType.A or RecordType.AAAA))
+            {
+                keys.UnionWith(set.Rdatas.Select(rdata => ProbeTarget.Describe(new IPAddress(rdata), check)));
+            }
+        }
+
+        return keys.Count;
     }
 
     /// <summary>The target for an address and check: the one already probing it, or a new one with its own loop.</summary>

@@ -28,6 +28,7 @@ public sealed class HealthChecksReaderTests
     [InlineData("""{"checks": [{"zone": "a.test", "names": ["@"], "tcp": 70000}]}""", "health.json:1:55: 'tcp' must be a port number (1-65535)")]
     [InlineData("""{"checks": [{"zone": "a.test", "names": ["@"], "tcp": 443, "fall": 0}]}""", "health.json:1:68: 'fall' must be a whole number from 1 to 100")]
     [InlineData("""{"checks": [{"zone": "a.test", "names": ["@"], "tcp": 443, "interval": "soon"}]}""", "health.json:1:72: 'interval' must be a duration such as \"5s\" or \"500ms\"")]
+    [InlineData("""{"checks": [{"zone": "a.test", "names": ["@"], "tcp": 443, "interval": "2ms"}]}""", "health.json:1:72: 'interval' must be at least 1s: every address is probed from every instance")]
     [InlineData("""{"checks": [""", "health.json:1:13: invalid JSON: Expected depth to be zero at the end of the JSON payload. There is an open JSON object or array that should be closed.")]
     public void ReportsWhatIsWrongAtItsPosition(string json, string error)
     {
@@ -35,6 +36,21 @@ public sealed class HealthChecksReaderTests
 
         Assert.Null(checks);
         Assert.Contains(error, errors);
+    }
+
+    [Fact]
+    public void AtMostAHundredChecksAndAHundredNamesInEach()
+    {
+        var check = """{"zone": "a.test", "names": ["@"], "tcp": 443}""";
+        var names = string.Join(", ", Enumerable.Range(0, 101).Select(i => $"\"n{i}\""));
+
+        var (tooMany, manyErrors) = Read($$"""{"checks": [{{string.Join(", ", Enumerable.Repeat(check, 101))}}]}""");
+        var (tooLong, longErrors) = Read($$"""{"checks": [{"zone": "a.test", "names": [{{names}}], "tcp": 443}]}""");
+
+        Assert.Null(tooMany);
+        Assert.Contains(manyErrors, e => e.EndsWith(": more than 100 checks", StringComparison.Ordinal));
+        Assert.Null(tooLong);
+        Assert.Contains(longErrors, e => e.EndsWith(": 'names' lists 101 names; at most 100", StringComparison.Ordinal));
     }
 
     [Fact]
