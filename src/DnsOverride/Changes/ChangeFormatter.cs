@@ -81,7 +81,7 @@ internal static class ChangeFormatter
 
         foreach (var zone in report.Changed)
         {
-            text.AppendLine($"### `{zone.Zone}` {Word(zone.Kind)} ({Serials(zone)})").AppendLine();
+            text.AppendLine($"### `{Cell(zone.Zone)}` {Word(zone.Kind)} ({Serials(zone)})").AppendLine();
             text.AppendLine("| | name | type | TTL | data |").AppendLine("|---|---|---|---|---|");
             foreach (var set in zone.Sets)
             {

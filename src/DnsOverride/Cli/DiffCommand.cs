@@ -27,8 +27,15 @@ internal static class DiffCommand
             var before = ZoneLoader.Load(exported, limits);
             var after = loading.GetAwaiter().GetResult();
 
+            // A work-tree file that fails to load is its error; the server keeps the zone's last good version, so
+            // the comparison does too (not a removal).
+            var kept = after.FailedFiles
+                .Select(file => ZoneLoader.OriginOf(file, out var origin, out _) && after.Zones.FindZoneExact(origin) is null ? before.Zones.FindZoneExact(origin) : null)
+                .OfType<Zone>();
+            var served = new ZoneSet(after.Zones.Zones.Concat(kept));
+
             // Files of the old revision are named as in the work tree, not by the scratch folder.
-            var zones = ZoneDiffer.Compare(before.Zones, after.Zones, allowLargeChange, today)
+            var zones = ZoneDiffer.Compare(before.Zones, served, allowLargeChange, today)
                 .Select(z => z.File.StartsWith(exported, StringComparison.Ordinal) ? z with { File = Path.Combine(directory, Path.GetRelativePath(exported, z.File)) } : z)
                 .ToList();
             var loadErrors = after.Errors.Where(e => !e.IsWarning).Select(e => e.ToString()).ToList();

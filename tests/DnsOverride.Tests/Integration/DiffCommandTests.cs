@@ -87,6 +87,33 @@ public sealed class DiffCommandTests
         Assert.Contains("1 zone changed, 2 RRsets changed", output, StringComparison.Ordinal);
     }
 
+    /// <summary>A zone whose edit does not load is that error, as the server keeps its last good version, not a removal with a scratch path.</summary>
+    [Fact]
+    public async Task AZoneThatFailsToLoadIsItsErrorNotARemoval()
+    {
+        using var repository = await BaseAsync();
+        repository.Write("zones/s3.amazonaws.com.zone", Zone + "\nbroken A 10.200.0\n");
+
+        var (exit, output) = await DiffAsync(repository, "--against", "main", "zones", "--format", "markdown");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("zones/s3.amazonaws.com.zone:9: A: bad dotted quad", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("removed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("endpoints-diff-", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A zone name from a file name is text from the pull request: in a heading it cannot open a code span or a link.</summary>
+    [Fact]
+    public async Task AZoneNameInAMarkdownHeadingIsEscaped()
+    {
+        using var repository = await BaseAsync();
+        repository.Write("zones/a`b]c.test.zone", Zone);
+
+        var (_, output) = await DiffAsync(repository, "--against", "main", "zones", "--format", "markdown");
+
+        Assert.Contains("### `a'b]c.test.` added", output, StringComparison.Ordinal);
+    }
+
     private static async Task<GitRepository> BaseAsync()
     {
         var repository = await GitRepository.CreateAsync();
