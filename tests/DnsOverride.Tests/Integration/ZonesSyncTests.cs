@@ -113,6 +113,34 @@ public sealed class ZonesSyncTests
         Assert.NotEqual("7", await SerialAsync(server));
     }
 
+    /// <summary>
+    /// A commit over the size limit is refused from git's own listing, before a byte is written; a refused commit is
+    /// remembered, so the timer's next runs neither export nor check it again, until the branch moves on.
+    /// </summary>
+    [Fact]
+    public async Task ATooLargeCommitIsRefusedBeforeExportAndARefusedCommitIsRemembered()
+    {
+        using var origin = await GitRepository.CreateAsync();
+        origin.Write("zones/s3.amazonaws.com.zone", Zone(1) + string.Concat(Enumerable.Range(0, 40_000).Select(i => $"h{i} A 10.200.{(i >> 8) & 255}.{i & 255}\n")));
+        await origin.CommitAsync("large");
+        var commit = (await origin.RunAsync("rev-parse", "HEAD")).Trim();
+        using var root = new TempDirectory();
+
+        var large = await SyncAsync(origin.Path, root.Path, "--max-bytes", "100000");
+        var again = await SyncAsync(origin.Path, root.Path, "--max-bytes", "100000");
+
+        Assert.Equal(1, large.Exit);
+        Assert.Matches($@"commit {commit}: 'zones' holds \d+ bytes in 1 files, over --max-bytes 100000 or --max-files 10000; refused before export, still serving nothing", large.Output);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(root.Path, "revs")));
+        Assert.Equal(1, again.Exit);
+        Assert.Contains($"commit {commit} was refused before; still serving nothing until a new commit", again.Output, StringComparison.Ordinal);
+
+        origin.Write("zones/s3.amazonaws.com.zone", Zone(2));
+        await origin.CommitAsync("small");
+        var small = await SyncAsync(origin.Path, root.Path, "--max-bytes", "100000");
+        Assert.True(small.Exit == 0, small.Output);
+    }
+
     [Fact]
     public async Task ARemoteThatHangsTimesOutAndChangesNothing()
     {
