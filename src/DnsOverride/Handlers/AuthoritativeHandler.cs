@@ -63,6 +63,7 @@ internal sealed class AuthoritativeHandler : IQueryHandler
 
         _health.Apply(ref result);
         context.Decision = result.Outcome == LookupOutcome.Delegation ? QueryDecision.Referral : QueryDecision.Authoritative;
+        context.RateLimitSubject = result.Outcome == LookupOutcome.Delegation ? result.Referral : result.AnswerCount > 0 ? result.Answers[0].Set : null;
         ResponseBuilder.WriteAnswer(context, ref result);
         return Mine;
     }

@@ -83,8 +83,15 @@ internal sealed class QueryContext
     public IPEndPoint RemoteEndPoint => TcpRemote ??
         (IPEndPoint)new IPEndPoint(UdpRemote.Family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0).Create(UdpRemote);
 
+    /// <summary>
+    /// What response rate limiting counts this answer as, when not its name: the RRset answered (so every name a
+    /// wildcard synthesises shares one account, as in BIND) or the zone cut a referral points at.
+    /// </summary>
+    public object? RateLimitSubject { get; set; }
+
     public void Reset(DnsTransport transport)
     {
+        RateLimitSubject = null;
         Transport = transport;
         ResponseLength = 0;
         Query = default;

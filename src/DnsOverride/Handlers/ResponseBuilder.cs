@@ -104,6 +104,8 @@ internal static partial class ResponseBuilder
     /// <summary>An RD=0 query for a name outside our zones, with nothing cached: a referral to the root (as BIND answers).</summary>
     public static void WriteRootReferral(QueryContext context)
     {
+        // Every root referral is the same answer: one rate-limit account, whatever the name.
+        context.RateLimitSubject = RootHints.NameServers;
         var writer = Begin(context, out var sectionsStart);
         var authority = WriteSet(ref writer, context, string.Empty, RootHints.NameServers);
         if (writer.Overflowed)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Protocol;
@@ -66,6 +67,7 @@ internal sealed class ResponseRateLimiter
 
         var token = kind switch
         {
+            RateLimitKind.Response when context.RateLimitSubject is { } subject => (1UL << 48) | (uint)RuntimeHelpers.GetHashCode(subject),
             RateLimitKind.Response => ((ulong)(uint)string.GetHashCode(context.QName) << 16) | context.Query.QType,
             RateLimitKind.Nxdomain => (ulong)(uint)string.GetHashCode(context.ZoneName),
             _ => 0UL,

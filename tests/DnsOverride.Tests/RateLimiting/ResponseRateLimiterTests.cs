@@ -76,6 +76,18 @@ public sealed class ResponseRateLimiterTests : IDisposable
         Assert.Equal(["full", "full", "full", "tc", "tc"], nxdomains);
     }
 
+    /// <summary>New names under a wildcard, below a zone cut, or outside our zones without RD are one answer each time, as BIND counts them.</summary>
+    [Theory]
+    [InlineData("10.1.2.3", "a{0}.wild.example.test")]
+    [InlineData("10.1.2.3", "q{0}.deleg.example.test")]
+    [InlineData("127.0.0.5", "x{0}.example.org")]
+    public void NewNamesForOneAnswerShareItsAccount(string client, string pattern)
+    {
+        var results = Enumerable.Range(0, 5).Select(i => Serve(client, string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, i), 1)[0]);
+
+        Assert.Equal(["full", "full", "full", "tc", "tc"], results);
+    }
+
     [Fact]
     public void TcpAndExemptClientsAreNeverLimited()
     {
