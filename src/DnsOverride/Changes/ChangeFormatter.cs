@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Endpoints.Common.Text;
 
 namespace Endpoints.DnsOverride.Changes;
 
@@ -62,6 +63,25 @@ internal static class ChangeFormatter
             }
         }
 
+        foreach (var settings in report.Settings)
+        {
+            text.AppendLine($"settings {settings.File} {Word(settings.Kind)}");
+            foreach (var line in settings.Removed)
+            {
+                text.AppendLine($"  - {LogText.Printable(line)}");
+            }
+
+            foreach (var line in settings.Added)
+            {
+                text.AppendLine($"  + {LogText.Printable(line)}");
+            }
+
+            foreach (var loosened in settings.Loosened)
+            {
+                text.AppendLine($"  loosens {loosened}");
+            }
+        }
+
         return text.AppendLine(report.Summary).ToString();
     }
 
@@ -104,6 +124,27 @@ internal static class ChangeFormatter
                     text.AppendLine($"| `{Cell(answer.Name)}` | `{Cell(answer.Before)}` | `{Cell(answer.After)}` |");
                 }
 
+                text.AppendLine();
+            }
+        }
+
+        foreach (var settings in report.Settings)
+        {
+            text.AppendLine($"### `{settings.File}` {Word(settings.Kind)}").AppendLine();
+            text.AppendLine("| | line |").AppendLine("|---|---|");
+            foreach (var (sign, line) in settings.Removed.Select(l => ("-", l)).Concat(settings.Added.Select(l => ("+", l))))
+            {
+                text.AppendLine($"| {sign} | `{Cell(LogText.Printable(line))}` |");
+            }
+
+            text.AppendLine();
+            foreach (var loosened in settings.Loosened)
+            {
+                text.AppendLine($"- :warning: loosens {Cell(loosened)}");
+            }
+
+            if (settings.Loosened.Count > 0)
+            {
                 text.AppendLine();
             }
         }
@@ -166,6 +207,19 @@ internal static class ChangeFormatter
                 }
 
                 json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("settings");
+            foreach (var settings in report.Settings)
+            {
+                json.WriteStartObject();
+                json.WriteString("file", settings.File);
+                json.WriteString("change", Word(settings.Kind));
+                Strings(json, "removed", settings.Removed);
+                Strings(json, "added", settings.Added);
+                Strings(json, "loosened", settings.Loosened);
                 json.WriteEndObject();
             }
 

@@ -39,7 +39,10 @@ internal static class DiffCommand
                 .Select(z => z.File.StartsWith(exported, StringComparison.Ordinal) ? z with { File = Path.Combine(directory, Path.GetRelativePath(exported, z.File)) } : z)
                 .ToList();
             var loadErrors = after.Errors.Where(e => !e.IsWarning).Select(e => e.ToString()).ToList();
-            var report = new ChangeReport(against, zones, loadErrors);
+            var settings = SettingsDiffer.Compare(exported, directory, allowLargeChange)
+                .Select(s => s with { Errors = [.. s.Errors.Select(e => e.Replace(exported, directory, StringComparison.Ordinal))] })
+                .ToList();
+            var report = new ChangeReport(against, zones, loadErrors) { Settings = settings };
             output.Write(ChangeFormatter.Format(report, format));
             return report.Failed ? 1 : 0;
         }

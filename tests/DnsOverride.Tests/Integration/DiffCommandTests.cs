@@ -114,6 +114,30 @@ public sealed class DiffCommandTests
         Assert.Contains("### `a'b]c.test.` added", output, StringComparison.Ordinal);
     }
 
+    /// <summary>The settings beside the zones change in the same pull request: shown in the plan, and a looser lint.json needs consent.</summary>
+    [Fact]
+    public async Task LintAndHealthChangesAreShownAndALooserLintNeedsConsent()
+    {
+        using var repository = await BaseAsync();
+        repository.Write("zones/lint.json", """{ "addresses": ["10.200.0.0/23"] }""");
+        await repository.CommitAsync("lint");
+        repository.Write("zones/lint.json", """{ "addresses": ["10.200.0.0/23", "0.0.0.0/0"], "ttl": { "max": 604800 } }""");
+        repository.Write("zones/health.json", """{"checks": [{"zone": "s3.amazonaws.com", "names": ["@"], "tcp": 443}]}""");
+
+        var (exit, output) = await DiffAsync(repository, "--against", "HEAD", "zones");
+        var (consented, consentedOutput) = await DiffAsync(repository, "--against", "HEAD", "zones", "--allow-large-change");
+        var (_, markdown) = await DiffAsync(repository, "--against", "HEAD", "zones", "--format", "markdown");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: zones/lint.json: loosens the lint rules (addresses: 0.0.0.0/0 newly allowed; ttl: 5..86400 widened to 5..604800); pass --allow-large-change if that is intended", output, StringComparison.Ordinal);
+        Assert.Contains("settings lint.json changed\n  - { \"addresses\": [\"10.200.0.0/23\"] }\n  + { \"addresses\": [\"10.200.0.0/23\", \"0.0.0.0/0\"], \"ttl\": { \"max\": 604800 } }", output, StringComparison.Ordinal);
+        Assert.Contains("settings health.json added", output, StringComparison.Ordinal);
+        Assert.Contains("0 zones changed, 0 RRsets changed, lint.json changed, health.json added", output, StringComparison.Ordinal);
+        Assert.True(consented == 0, consentedOutput);
+        Assert.Contains("### `lint.json` changed", markdown, StringComparison.Ordinal);
+        Assert.Contains("- :warning: loosens addresses: 0.0.0.0/0 newly allowed", markdown, StringComparison.Ordinal);
+    }
+
     private static async Task<GitRepository> BaseAsync()
     {
         var repository = await GitRepository.CreateAsync();
