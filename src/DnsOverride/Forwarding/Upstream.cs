@@ -31,7 +31,8 @@ internal sealed class Upstream
     {
         EndPoint = endPoint;
         Name = endPoint.ToString();
-        Sockets = new UpstreamSocketPool(endPoint);
+        // Socket lifetimes follow the real clock, as the waits on the network do (ExchangeTimeouts).
+        Sockets = new UpstreamSocketPool(endPoint, TimeProvider.System);
     }
 
     public IPEndPoint EndPoint { get; }

@@ -23,11 +23,17 @@ internal sealed class UpstreamSocket : IDisposable
 
     private UpstreamSocket(Socket socket) => _socket = socket;
 
-    /// <summary>When it was opened, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
-    public long OpenedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+    /// <summary>When it was opened, as a timestamp of its pool's clock.</summary>
+    public long OpenedAt { get; set; }
 
-    /// <summary>When its current or last exchange was handed it.</summary>
-    public long RentedAt { get; set; }
+    /// <summary>Its source port: the one a forger has to hit.</summary>
+    public int LocalPort => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+    /// <summary>Bytes queued on it, unread.</summary>
+    public int Queued => _socket.Available;
+
+    /// <summary>Which of its pool's rents handed it its current or last exchange: a later one means the load goes on.</summary>
+    public long Rent { get; set; }
 
     /// <summary>When its last exchange ended.</summary>
     public long IdleSince { get; set; }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 
 namespace Endpoints.DnsOverride.Forwarding;
@@ -11,20 +10,22 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// from Unbound and BIND, and under load a port stays open for tens of milliseconds, not seconds.
 /// <see cref="Trim"/> closes what the load left behind.
 /// </summary>
-internal sealed class UpstreamSocketPool(IPEndPoint upstream, int maxIdle = 1024)
+internal sealed class UpstreamSocketPool(IPEndPoint upstream, TimeProvider time, int maxIdle = 1024)
 {
     public const long MaxIdleMs = 10;
     public const long MaxAgeMs = 50;
 
-    private static readonly long MaxIdle = MaxIdleMs * Stopwatch.Frequency / 1000;
-    private static readonly long MaxAge = MaxAgeMs * Stopwatch.Frequency / 1000;
+    private readonly long _maxIdle = MaxIdleMs * time.TimestampFrequency / 1000;
+    private readonly long _maxAge = MaxAgeMs * time.TimestampFrequency / 1000;
 
     private readonly ConcurrentQueue<UpstreamSocket> _idle = new();
     private long _lastRent;
+    private long _rents;
 
     public UpstreamSocket Rent()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = time.GetTimestamp();
+        var rent = Interlocked.Increment(ref _rents);
         Volatile.Write(ref _lastRent, now);
         while (_idle.TryDequeue(out var socket))
         {
@@ -35,23 +36,24 @@ internal sealed class UpstreamSocketPool(IPEndPoint upstream, int maxIdle = 1024
             }
 
             socket.Drain();
-            socket.RentedAt = now;
+            socket.Rent = rent;
             return socket;
         }
 
         var opened = UpstreamSocket.Open(upstream);
-        opened.RentedAt = now;
+        opened.OpenedAt = now;
+        opened.Rent = rent;
         return opened;
     }
 
     /// <summary>Takes back a socket whose exchange went well, while the load lasts; otherwise it is closed now.</summary>
     public void Return(UpstreamSocket socket)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = time.GetTimestamp();
         socket.IdleSince = now;
         var lastRent = Volatile.Read(ref _lastRent);
-        var busy = lastRent > socket.RentedAt && now - lastRent < MaxIdle;
-        if (socket.Reusable && busy && now - socket.OpenedAt < MaxAge && _idle.Count < maxIdle)
+        var busy = Volatile.Read(ref _rents) > socket.Rent && now - lastRent < _maxIdle;
+        if (socket.Reusable && busy && now - socket.OpenedAt < _maxAge && _idle.Count < maxIdle)
         {
             _idle.Enqueue(socket);
         }
@@ -64,7 +66,7 @@ internal sealed class UpstreamSocketPool(IPEndPoint upstream, int maxIdle = 1024
     /// <summary>Closes the idle sockets past their time; called on the forwarder's timeout sweep.</summary>
     public void Trim()
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = time.GetTimestamp();
         for (var count = _idle.Count; count > 0 && _idle.TryDequeue(out var socket); count--)
         {
             if (Expired(socket, now))
@@ -78,5 +80,5 @@ internal sealed class UpstreamSocketPool(IPEndPoint upstream, int maxIdle = 1024
         }
     }
 
-    private static bool Expired(UpstreamSocket socket, long now) => now - socket.IdleSince > MaxIdle || now - socket.OpenedAt >= MaxAge;
+    private bool Expired(UpstreamSocket socket, long now) => now - socket.IdleSince > _maxIdle || now - socket.OpenedAt >= _maxAge;
 }
