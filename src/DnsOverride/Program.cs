@@ -1,23 +1,17 @@
-using Endpoints.Common.Configuration;
 using Endpoints.Common.Hosting;
+using Endpoints.DnsOverride;
 using Endpoints.Common.Telemetry;
-using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Cli;
 using Endpoints.DnsOverride.Configuration;
-using Endpoints.DnsOverride.Forwarding;
-using Endpoints.DnsOverride.Handlers;
 using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Observability;
-using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Server;
 using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Transfers;
-using Endpoints.DnsOverride.Tsig;
 using Endpoints.DnsOverride.Zones;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -43,24 +37,7 @@ if (commandLine.Command is "check" or "diff")
 
 var builder = ServiceHost.CreateBuilder(commandLine.Settings);
 ServiceHost.UseInlineSocketCompletions(builder, "DnsOverride:InlineCompletions", new DnsOverrideOptions().InlineCompletions);
-builder.Services.AddOptions<DnsOverrideOptions>().Bind(builder.Configuration.GetSection(DnsOverrideOptions.Section)).ValidateOnStart();
-builder.Services.AddSingleton<IPostConfigureOptions<DnsOverrideOptions>, DnsOverrideOptionsSetup>();
-builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>, DnsOverrideOptionsValidator>();
-builder.Services.AddSingleton<IValidateOptions<DnsOverrideOptions>>(new KnownKeysValidator<DnsOverrideOptions>(builder.Configuration, DnsOverrideOptions.Section));
-builder.Services.AddSingleton<DnsMetrics>();
-builder.Services.AddSingleton<ZoneStore>();
-builder.Services.AddSingleton<HealthMonitor>();
-builder.Services.AddSingleton<ServerReadiness>();
-builder.Services.AddSingleton<Forwarder>();
-builder.Services.AddSingleton<ResponseCache>();
-builder.Services.AddSingleton<CachingResolver>();
-builder.Services.AddSingleton<RequestValidationHandler>();
-builder.Services.AddSingleton<TsigHandler>();
-builder.Services.AddSingleton<TransferHandler>();
-builder.Services.AddSingleton<AuthoritativeHandler>();
-builder.Services.AddSingleton<ForwardingHandler>();
-builder.Services.AddSingleton<ResponseRateLimiter>();
-builder.Services.AddSingleton<QueryPipeline>();
+builder.Services.AddDnsOverrideServices(builder.Configuration);
 
 // Started in this order and stopped in reverse: /readyz answers 503 while zones load and while the server drains.
 builder.Services.AddHostedService<HttpEndpointsService>();
