@@ -1,6 +1,6 @@
 using Endpoints.Common.Hosting;
-using Endpoints.DnsOverride;
 using Endpoints.Common.Telemetry;
+using Endpoints.DnsOverride;
 using Endpoints.DnsOverride.Cli;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Health;
