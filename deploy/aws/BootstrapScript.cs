@@ -87,7 +87,7 @@ internal static class BootstrapScript
         var region = inputs.Region;
         var destinations = new JsonArray(
             "s3.amazonaws.com", "*.s3.amazonaws.com", $"s3.{region}.amazonaws.com", $"*.s3.{region}.amazonaws.com",
-            $"dynamodb.{region}.amazonaws.com", $"*.ddb.{region}.amazonaws.com");
+            $"dynamodb.{region}.amazonaws.com", $"ddb.{region}.amazonaws.com", $"*.ddb.{region}.amazonaws.com");
         if (region == "us-east-1")
         {
             destinations.Add("s3-external-1.amazonaws.com");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
+using Endpoints.Testing;
 
 namespace Endpoints.Deploy.Tests.Aws;
 
@@ -200,6 +201,32 @@ public sealed class StackTests(AwsFixture aws)
         Assert.Contains("install.sh --role dns", text, StringComparison.Ordinal);
         Assert.Contains("Environment=Proxy__ProxyProtocolFrom__0=10.20.0.10/32\nEnvironment=Proxy__ProxyProtocolFrom__1=10.20.1.10/32", text, StringComparison.Ordinal);
         Assert.Contains("Environment=DnsOverride__AllowRecursion__0=10.128.0.0/9", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The policy the stack writes names every zone of the shipped folder (the example's region is theirs): its apex,
+    /// and its wildcard where the zone has one. A zone without its rule would answer with the proxies and be refused there.
+    /// </summary>
+    [Fact]
+    public void TheGeneratedPolicyAllowsEveryShippedZone()
+    {
+        var text = UserData(aws.Example);
+        var start = text.IndexOf("cat > /etc/endpoints/policy.json <<'JSON'\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, text);
+        start = text.IndexOf('\n', start) + 1;
+        var policy = JsonNode.Parse(text[start..text.IndexOf("\nJSON", start, StringComparison.Ordinal)])!;
+        var destinations = policy["rules"]!.AsArray().Where(r => r!["action"]!.ToString() == "allow")
+            .SelectMany(r => r!["destinations"]!.AsArray().Select(d => d!.ToString())).ToHashSet(StringComparer.Ordinal);
+
+        var missing = new List<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(BuiltProgram.Repository, "zones"), "*.zone"))
+        {
+            var origin = Path.GetFileNameWithoutExtension(file);
+            var wildcard = File.ReadLines(file).Any(line => line.StartsWith('*'));
+            missing.AddRange(new[] { origin, wildcard ? "*." + origin : null }.OfType<string>().Where(name => !destinations.Contains(name)));
+        }
+
+        Assert.True(missing.Count == 0, "not in the generated policy: " + string.Join(", ", missing));
     }
 
     [Fact]
