@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Endpoints.Common.Configuration;
-using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Health;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Endpoints.DnsOverride.Configuration;
+using Endpoints.Common.Configuration;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Linting;

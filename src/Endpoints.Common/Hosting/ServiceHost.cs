@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Endpoints.Common.Configuration;
 using Endpoints.Common.Networking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
@@ -88,8 +89,7 @@ public static class ServiceHost
         {
             // FILE:LINE as the zone and policy files report; the JSON reader counts lines from 0.
             var json = ex.GetBaseException() as JsonException;
-            var reason = ex.GetBaseException().Message;
-            reason = reason.Contains(" LineNumber:", StringComparison.Ordinal) ? reason[..reason.IndexOf(" LineNumber:", StringComparison.Ordinal)] : reason;
+            var reason = StrictJsonFile.Reason(ex.GetBaseException());
             ((IHostApplicationBuilder)builder).Properties[ConfigErrorProperty] = json?.LineNumber is { } line
                 ? $"{path}:{line + 1}: {reason}"
                 : $"{path}: {reason}";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Endpoints.Common.Configuration;
 using Endpoints.Common.Text;
 
 namespace Endpoints.Proxy.Policy;
@@ -10,22 +11,16 @@ namespace Endpoints.Proxy.Policy;
 /// and unreachable rule is an error at its FILE:LINE:COLUMN, all reported at once. A typo must never widen a rule
 /// (an ignored <c>"port"</c> would mean any port).
 /// </summary>
-internal sealed class PolicyReader
+internal sealed class PolicyReader : StrictJsonFile
 {
     private static readonly string[] TopKeys = ["rules"];
     private static readonly string[] RuleKeys = ["name", "action", "sources", "destinations", "ports", "users"];
     private static readonly string[] OptionalKeys = ["ports", "users"];
-    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-
-    private readonly string _path;
-    private readonly TextPositions _positions;
-    private readonly List<string> _errors = [];
     private readonly List<(PolicyRule Rule, int Line, string Where)> _rules = [];
 
     private PolicyReader(string path, byte[] utf8)
+        : base(path, utf8)
     {
-        _path = path;
-        _positions = new TextPositions(utf8);
     }
 
     public static (AccessPolicy? Policy, IReadOnlyList<string> Errors) Read(string json, string path)
@@ -39,22 +34,12 @@ internal sealed class PolicyReader
         }
         catch (JsonException ex)
         {
-            var message = ex.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            return (null, [$"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: invalid JSON: {(cut > 0 ? message[..cut] : message)}"]);
+            return (null, [SyntaxError(path, ex)]);
         }
 
-        PolicyRuleChecks.Check(reader._rules, reader._errors);
-        return reader._errors.Count > 0 ? (null, reader._errors) : (new AccessPolicy(reader._rules.Select(r => r.Rule).ToArray()), []);
+        PolicyRuleChecks.Check(reader._rules, reader.Errors);
+        return reader.Errors.Count > 0 ? (null, reader.Errors) : (new AccessPolicy(reader._rules.Select(r => r.Rule).ToArray()), []);
     }
-
-    private string Where(long offset)
-    {
-        var (line, column) = _positions.At(offset);
-        return $"{_path}:{line}:{column}";
-    }
-
-    private void Error(long offset, string message) => _errors.Add($"{Where(offset)}: {message}");
 
     private void ReadDocument(ref Utf8JsonReader reader)
     {
@@ -143,7 +128,7 @@ internal sealed class PolicyReader
         List<DestinationPattern>? destinations = null;
         HashSet<int>? ports = null;
         List<UserPattern>? users = null;
-        var errorsBefore = _errors.Count;
+        var errorsBefore = Errors.Count;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
@@ -201,9 +186,9 @@ internal sealed class PolicyReader
         }
 
         // Every problem in the rule was reported, so a rule that added no error is whole (ports and users may be absent).
-        if (_errors.Count == errorsBefore && name is not null && allow is { } isAllow && sources is not null && destinations is not null)
+        if (Errors.Count == errorsBefore && name is not null && allow is { } isAllow && sources is not null && destinations is not null)
         {
-            _rules.Add((new PolicyRule(name, isAllow, sources, destinations, ports, users), _positions.At(start).Line, Where(start)));
+            _rules.Add((new PolicyRule(name, isAllow, sources, destinations, ports, users), LineOf(start), Where(start)));
         }
         else
         {
@@ -234,7 +219,7 @@ internal sealed class PolicyReader
         }
 
         var start = reader.TokenStartIndex;
-        var errors = _errors.Count;
+        var errors = Errors.Count;
         var items = new List<T>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -253,13 +238,13 @@ internal sealed class PolicyReader
             }
         }
 
-        if (items.Count == 0 && _errors.Count == errors)
+        if (items.Count == 0 && Errors.Count == errors)
         {
             Error(start, $"'{key}' must not be empty");
         }
 
         // Whole when reading it reported no error.
-        return _errors.Count == errors ? items : null;
+        return Errors.Count == errors ? items : null;
     }
 
     private HashSet<int>? ReadPorts(ref Utf8JsonReader reader)
@@ -272,7 +257,7 @@ internal sealed class PolicyReader
         }
 
         var start = reader.TokenStartIndex;
-        var errors = _errors.Count;
+        var errors = Errors.Count;
         var ports = new HashSet<int>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -287,11 +272,11 @@ internal sealed class PolicyReader
             }
         }
 
-        if (ports.Count == 0 && _errors.Count == errors)
+        if (ports.Count == 0 && Errors.Count == errors)
         {
             Error(start, "'ports' must not be empty (omit it for any port)");
         }
 
-        return _errors.Count == errors ? ports : null;
+        return Errors.Count == errors ? ports : null;
     }
 }

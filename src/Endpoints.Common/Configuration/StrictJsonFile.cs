@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Endpoints.Common.Text;
 
-namespace Endpoints.DnsOverride.Configuration;
+namespace Endpoints.Common.Configuration;
 
 /// <summary>
-/// What the readers of the small JSON files in the zones folder share: every problem reported at its
-/// FILE:LINE:COLUMN, unknown and repeated keys refused with a suggestion, all errors collected before giving up.
+/// What the readers of the strict JSON files (the zones folder's lint.json and health.json, the proxy's policy) share:
+/// every problem reported at its FILE:LINE:COLUMN, unknown and repeated keys refused with a suggestion, all errors
+/// collected before giving up.
 /// </summary>
-internal abstract class StrictJsonFile
+public abstract class StrictJsonFile
 {
     protected static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -53,17 +54,27 @@ internal abstract class StrictJsonFile
     }
 
     /// <summary>A syntax error as <c>FILE:LINE:COLUMN: invalid JSON: ...</c>.</summary>
-    protected static string SyntaxError(string path, JsonException ex)
+    protected static string SyntaxError(string path, JsonException ex) =>
+        $"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: invalid JSON: {Reason(ex)}";
+
+    /// <summary>The JSON reader's message without the position it appends (" LineNumber: ..."), which callers give as FILE:LINE.</summary>
+    public static string Reason(Exception ex)
     {
         var cut = ex.Message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return $"{path}:{(ex.LineNumber ?? 0) + 1}:{(ex.BytePositionInLine ?? 0) + 1}: invalid JSON: {(cut > 0 ? ex.Message[..cut] : ex.Message)}";
+        return cut > 0 ? ex.Message[..cut] : ex.Message;
     }
 
-    protected void Error(long offset, string message)
+    protected void Error(long offset, string message) => Errors.Add($"{Where(offset)}: {message}");
+
+    /// <summary>FILE:LINE:COLUMN of a byte offset.</summary>
+    protected string Where(long offset)
     {
         var (line, column) = _positions.At(offset);
-        Errors.Add($"{Path}:{line}:{column}: {message}");
+        return $"{Path}:{line}:{column}";
     }
+
+    /// <summary>The line (from 1) of a byte offset.</summary>
+    protected int LineOf(long offset) => _positions.At(offset).Line;
 
     /// <summary>Reads an object's keys, each once and each known, handing every value to <paramref name="read"/>.</summary>
     protected void ReadObject(ref Utf8JsonReader reader, string[] known, ValueReader read)
