@@ -17,7 +17,8 @@ namespace Endpoints.DnsOverride.Tests.Handlers;
 /// <summary>The whole handler chain in process, wired as Program.cs wires it, over zones already loaded.</summary>
 internal static class TestPipeline
 {
-    public static QueryPipeline Create(IOptions<DnsOverrideOptions> options, DnsMetrics metrics, ILogger<QueryPipeline>? logger = null)
+    /// <summary><paramref name="rateLimitClock"/>: the rate limiter's clock (a fake one holds its buckets still).</summary>
+    public static QueryPipeline Create(IOptions<DnsOverrideOptions> options, DnsMetrics metrics, ILogger<QueryPipeline>? logger = null, TimeProvider? rateLimitClock = null)
     {
         var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, metrics);
         store.Reload("test");
@@ -27,7 +28,7 @@ internal static class TestPipeline
         return new QueryPipeline(
             new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
             new AuthoritativeHandler(store, resolver, health, options), new ForwardingHandler(resolver, store, health),
-            new ResponseRateLimiter(options, TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
+            new ResponseRateLimiter(options, rateLimitClock ?? TimeProvider.System, NullLogger<ResponseRateLimiter>.Instance, metrics),
             options, metrics, logger ?? NullLogger<QueryPipeline>.Instance, TimeProvider.System);
     }
 }

@@ -1,19 +1,12 @@
 using System.Net;
-using Endpoints.DnsOverride.Caching;
 using Endpoints.DnsOverride.Configuration;
-using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Handlers;
-using Endpoints.DnsOverride.Health;
-using Endpoints.DnsOverride.RateLimiting;
 using Endpoints.DnsOverride.Telemetry;
+using Endpoints.DnsOverride.Tests.Handlers;
 using Endpoints.DnsOverride.Tests.Configuration;
 using Endpoints.DnsOverride.Tests.Integration;
-using Endpoints.DnsOverride.Transfers;
-using Endpoints.DnsOverride.Tsig;
-using Endpoints.DnsOverride.Zones;
 using Endpoints.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Endpoints.DnsOverride.Tests.RateLimiting;
@@ -41,16 +34,7 @@ public sealed class ResponseRateLimiterTests : IDisposable
             RateLimit = new RateLimitOptions { ResponsesPerSecond = 3, Slip = 1, Exempt = ["192.0.2.0/24"] },
         });
         _metrics = new DnsMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var store = new ZoneStore(options, NullLogger<ZoneStore>.Instance, _metrics);
-        store.Reload("test");
-        var forwarder = new Forwarder(options, TimeProvider.System, NullLogger<Forwarder>.Instance, _metrics);
-        var resolver = new CachingResolver(forwarder, new ResponseCache(options), store, options, TimeProvider.System, _metrics, NullLogger<CachingResolver>.Instance);
-        var health = new HealthMonitor(store, options, TimeProvider.System, _metrics, NullLogger<HealthMonitor>.Instance);
-        _pipeline = new QueryPipeline(
-            new RequestValidationHandler(), new TsigHandler(options, TimeProvider.System), new TransferHandler(store, options, TimeProvider.System),
-            new AuthoritativeHandler(store, resolver, health, options), new ForwardingHandler(resolver, store, health),
-            new ResponseRateLimiter(options, new FakeTimeProvider(), NullLogger<ResponseRateLimiter>.Instance, _metrics),
-            options, _metrics, NullLogger<QueryPipeline>.Instance, TimeProvider.System);
+        _pipeline = TestPipeline.Create(options, _metrics, rateLimitClock: new FakeTimeProvider());
     }
 
     [Theory]
