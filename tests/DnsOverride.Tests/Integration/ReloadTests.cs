@@ -25,13 +25,13 @@ public sealed class ReloadTests
         File.WriteAllText(file, ZoneText(2, "10.2.2.2"));
         // Noticed by the poll of the directory (every second), not by a signal or a restart.
         await WaitForAnswerAsync(server.Port, "bucket.corp.test", "10.2.2.2", TimeSpan.FromSeconds(10));
-        Assert.Contains("Reloading zones (files changed)", server.Output, StringComparison.Ordinal);
+        Assert.True(await server.Process.WaitForOutputAsync("Reloading zones (files changed)", TimeSpan.FromSeconds(5)), server.Output);
 
         File.WriteAllText(file, ZoneText(3, "10.2.2.2") + "broken A 10.3.3\n");
         Assert.True(await server.Process.WaitForOutputAsync($"{file}:6: A: bad dotted quad", TimeSpan.FromSeconds(5)), server.Output);
         var dig = await Dig.QueryAsync(server.Port, "+short", "bucket.corp.test");
         Assert.Equal("10.2.2.2", dig.Output.Trim());
-        Assert.Contains("serving its last good version", server.Output, StringComparison.Ordinal);
+        Assert.True(await server.Process.WaitForOutputAsync("serving its last good version", TimeSpan.FromSeconds(5)), server.Output);
     }
 
     [Fact]
