@@ -47,11 +47,20 @@ internal static class ProxyServices
                 Keytab.Use(keytab);
             }
 
-            var basic = options.Users is { } users
-                ? new BasicAuthenticator(provider.GetRequiredService<UsersStore>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<FailureLimiter>())
-                : null;
-            return new ProxyAuthenticator(options.KeytabInUse is not null ? GssAcceptor.Create(options.Spn) : null, basic, options.AuthRealm, options.AllowBasicOverPlaintext, provider.GetRequiredService<FailureLimiter>(),
-                provider.GetRequiredService<ProxyMetrics>());
+            var time = provider.GetRequiredService<TimeProvider>();
+            var failures = provider.GetRequiredService<FailureLimiter>();
+            var schemes = new List<IProxyAuthScheme>();
+            if (options.KeytabInUse is not null)
+            {
+                schemes.Add(new NegotiateScheme(GssAcceptor.Create(options.Spn)));
+            }
+
+            if (options.Users is not null)
+            {
+                schemes.Add(new BasicAuthenticator(provider.GetRequiredService<UsersStore>(), time, failures, options.AuthRealm, options.AllowBasicOverPlaintext));
+            }
+
+            return new ProxyAuthenticator(schemes, failures, provider.GetRequiredService<ProxyMetrics>());
         });
         services.AddSingleton(provider => new UsersStore(
             provider.GetRequiredService<IOptions<ProxyOptions>>().Value.Users ?? string.Empty, provider.GetRequiredService<ILogger<UsersStore>>()));

@@ -15,7 +15,7 @@ namespace Endpoints.Proxy.Authentication;
 /// credentials takes a slot of the source's <see cref="FailureLimiter"/> first, so a burst of guesses cannot run more
 /// hashes than the limiter allows, nor hold the hashing threads.
 /// </summary>
-internal sealed class BasicAuthenticator : IDisposable
+internal sealed class BasicAuthenticator : IProxyAuthScheme
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
 
@@ -33,12 +33,23 @@ internal sealed class BasicAuthenticator : IDisposable
     private readonly SemaphoreSlim _threads = new(Environment.ProcessorCount);
     private readonly FailureLimiter _failures;
 
-    public BasicAuthenticator(UsersStore users, TimeProvider time, FailureLimiter failures)
+    /// <summary><paramref name="allowedInClear"/>: the operator's <c>AllowBasicOverPlaintext</c>.</summary>
+    public BasicAuthenticator(UsersStore users, TimeProvider time, FailureLimiter failures, string realm, bool allowedInClear)
     {
         _users = users;
         _time = time;
         _failures = failures;
+        Challenge = $"Proxy-Authenticate: Basic realm=\"{realm}\", charset=\"UTF-8\"\r\n";
+        AllowedInClear = allowedInClear;
     }
+
+    public AuthScheme Scheme => AuthScheme.Basic;
+
+    public string Challenge { get; }
+
+    public bool AllowedInClear { get; }
+
+    public bool CountsOwnFailures => true;
 
     /// <summary><paramref name="credentials"/>: the base64 text after <c>Basic</c>; <paramref name="source"/>: the client address the limiter counts.</summary>
     public async ValueTask<AuthResult> CheckAsync(string credentials, IPAddress source)

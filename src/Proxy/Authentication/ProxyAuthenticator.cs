@@ -13,31 +13,26 @@ internal sealed class ProxyAuthenticator : IDisposable
     /// <summary>Kerberos tickets with a large PAC (many groups) run to tens of KiB; Squid's head limit is 64 KiB too.</summary>
     public const int MaxCredentialsLength = 64 * 1024;
 
-    private readonly BasicAuthenticator? _basic;
-    private readonly GssAcceptor? _negotiate;
+    private readonly IReadOnlyList<IProxyAuthScheme> _schemes;
     private readonly FailureLimiter _failures;
     private readonly ProxyMetrics _metrics;
-    private readonly bool _basicOverPlaintext;
     private readonly string _secureChallenges;
     private readonly string _plaintextChallenges;
 
-    public ProxyAuthenticator(GssAcceptor? negotiate, BasicAuthenticator? basic, string realm, bool basicOverPlaintext, FailureLimiter failures, ProxyMetrics metrics)
+    /// <summary><paramref name="schemes"/>: those configured, in the order a 407 offers them.</summary>
+    public ProxyAuthenticator(IReadOnlyList<IProxyAuthScheme> schemes, FailureLimiter failures, ProxyMetrics metrics)
     {
-        _negotiate = negotiate;
-        _basic = basic;
-        _basicOverPlaintext = basicOverPlaintext;
+        _schemes = schemes;
         _failures = failures;
         _metrics = metrics;
-        var negotiateLine = negotiate is not null ? "Proxy-Authenticate: Negotiate\r\n" : string.Empty;
-        var basicLine = basic is not null ? $"Proxy-Authenticate: Basic realm=\"{realm}\", charset=\"UTF-8\"\r\n" : string.Empty;
-        _secureChallenges = negotiateLine + basicLine;
-        _plaintextChallenges = negotiateLine + (basicOverPlaintext ? basicLine : string.Empty);
+        _secureChallenges = string.Concat(schemes.Select(s => s.Challenge));
+        _plaintextChallenges = string.Concat(schemes.Where(s => s.AllowedInClear).Select(s => s.Challenge));
     }
 
     /// <summary>Whether any scheme is offered on a listener (<paramref name="secure"/>: TLS to the proxy): without one, a 407 could never be answered.</summary>
     public bool Offers(bool secure) => Challenges(secure).Length > 0;
 
-    /// <summary>The <c>Proxy-Authenticate</c> lines of a 407, each ending in CRLF: Basic only where it may be used.</summary>
+    /// <summary>The <c>Proxy-Authenticate</c> lines of a 407, each ending in CRLF: a scheme only where it may be used.</summary>
     public string Challenges(bool secure) => secure ? _secureChallenges : _plaintextChallenges;
 
     /// <summary>
@@ -52,8 +47,8 @@ internal sealed class ProxyAuthenticator : IDisposable
         }
 
         // Basic counts its failures itself, around the hash (reserve, then confirm); a Kerberos check is quick and counted after.
-        var result = await CheckAsync(header, source, secure).ConfigureAwait(false);
-        if (result.Outcome == AuthOutcome.Failed && result.Scheme == AuthScheme.Negotiate && _failures.Failed(source))
+        var (result, counted) = await CheckAsync(header, source, secure).ConfigureAwait(false);
+        if (result.Outcome == AuthOutcome.Failed && !counted && _failures.Failed(source))
         {
             result = result with { Reason = $"{result.Reason}; {FailureLimiter.MaxFailures} failures within a minute: {source} is refused for a minute" };
         }
@@ -62,61 +57,61 @@ internal sealed class ProxyAuthenticator : IDisposable
         return result;
     }
 
-    private async ValueTask<AuthResult> CheckAsync(string header, IPAddress source, bool secure)
+    /// <summary>The result, and whether its scheme counted a failure itself.</summary>
+    private async ValueTask<(AuthResult Result, bool Counted)> CheckAsync(string header, IPAddress source, bool secure)
     {
         var space = header.IndexOf(' ', StringComparison.Ordinal);
         var schemeName = space < 0 ? header : header[..space];
         var credentials = space < 0 ? string.Empty : header[(space + 1)..].Trim(' ');
-        var scheme = schemeName.ToUpperInvariant() switch
+        var scheme = Find(schemeName);
+        if (scheme is null)
         {
-            "NEGOTIATE" when _negotiate is not null => AuthScheme.Negotiate,
-            "BASIC" when _basic is not null => AuthScheme.Basic,
-            _ => AuthScheme.None,
-        };
-        if (scheme == AuthScheme.None)
-        {
-            return new AuthResult(AuthOutcome.UnknownScheme, AuthScheme.None, null, $"scheme '{Printable(schemeName)}' is not offered");
+            return (new AuthResult(AuthOutcome.UnknownScheme, AuthScheme.None, null, $"scheme '{Printable(schemeName)}' is not offered"), false);
         }
 
-        if (scheme == AuthScheme.Basic && !secure && !_basicOverPlaintext)
+        if (!secure && !scheme.AllowedInClear)
         {
-            return new AuthResult(AuthOutcome.Plaintext, scheme, null,
-                "Basic over a plaintext listener is refused (the password crosses the network in clear): use the TLS listener (--connect-tls, HTTPS_PROXY=https://...) or Negotiate");
+            return (new AuthResult(AuthOutcome.Plaintext, scheme.Scheme, null,
+                $"{scheme.Scheme} over a plaintext listener is refused (the password crosses the network in clear): use the TLS listener (--connect-tls, HTTPS_PROXY=https://...) or Negotiate"), false);
         }
 
         if (credentials.Length > MaxCredentialsLength)
         {
-            return new AuthResult(AuthOutcome.TooLarge, scheme, null, $"{schemeName} credentials of {credentials.Length} bytes (at most {MaxCredentialsLength})");
+            return (new AuthResult(AuthOutcome.TooLarge, scheme.Scheme, null, $"{schemeName} credentials of {credentials.Length} bytes (at most {MaxCredentialsLength})"), false);
         }
 
         if (credentials.Length == 0 || credentials.Contains(' ', StringComparison.Ordinal))
         {
-            return new AuthResult(AuthOutcome.Malformed, scheme, null, $"{schemeName}: expected one base64 token");
+            return (new AuthResult(AuthOutcome.Malformed, scheme.Scheme, null, $"{schemeName}: expected one base64 token"), false);
         }
 
         if (_failures.IsBlocked(source))
         {
-            return new AuthResult(AuthOutcome.RateLimited, scheme, null, $"{source} failed {FailureLimiter.MaxFailures} times within a minute; not checked");
+            return (new AuthResult(AuthOutcome.RateLimited, scheme.Scheme, null, $"{source} failed {FailureLimiter.MaxFailures} times within a minute; not checked"), false);
         }
 
-        if (scheme == AuthScheme.Basic)
+        return (await scheme.CheckAsync(credentials, source).ConfigureAwait(false), scheme.CountsOwnFailures);
+    }
+
+    private IProxyAuthScheme? Find(string name)
+    {
+        foreach (var scheme in _schemes)
         {
-            return await _basic!.CheckAsync(credentials, source).ConfigureAwait(false);
+            if (name.Equals(scheme.Scheme.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                return scheme;
+            }
         }
 
-        var token = new byte[credentials.Length * 3 / 4];
-        if (!Convert.TryFromBase64String(credentials, token, out var length))
-        {
-            return new AuthResult(AuthOutcome.Malformed, scheme, null, "Negotiate: the token is not base64");
-        }
-
-        return _negotiate!.Accept(token, length);
+        return null;
     }
 
     public void Dispose()
     {
-        _basic?.Dispose();
-        _negotiate?.Dispose();
+        foreach (var scheme in _schemes)
+        {
+            scheme.Dispose();
+        }
     }
 
     private static string Printable(string text) => text.Length > 32 || text.Any(c => c is < ' ' or > '~') ? "(unprintable or long)" : text;

@@ -20,7 +20,7 @@ public sealed class BasicAuthenticatorTests : IDisposable
     {
         _users = new UsersStore(_directory.Write("users", $"svc:{Hash}\n"), NullLogger<UsersStore>.Instance);
         Assert.True(_users.Reload("start"));
-        _basic = new BasicAuthenticator(_users, _time, new FailureLimiter(_time));
+        _basic = new BasicAuthenticator(_users, _time, new FailureLimiter(_time), "Corp proxy", allowedInClear: false);
     }
 
     [Fact]

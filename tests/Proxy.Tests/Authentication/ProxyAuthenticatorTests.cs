@@ -28,7 +28,7 @@ public sealed class ProxyAuthenticatorTests : IDisposable
         _users.Reload("start");
         _metrics = new ProxyMetrics(_services.GetRequiredService<IMeterFactory>());
         var failures = new FailureLimiter(_time);
-        _auth = new ProxyAuthenticator(negotiate: null, new BasicAuthenticator(_users, _time, failures), "Corp proxy", basicOverPlaintext: false, failures, _metrics);
+        _auth = new ProxyAuthenticator([new BasicAuthenticator(_users, _time, failures, "Corp proxy", allowedInClear: false)], failures, _metrics);
     }
 
     [Theory]
@@ -96,7 +96,7 @@ public sealed class ProxyAuthenticatorTests : IDisposable
         Assert.False(_auth.Offers(secure: false));
 
         var failures = new FailureLimiter(_time);
-        using var allowing = new ProxyAuthenticator(null, new BasicAuthenticator(_users, _time, failures), "Corp proxy", basicOverPlaintext: true, failures, _metrics);
+        using var allowing = new ProxyAuthenticator([new BasicAuthenticator(_users, _time, failures, "Corp proxy", allowedInClear: true)], failures, _metrics);
         Assert.Equal(AuthOutcome.Authenticated, (await allowing.AuthenticateAsync(right, Client, secure: false)).Outcome);
         Assert.Contains("Basic realm", allowing.Challenges(secure: false), StringComparison.Ordinal);
     }
