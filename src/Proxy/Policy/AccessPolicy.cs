@@ -27,18 +27,18 @@ internal sealed class AccessPolicy
             return AclDecision.Deny("-", $"'{destination}' is not a valid host name");
         }
 
-        var address = IPAddress.TryParse(host, out var literal) ? literal : null;
+        var connection = new ConnectionFacts(source, host, IPAddress.TryParse(host, out var literal) ? literal : null, port);
         var couldAllow = false;
         for (var i = 0; i < Rules.Count; i++)
         {
             var rule = Rules[i];
             if (user is null && rule.Users is not null)
             {
-                couldAllow |= rule.Allow && rule.MatchesConnection(source, host, address, port);
+                couldAllow |= rule.Allow && rule.MatchesConnection(connection);
                 continue;
             }
 
-            if (rule.Matches(source, host, address, port, user))
+            if (rule.Matches(connection, user))
             {
                 return rule.Allow
                     ? new AclDecision(true, rule.Name, "allowed by rule")

@@ -188,7 +188,7 @@ internal sealed class PolicyReader : StrictJsonFile
         // Every problem in the rule was reported, so a rule that added no error is whole (ports and users may be absent).
         if (Errors.Count == errorsBefore && name is not null && allow is { } isAllow && sources is not null && destinations is not null)
         {
-            _rules.Add((new PolicyRule(name, isAllow, sources, destinations, ports, users), LineOf(start), Where(start)));
+            _rules.Add((new PolicyRule(name, isAllow, Conditions(sources, destinations, ports), users), LineOf(start), Where(start)));
         }
         else
         {
@@ -279,4 +279,10 @@ internal sealed class PolicyReader : StrictJsonFile
 
         return Errors.Count == errors ? ports : null;
     }
+
+    /// <summary>The cheap checks first: the source and the port before the destination patterns.</summary>
+    private static IRuleCondition[] Conditions(IReadOnlyList<IPNetwork> sources, IReadOnlyList<DestinationPattern> destinations, IReadOnlySet<int>? ports) =>
+        ports is null
+            ? [new SourceCondition(sources), new DestinationCondition(destinations)]
+            : [new SourceCondition(sources), new PortCondition(ports), new DestinationCondition(destinations)];
 }

@@ -1,36 +1,30 @@
-using System.Net;
-using Endpoints.Common.Networking;
-
 namespace Endpoints.Proxy.Policy;
 
 /// <summary>
-/// One rule of the policy; <see cref="Ports"/> null means any port, <see cref="Users"/> null means anyone,
-/// authenticated or not. A rule with users matches authenticated connections only.
+/// One rule of the policy: its <see cref="Conditions"/> on the connection (sources, ports, destinations; a kind not
+/// named matches any), and <see cref="Users"/> (null means anyone, authenticated or not). A rule with users matches
+/// authenticated connections only.
 /// </summary>
-internal sealed record PolicyRule(
-    string Name, bool Allow, IReadOnlyList<IPNetwork> Sources, IReadOnlyList<DestinationPattern> Destinations, IReadOnlySet<int>? Ports,
-    IReadOnlyList<UserPattern>? Users = null)
+internal sealed record PolicyRule(string Name, bool Allow, IReadOnlyList<IRuleCondition> Conditions, IReadOnlyList<UserPattern>? Users = null)
 {
-    public bool Matches(IPAddress source, string host, IPAddress? hostAddress, int port, string? user) =>
-        MatchesConnection(source, host, hostAddress, port) && (Users is null || (user is not null && MatchesUser(user)));
+    /// <summary>The ports the rule names, null for any (for the warnings).</summary>
+    public IReadOnlySet<int>? Ports => Conditions.OfType<PortCondition>().FirstOrDefault()?.Ports;
+
+    public bool Matches(in ConnectionFacts connection, string? user) =>
+        MatchesConnection(connection) && (Users is null || (user is not null && MatchesUser(user)));
 
     /// <summary>Everything but the user. Loops, not LINQ: it runs for every rule on every connection.</summary>
-    public bool MatchesConnection(IPAddress source, string host, IPAddress? hostAddress, int port)
+    public bool MatchesConnection(in ConnectionFacts connection)
     {
-        if (!Sources.ContainsAny(source) || (Ports is not null && !Ports.Contains(port)))
+        for (var i = 0; i < Conditions.Count; i++)
         {
-            return false;
-        }
-
-        for (var i = 0; i < Destinations.Count; i++)
-        {
-            if (Destinations[i].Matches(host, hostAddress))
+            if (!Conditions[i].Matches(connection))
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
+        return true;
     }
 
     private bool MatchesUser(string user)
@@ -48,13 +42,6 @@ internal sealed record PolicyRule(
 
     /// <summary>Whether every connection <paramref name="later"/> matches is matched by this rule, so that later can never decide.</summary>
     public bool Covers(PolicyRule later) =>
-        later.Sources.All(s => Sources.Any(mine => Contains(mine, s))) &&
-        (Ports is null || (later.Ports is not null && later.Ports.IsSubsetOf(Ports))) &&
-        later.Destinations.All(d => Destinations.Any(mine => mine.Covers(d))) &&
+        Conditions.All(mine => later.Conditions.Any(theirs => theirs.GetType() == mine.GetType() && mine.Covers(theirs))) &&
         (Users is null || (later.Users is not null && later.Users.All(u => Users.Any(mine => mine.Covers(u)))));
-
-    internal static bool Contains(IPNetwork outer, IPNetwork inner) =>
-        outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily &&
-        outer.PrefixLength <= inner.PrefixLength &&
-        outer.Contains(inner.BaseAddress);
 }

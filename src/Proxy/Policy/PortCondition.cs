@@ -1,0 +1,9 @@
+namespace Endpoints.Proxy.Policy;
+
+/// <summary>The port asked for is one of these.</summary>
+internal sealed record PortCondition(IReadOnlySet<int> Ports) : IRuleCondition
+{
+    public bool Matches(in ConnectionFacts connection) => Ports.Contains(connection.Port);
+
+    public bool Covers(IRuleCondition later) => later is PortCondition other && other.Ports.IsSubsetOf(Ports);
+}

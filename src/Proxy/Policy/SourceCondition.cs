@@ -1,0 +1,19 @@
+using System.Net;
+using Endpoints.Common.Networking;
+
+namespace Endpoints.Proxy.Policy;
+
+/// <summary>The client's address (after a load balancer's PROXY header) is in one of the networks.</summary>
+internal sealed record SourceCondition(IReadOnlyList<IPNetwork> Networks) : IRuleCondition
+{
+    public bool Matches(in ConnectionFacts connection) => Networks.ContainsAny(connection.Source);
+
+    public bool Covers(IRuleCondition later) =>
+        later is SourceCondition other && other.Networks.All(inner => Networks.Any(outer => Contains(outer, inner)));
+
+    /// <summary>Whether <paramref name="outer"/> holds all of <paramref name="inner"/>.</summary>
+    internal static bool Contains(IPNetwork outer, IPNetwork inner) =>
+        outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily &&
+        outer.PrefixLength <= inner.PrefixLength &&
+        outer.Contains(inner.BaseAddress);
+}
