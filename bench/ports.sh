@@ -18,8 +18,9 @@ echo "building (Release)..."
 dotnet build "$root/src/DnsOverride" -c Release -o "$work/ours" -v quiet -nologo >/dev/null
 
 ours_up=$(free_port); unbound_up=$(free_port); ours_port=$(free_port); unbound_port=$(free_port); ours_http=$(free_port)
-py upstream --port "$ours_up" --log "$work/ours.ports" & pids+=($!)
-py upstream --port "$unbound_up" --log "$work/unbound.ports" & pids+=($!)
+# Started directly, not through py(): $! must be python's own PID for the exit trap to stop it.
+python3 "$root/bench/portsbench.py" upstream --port "$ours_up" --log "$work/ours.ports" & pids+=($!)
+python3 "$root/bench/portsbench.py" upstream --port "$unbound_up" --log "$work/unbound.ports" & pids+=($!)
 mkdir -p "$work/zones"
 "$work/ours/Endpoints.DnsOverride" --listen "127.0.0.1:$ours_port" --zones "$work/zones" --upstream "127.0.0.1:$ours_up" \
   --http "127.0.0.1:$ours_http" --log-level Warning >"$work/ours.log" 2>&1 &
