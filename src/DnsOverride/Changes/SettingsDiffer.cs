@@ -1,4 +1,4 @@
-using System.Net;
+using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Linting;
 
@@ -49,7 +49,7 @@ internal static class SettingsDiffer
         }
 
         var loosened = new List<string>();
-        loosened.AddRange(after.Addresses.Where(n => !before.Addresses.Any(o => Covers(o, n))).Select(n => $"addresses: {n} newly allowed"));
+        loosened.AddRange(after.Addresses.Where(n => !before.Addresses.Any(o => o.Covers(n))).Select(n => $"addresses: {n} newly allowed"));
         loosened.AddRange(after.Suffixes.Where(s => !before.Suffixes.Any(s.IsAtOrBelow)).Select(s => $"suffixes: {s} newly allowed"));
         loosened.AddRange(after.Targets.Where(t => !before.Targets.Any(t.IsAtOrBelow)).Select(t => $"targets: {t} newly allowed"));
         loosened.AddRange(after.Ports.Except(before.Ports).Select(p => $"ports: {p} newly allowed"));
@@ -60,9 +60,6 @@ internal static class SettingsDiffer
 
         return loosened;
     }
-
-    private static bool Covers(IPNetwork outer, IPNetwork inner) =>
-        outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily && outer.PrefixLength <= inner.PrefixLength && outer.Contains(inner.BaseAddress);
 
     /// <summary>The file's text, or null when it does not exist (or cannot be read: check reports that).</summary>
     private static string? Read(string path)

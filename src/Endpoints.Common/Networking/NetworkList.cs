@@ -21,4 +21,10 @@ public static class NetworkList
 
         return false;
     }
+
+    /// <summary>Whether <paramref name="outer"/> holds all of <paramref name="inner"/> (same family, prefix no longer).</summary>
+    public static bool Covers(this IPNetwork outer, IPNetwork inner) =>
+        outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily &&
+        outer.PrefixLength <= inner.PrefixLength &&
+        outer.Contains(inner.BaseAddress);
 }

@@ -70,7 +70,7 @@ internal sealed class DestinationPattern
     {
         if (other._network is { } inner)
         {
-            return _network is { } outer && SourceCondition.Contains(outer, inner);
+            return _network is { } outer && outer.Covers(inner);
         }
 
         if (_suffix is null)

@@ -9,11 +9,5 @@ internal sealed record SourceCondition(IReadOnlyList<IPNetwork> Networks) : IRul
     public bool Matches(in ConnectionFacts connection) => Networks.ContainsAny(connection.Source);
 
     public bool Covers(IRuleCondition later) =>
-        later is SourceCondition other && other.Networks.All(inner => Networks.Any(outer => Contains(outer, inner)));
-
-    /// <summary>Whether <paramref name="outer"/> holds all of <paramref name="inner"/>.</summary>
-    internal static bool Contains(IPNetwork outer, IPNetwork inner) =>
-        outer.BaseAddress.AddressFamily == inner.BaseAddress.AddressFamily &&
-        outer.PrefixLength <= inner.PrefixLength &&
-        outer.Contains(inner.BaseAddress);
+        later is SourceCondition other && other.Networks.All(inner => Networks.Any(outer => outer.Covers(inner)));
 }
