@@ -106,23 +106,9 @@ internal sealed class HealthMonitor : IHostedService, IDisposable
             _checks = checks ?? _checks;
             var targets = new Dictionary<string, ProbeTarget>(StringComparer.Ordinal);
             var monitored = new List<(RecordSet, ProbeTarget[])>();
-            foreach (var check in _checks)
+            foreach (var (zone, check, set) in AddressSets(_checks, current))
             {
-                if (current.FindZoneExact(check.Zone) is not { } zone)
-                {
-                    continue;
-                }
-
-                foreach (var owner in check.Names)
-                {
-                    foreach (var set in zone.Find(owner.Key)?.Sets ?? [])
-                    {
-                        if (set.Type is RecordType.A or RecordType.AAAA)
-                        {
-                            monitored.Add((set, [.. set.Rdatas.Select(rdata => Target(targets, zone.Name, new IPAddress(rdata), check))]));
-                        }
-                    }
-                }
+                monitored.Add((set, [.. set.Rdatas.Select(rdata => Target(targets, zone.Name, new IPAddress(rdata), check))]));
             }
 
             foreach (var (key, old) in _targets)
@@ -140,24 +126,19 @@ internal sealed class HealthMonitor : IHostedService, IDisposable
     }
 
     /// <summary>How many probes <paramref name="checks"/> ask for over <paramref name="zones"/>: one per address and check.</summary>
-    public static int Count(IReadOnlyList<HealthCheck> checks, ZoneSet zones)
-    {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var check in checks)
-        {
-            if (zones.FindZoneExact(check.Zone) is not { } zone)
-            {
-                continue;
-            }
+    public static int Count(IReadOnlyList<HealthCheck> checks, ZoneSet zones) =>
+        AddressSets(checks, zones).SelectMany(p => p.Set.Rdatas.Select(rdata => ProbeTarget.Describe(new IPAddress(rdata), p.Check)))
+            .Distinct(StringComparer.Ordinal).Count();
 
-            foreach (var set in check.Names.SelectMany(owner => zone.Find(owner.Key)?.Sets ?? []).Where(set => set.Type is RecordType.A or RecordType.AAAA))
-            {
-                keys.UnionWith(set.Rdatas.Select(rdata => ProbeTarget.Describe(new IPAddress(rdata), check)));
-            }
-        }
-
-        return keys.Count;
-    }
+    /// <summary>The A and AAAA RRsets each check names in <paramref name="zones"/>, with the zone and the check.</summary>
+    private static IEnumerable<(Zone Zone, HealthCheck Check, RecordSet Set)> AddressSets(IReadOnlyList<HealthCheck> checks, ZoneSet zones) =>
+        from check in checks
+        let zone = zones.FindZoneExact(check.Zone)
+        where zone is not null
+        from owner in check.Names
+        from set in zone.Find(owner.Key)?.Sets ?? []
+        where set.Type is RecordType.A or RecordType.AAAA
+        select (zone, check, set);
 
     /// <summary>The target for an address and check: the one already probing it, or a new one with its own loop.</summary>
     private ProbeTarget Target(Dictionary<string, ProbeTarget> targets, string zone, IPAddress address, HealthCheck check)
