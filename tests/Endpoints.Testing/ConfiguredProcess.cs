@@ -22,8 +22,11 @@ public sealed class ConfiguredProcess : IDisposable
 
     public Task<bool> WaitForOutputAsync(string text, TimeSpan timeout) => _process.WaitForOutputAsync(text, timeout);
 
-    /// <summary>Sends a signal to the program (SIGSTOP and SIGCONT make an upstream go silent and come back).</summary>
+    /// <summary>Sends a signal to the program (SIGCONT brings back one that <see cref="PauseAsync"/> stopped).</summary>
     public void Signal(int signal) => _process.Signal(signal);
+
+    /// <summary>Stops the program (an upstream gone silent), and returns once it has stopped.</summary>
+    public Task PauseAsync() => _process.PauseAsync();
 
     /// <summary>
     /// Starts <paramref name="program"/> with a config file written for a free port. Another process can take that

@@ -129,6 +129,27 @@ public sealed partial class ExternalProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// SIGSTOP, and back once every thread of the program has stopped: kill() only queues the signal, and a thread
+    /// still running could otherwise answer one more query.
+    /// </summary>
+    public async Task PauseAsync()
+    {
+        Signal(Signals.SIGSTOP);
+        var tasks = $"/proc/{_process.Id}/task";
+        if (!await Eventually.TrueAsync(() => Directory.EnumerateDirectories(tasks).All(task => ThreadState(task) == 'T'), TimeSpan.FromSeconds(10)))
+        {
+            throw new InvalidOperationException($"{_process.Id} did not stop");
+        }
+
+        // The state is the first field after the command, which is in parentheses and may hold anything.
+        static char ThreadState(string task)
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            return stat[stat.LastIndexOf(')') + 2];
+        }
+    }
+
     public void Dispose()
     {
         try

@@ -69,7 +69,7 @@ public sealed class CacheMemoryTests
         Assert.InRange(Metric(metrics, "dns_cache_hits_total"), popularHits * 0.98, popularHits);
 
         // With the upstream silent, every popular name still answers fresh from the cache.
-        upstream.Signal(Signals.SIGSTOP);
+        await upstream.PauseAsync();
         try
         {
             foreach (var name in popular.Take(10))

@@ -1,7 +1,5 @@
-using System.Net;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Handlers;
-using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Tests.Configuration;
 using Endpoints.DnsOverride.Tests.Integration;
 using Endpoints.Testing;
@@ -22,22 +20,16 @@ public sealed class QueryPipelineFaultTests
         using var zones = new TempDirectory();
         TestZones.CopyAll(zones);
         var options = TestOptions.Create(new DnsOverrideOptions { Zones = zones.Path, Upstream = ["127.0.0.1:9"] });
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var metrics = new DnsMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var logger = new FailingOnceLogger();
-        var pipeline = TestPipeline.Create(options, metrics, logger);
-        var context = new QueryContext();
-        new IPEndPoint(IPAddress.Loopback, 5353).Serialize().Buffer.CopyTo(context.UdpRemote.Buffer);
+        using var dns = InProcessDns.Start(options, configure: services => services.AddSingleton<ILogger<QueryPipeline>>(logger));
         var query = DnsWire.BuildQuery("bucket.s3.amazonaws.com", 1);
 
         int Serve()
         {
-            context.Reset(DnsTransport.Udp);
-            query.CopyTo(context.Request, 0);
-            context.RequestLength = query.Length;
-            var serving = pipeline.ServeAsync(context, CancellationToken.None);
+            dns.Prepare(query);
+            var serving = dns.Pipeline.ServeAsync(dns.Context, CancellationToken.None);
             Assert.True(serving.IsCompletedSuccessfully);
-            return context.ResponseLength;
+            return dns.Context.ResponseLength;
         }
 
         Assert.Equal(0, Serve());

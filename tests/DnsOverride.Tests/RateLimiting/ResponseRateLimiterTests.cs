@@ -1,12 +1,10 @@
 using System.Net;
 using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Handlers;
-using Endpoints.DnsOverride.Telemetry;
 using Endpoints.DnsOverride.Tests.Configuration;
 using Endpoints.DnsOverride.Tests.Handlers;
 using Endpoints.DnsOverride.Tests.Integration;
 using Endpoints.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Endpoints.DnsOverride.Tests.RateLimiting;
@@ -18,10 +16,7 @@ namespace Endpoints.DnsOverride.Tests.RateLimiting;
 public sealed class ResponseRateLimiterTests : IDisposable
 {
     private readonly TempDirectory _zones = new();
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly DnsMetrics _metrics;
-    private readonly QueryPipeline _pipeline;
-    private readonly QueryContext _context = new();
+    private readonly InProcessDns _dns;
 
     public ResponseRateLimiterTests()
     {
@@ -33,8 +28,7 @@ public sealed class ResponseRateLimiterTests : IDisposable
             AllowRecursion = ["127.0.0.0/8"],
             RateLimit = new RateLimitOptions { ResponsesPerSecond = 3, Slip = 1, Exempt = ["192.0.2.0/24"] },
         });
-        _metrics = new DnsMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        _pipeline = TestPipeline.Create(options, _metrics, rateLimitClock: new FakeTimeProvider());
+        _dns = InProcessDns.Start(options, new FakeTimeProvider());
     }
 
     [Theory]
@@ -85,16 +79,15 @@ public sealed class ResponseRateLimiterTests : IDisposable
         Serve("10.1.2.3", "www.example.test", 3);
         Serve("10.1.2.3", "www.example.test", 1);
 
-        var message = DnsWire.Parse(_context.Response.AsSpan(0, _context.ResponseLength).ToArray());
+        var message = DnsWire.Parse(_dns.Context.Response.AsSpan(0, _dns.Context.ResponseLength).ToArray());
         Assert.True(message.IsTruncated);
         Assert.Empty(message.AnswerRecords);
-        Assert.Equal(QueryDecision.RateSlipped, _context.Decision);
+        Assert.Equal(QueryDecision.RateSlipped, _dns.Context.Decision);
     }
 
     public void Dispose()
     {
-        _metrics.Dispose();
-        _services.Dispose();
+        _dns.Dispose();
         _zones.Dispose();
     }
 
@@ -105,22 +98,10 @@ public sealed class ResponseRateLimiterTests : IDisposable
         var address = IPAddress.Parse(client);
         for (var i = 0; i < count; i++)
         {
-            _context.Reset(transport);
-            var query = DnsWire.BuildQuery(name, 1);
-            query.CopyTo(_context.Request, 0);
-            _context.RequestLength = query.Length;
-            if (transport == DnsTransport.Tcp)
-            {
-                _context.TcpRemote = new IPEndPoint(address, 5353);
-            }
-            else
-            {
-                new IPEndPoint(address, 5353).Serialize().Buffer.CopyTo(_context.UdpRemote.Buffer);
-            }
-
-            var serving = _pipeline.ServeAsync(_context, CancellationToken.None);
+            _dns.Prepare(DnsWire.BuildQuery(name, 1), transport, new IPEndPoint(address, 5353));
+            var serving = _dns.Pipeline.ServeAsync(_dns.Context, CancellationToken.None);
             Assert.True(serving.IsCompletedSuccessfully);
-            results.Add(_context.ResponseLength == 0 ? "none" : (_context.Response[2] & 0x02) != 0 ? "tc" : "full");
+            results.Add(_dns.Context.ResponseLength == 0 ? "none" : (_dns.Context.Response[2] & 0x02) != 0 ? "tc" : "full");
         }
 
         return results;
