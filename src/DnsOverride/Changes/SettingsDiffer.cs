@@ -1,18 +1,19 @@
 using Endpoints.Common.Networking;
 using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Linting;
+using Endpoints.DnsOverride.Zones;
 
 namespace Endpoints.DnsOverride.Changes;
 
 /// <summary>
-/// Compares the zones folder's settings files between the old revision and the work tree. They decide what
+/// Compares the zones folder's settings files (lint.json, health.json, transparent.json) between the old revision and the work tree. They decide what
 /// <c>check</c> lets in and which addresses leave answers, so a pull request shows their changes beside the zones'; a
 /// lint.json that lets more through (a wider network, another suffix or target, a port, a wider TTL range) needs the
 /// same consent as a large change.
 /// </summary>
 internal static class SettingsDiffer
 {
-    private static readonly string[] Files = [LintSettings.FileName, HealthChecksReader.FileName];
+    private static readonly string[] Files = [LintSettings.FileName, HealthChecksReader.FileName, TransparentZonesReader.FileName];
 
     public static IReadOnlyList<SettingsChange> Compare(string before, string after, bool allowLargeChange)
     {

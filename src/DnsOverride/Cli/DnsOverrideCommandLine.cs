@@ -8,7 +8,7 @@ internal static class DnsOverrideCommandLine
 {
     public const string Usage = """
         usage: Endpoints.DnsOverride [serve] [--config FILE] [--listen ADDR:PORT]... [--zones DIR] [--upstream ADDR[:PORT]]...
-                                     [--allow-recursion CIDR]... [--fallthrough ZONE|none]... [--http ADDR:PORT|none]
+                                     [--allow-recursion CIDR]... [--http ADDR:PORT|none]
                                      [--proxy-protocol-from CIDR]... [--cache-size MiB] [--cache-max-ttl T] [--cache-min-ttl T]
                                      [--cache-max-negative-ttl T] [--serve-stale T] [--stale-answer-client-timeout T]
                                      [--allow-transfer CIDR]... [--tsig-keys FILE] [--notify ADDR[:PORT]]...
@@ -22,7 +22,6 @@ internal static class DnsOverrideCommandLine
         new("--listen", "DnsOverride:Listen", Repeatable: true),
         new("--upstream", "DnsOverride:Upstream", Repeatable: true),
         new("--allow-recursion", "DnsOverride:AllowRecursion", Repeatable: true),
-        new("--fallthrough", "DnsOverride:Fallthrough", Repeatable: true),
         new("--zones", "DnsOverride:Zones"),
         new("--metrics", "DnsOverride:Metrics"),
         new("--http", "DnsOverride:Http", Commands: ["serve"]),

@@ -20,14 +20,6 @@ internal sealed class DnsOverrideOptions
     public List<string> AllowRecursion { get; set; } = [];
 
     /// <summary>
-    /// Zones whose names that do not exist are not ours to deny: a recursive query for one is forwarded and gets the
-    /// real answer (Unbound's transparent local-zone, CoreDNS's fallthrough). A zone that overrides only its apex,
-    /// such as DynamoDB's, must not answer NXDOMAIN for <c>streams.dynamodb.REGION.amazonaws.com</c>. A <c>*</c>
-    /// label matches any one label; empty means <see cref="DnsOverrideOptionsSetup.DefaultFallthrough"/>, <c>none</c> none.
-    /// </summary>
-    public List<string> Fallthrough { get; set; } = [];
-
-    /// <summary>
     /// Metric exporters, comma-separated: <c>prometheus</c> (<c>/metrics</c> on <see cref="Http"/>), <c>otlp</c>
     /// (endpoint and headers from the <c>OTEL_EXPORTER_OTLP_*</c> variables), <c>console</c>; <c>none</c> for none.
     /// </summary>
@@ -108,8 +100,6 @@ internal sealed class DnsOverrideOptions
     /// <summary><see cref="Notify"/> parsed once at start.</summary>
     internal IPEndPoint[] NotifyEndPoints { get; set; } = [];
 
-    /// <summary><see cref="Fallthrough"/> parsed once at start.</summary>
-    internal List<ZonePattern> FallthroughZones { get; } = [];
 
     /// <summary><see cref="AllowRecursion"/> parsed once at start.</summary>
     internal IPNetwork[] AllowRecursionNetworks { get; set; } = [];

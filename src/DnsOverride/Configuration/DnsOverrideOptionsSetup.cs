@@ -1,7 +1,6 @@
 using Endpoints.Common.Configuration;
 using Endpoints.Common.Telemetry;
 using Endpoints.DnsOverride.Tsig;
-using Endpoints.DnsOverride.Zones;
 using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Configuration;
@@ -19,7 +18,6 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
         ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7", "fe80::/10"];
 
     /// <summary>DynamoDB's regional zones override the endpoint's own name only; Streams and the rest live below it.</summary>
-    public static readonly string[] DefaultFallthrough = ["dynamodb.*.amazonaws.com"];
 
     public void PostConfigure(string? name, DnsOverrideOptions options)
     {
@@ -36,30 +34,6 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
         if (options.AllowRecursion.Count == 0)
         {
             options.AllowRecursion.AddRange(DefaultAllowRecursion);
-        }
-
-        if (options.Fallthrough.Count == 0)
-        {
-            options.Fallthrough.AddRange(DefaultFallthrough);
-        }
-
-        foreach (var entry in options.Fallthrough)
-        {
-            if (string.Equals(entry, "none", StringComparison.OrdinalIgnoreCase))
-            {
-                if (options.Fallthrough.Count > 1)
-                {
-                    options.ParseErrors.Add("--fallthrough none cannot be given with zones");
-                }
-            }
-            else if (ZonePattern.TryParse(entry, out var pattern, out var error))
-            {
-                options.FallthroughZones.Add(pattern);
-            }
-            else
-            {
-                options.ParseErrors.Add($"--fallthrough '{entry}': {error}");
-            }
         }
 
         if (options.UdpThreads <= 0)

@@ -1,19 +1,17 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Endpoints.DnsOverride.Caching;
-using Endpoints.DnsOverride.Configuration;
 using Endpoints.DnsOverride.Forwarding;
 using Endpoints.DnsOverride.Health;
 using Endpoints.DnsOverride.Protocol;
 using Endpoints.DnsOverride.Zones;
-using Microsoft.Extensions.Options;
 
 namespace Endpoints.DnsOverride.Handlers;
 
 /// <summary>
 /// Answers every name inside our zones from the current zone set; such names are never forwarded.
 /// With RD=1, a CNAME chain that leaves our zones is finished through the upstreams, as a resolver would, and a name
-/// that does not exist in a fallthrough zone (<see cref="DnsOverrideOptions.Fallthrough"/>) is forwarded.
+/// that does not exist in a transparent zone (<see cref="ZoneSet.Transparent"/>, from the zones folder) is forwarded.
 /// </summary>
 internal sealed class AuthoritativeHandler : IQueryHandler
 {
@@ -24,11 +22,8 @@ internal sealed class AuthoritativeHandler : IQueryHandler
     private readonly ZoneStore _zones;
     private readonly CachingResolver _resolver;
     private readonly HealthMonitor _health;
-    private readonly ZonePattern[] _fallthrough;
-
-    public AuthoritativeHandler(ZoneStore zones, CachingResolver resolver, HealthMonitor health, IOptions<DnsOverrideOptions> options)
+    public AuthoritativeHandler(ZoneStore zones, CachingResolver resolver, HealthMonitor health)
     {
-        _fallthrough = [.. options.Value.FallthroughZones];
         _zones = zones;
         _resolver = resolver;
         _health = health;
@@ -44,13 +39,14 @@ internal sealed class AuthoritativeHandler : IQueryHandler
 
         var result = default(LookupResult);
         var recursive = query.RecursionDesired && context.RecursionAllowed;
-        _zones.Current.Lookup(context.QName, query.QType, ref result, followAcrossZones: recursive);
+        var zones = _zones.Current;
+        zones.Lookup(context.QName, query.QType, ref result, followAcrossZones: recursive);
         if (result.Outcome == LookupOutcome.NotAuthoritative)
         {
             return Next;
         }
 
-        if (result.Outcome == LookupOutcome.NameError && recursive && result.AnswerCount == 0 && FallsThrough(result.QueryZone!))
+        if (result.Outcome == LookupOutcome.NameError && recursive && result.AnswerCount == 0 && zones.Transparent.Contains(result.QueryZone!.Origin))
         {
             return Next;
         }
@@ -66,19 +62,6 @@ internal sealed class AuthoritativeHandler : IQueryHandler
         context.RateLimitSubject = result.Outcome == LookupOutcome.Delegation ? result.Referral : result.AnswerCount > 0 ? result.Answers[0].Set : null;
         ResponseBuilder.WriteAnswer(context, ref result);
         return Mine;
-    }
-
-    private bool FallsThrough(Zone zone)
-    {
-        foreach (var pattern in _fallthrough)
-        {
-            if (pattern.Matches(zone.Origin))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async ValueTask<bool> ChaseAsync(QueryContext context, LookupResult result, CancellationToken cancellationToken)

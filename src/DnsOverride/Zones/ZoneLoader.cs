@@ -105,7 +105,15 @@ internal static class ZoneLoader
             }
         }
 
-        return new ZoneLoadReport(new ZoneSet(zones), errors, failed, kept) { Commit = CommitOf(root) };
+        // transparent.json: a bad one is an error like a bad zone file, and the last good set of transparent zones stays.
+        var (transparent, transparentErrors) = TransparentZonesReader.ReadFolder(root, zones.Select(z => z.Origin).ToHashSet());
+        if (transparent is null)
+        {
+            errors.AddRange(transparentErrors.Select(ZoneError.Located));
+            failed.Add(Path.Combine(root, TransparentZonesReader.FileName));
+        }
+
+        return new ZoneLoadReport(new ZoneSet(zones, transparent ?? (IEnumerable<DnsName>?)previous?.Transparent), errors, failed, kept) { Commit = CommitOf(root) };
     }
 
     public static Zone? LoadFile(string file, ZoneLimits limits, List<ZoneError> errors) => LoadFile(file, limits, errors, out _);

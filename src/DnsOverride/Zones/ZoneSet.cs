@@ -13,13 +13,18 @@ internal sealed class ZoneSet
     private readonly Dictionary<string, Zone> _zones;
     private readonly Dictionary<string, Zone>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    public ZoneSet(IEnumerable<Zone> zones)
+    /// <summary>The set of <paramref name="zones"/>; <paramref name="transparent"/> are those in which a missing name keeps its upstream answer (<see cref="TransparentZonesReader"/>).</summary>
+    public ZoneSet(IEnumerable<Zone> zones, IEnumerable<DnsName>? transparent = null)
     {
         _zones = zones.ToDictionary(z => z.Origin.Key, StringComparer.Ordinal);
         _lookup = _zones.GetAlternateLookup<ReadOnlySpan<char>>();
+        Transparent = new HashSet<DnsName>(transparent?.Where(t => _zones.ContainsKey(t.Key)) ?? []);
     }
 
     public IReadOnlyCollection<Zone> Zones => _zones.Values;
+
+    /// <summary>The zones in which a name the zone does not have is forwarded, not answered NXDOMAIN.</summary>
+    public IReadOnlySet<DnsName> Transparent { get; }
 
     public Zone? FindZoneExact(DnsName origin) => _zones.GetValueOrDefault(origin.Key);
 

@@ -3,12 +3,12 @@ using Endpoints.Testing;
 namespace Endpoints.DnsOverride.Tests.Integration;
 
 /// <summary>
-/// The shipped DynamoDB zone overrides the endpoint's own name and nothing below it: DynamoDB Streams
-/// (<c>streams.dynamodb.us-east-1.amazonaws.com</c>, which a gateway endpoint does not serve) and every other name
-/// under it get their real answer, here from BIND standing in for AWS's servers, never an NXDOMAIN of ours.
+/// The shipped DynamoDB zone overrides the endpoint's own name and nothing below it (zones/transparent.json): DynamoDB
+/// Streams (<c>streams.dynamodb.us-east-1.amazonaws.com</c>, which a gateway endpoint does not serve) and every other
+/// name under it get their real answer, here from BIND standing in for AWS's servers, never an NXDOMAIN of ours.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class FallthroughTests
+public sealed class TransparentZoneTests
 {
     private const string Zone = "dynamodb.us-east-1.amazonaws.com";
 
@@ -16,6 +16,7 @@ public sealed class FallthroughTests
     {
         var ours = new TempDirectory();
         File.Copy(Path.Combine(BuiltProgram.Repository, "zones", Zone + ".zone"), Path.Combine(ours.Path, Zone + ".zone"));
+        File.Copy(Path.Combine(BuiltProgram.Repository, "zones", "transparent.json"), Path.Combine(ours.Path, "transparent.json"));
         var aws = new TempDirectory();
         var real = aws.Write(Zone + ".zone", "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 192.0.2.53\n@ A 3.218.182.1\nstreams A 3.218.182.2\n");
         return (ours, aws, await NamedProcess.StartAuthoritativeAsync([(Zone, real)]));
@@ -46,18 +47,31 @@ public sealed class FallthroughTests
     }
 
     [Fact]
-    public async Task FallthroughNoneAnswersFromTheZoneAlone()
+    public async Task WithoutTransparentJsonTheZoneAnswersFromItselfAloneAndABrokenOneKeepsTheLastGood()
     {
         var (ours, aws, upstream) = await StartAwsAsync();
         using var oursFolder = ours;
         using var awsFolder = aws;
         using var named = upstream;
-        using var server = await DnsServerProcess.StartAsync(ours.Path, [$"127.0.0.1:{upstream.Port}"], ["--fallthrough", "none"]);
+        var transparent = Path.Combine(ours.Path, "transparent.json");
+        File.Move(transparent, transparent + ".off");
+        using var server = await DnsServerProcess.StartAsync(ours.Path, [$"127.0.0.1:{upstream.Port}"]);
 
         var streams = await Dig.QueryAsync(server.Port, "streams." + Zone);
-
         Assert.Equal("NXDOMAIN", streams.Status);
         Assert.Contains("aa", streams.Flags);
+
+        // Added by a reload: Streams is forwarded from then on.
+        File.Move(transparent + ".off", transparent);
+        server.Process.Signal(Signals.SIGHUP);
+        var forwarded = await Eventually.PollAsync(() => Dig.QueryAsync(server.Port, "+short", "streams." + Zone), d => d.Output.Trim() == "3.218.182.2", TimeSpan.FromSeconds(10));
+        Assert.True(forwarded.Done, server.Output);
+
+        // A broken file is an error at its line, and the zones it last named stay transparent.
+        File.WriteAllText(transparent, "{\n  \"zones\": [\"dynamodb.us-east-1.amazonaws.com\"],\n  \"zone\": []\n}\n");
+        server.Process.Signal(Signals.SIGHUP);
+        Assert.True(await server.Process.WaitForMatchAsync(@"transparent\.json:3:\d+: unknown key 'zone'", TimeSpan.FromSeconds(10)), server.Output);
+        Assert.Equal("3.218.182.2", (await Dig.QueryAsync(server.Port, "+short", "streams." + Zone)).Output.Trim());
     }
 
     /// <summary>
