@@ -87,6 +87,9 @@ internal static class BootstrapScript
         var region = inputs.Region;
         var destinations = new JsonArray(
             "s3.amazonaws.com", "*.s3.amazonaws.com", $"s3.{region}.amazonaws.com", $"*.s3.{region}.amazonaws.com",
+            $"s3.dualstack.{region}.amazonaws.com", $"*.s3.dualstack.{region}.amazonaws.com",
+            $"s3-accesspoint.{region}.amazonaws.com", $"*.s3-accesspoint.{region}.amazonaws.com",
+            $"s3-accesspoint.dualstack.{region}.amazonaws.com", $"*.s3-accesspoint.dualstack.{region}.amazonaws.com",
             $"dynamodb.{region}.amazonaws.com", $"ddb.{region}.amazonaws.com", $"*.ddb.{region}.amazonaws.com");
         if (region == "us-east-1")
         {

@@ -21,6 +21,12 @@ if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
     return commandLine.ReportUsage(DnsOverrideCommandLine.Usage);
 }
 
+if (commandLine.Command == "generate")
+{
+    var zones = commandLine.Settings.GetValueOrDefault("Generate:Out") ?? new DnsOverrideOptions().Zones;
+    return GenerateCommand.Run(commandLine.Settings, zones, DateOnly.FromDateTime(DateTime.UtcNow), Console.Out, Console.Error);
+}
+
 if (commandLine.Command is "check" or "diff")
 {
     // The zone limits as the server would apply them: its settings from the environment and the command line.

@@ -169,6 +169,7 @@ dns_side() {
     sed -e "s/10\.200\.0\.10/${IP[lb]}/; s/10\.200\.1\.10/${IP[lb]}/" -e "s/10\.200\.0\.53/${IP[dnsa]}/; s/10\.200\.1\.53/${IP[dnsb]}/" "$file" \
       | awk '!seen[$0]++ || !/IN A/' > "$seed/zones/$(basename "$file")"
   done
+  cp "$root/zones/transparent.json" "$seed/zones/"
   git init -q --bare -b main "$work/zones-origin.git"
   git -C "$seed" init -q -b main && git -C "$seed" add -A && git_e2e -C "$seed" commit -qm "zones" &&
     git -C "$seed" push -q "$work/zones-origin.git" main || exit 1
@@ -350,18 +351,18 @@ main() {
 
   log "7. a zone change goes from a pull request to every DNS server"
   start_dns dnsa
-  wait_for "dns-a back" 30 serial_on dnsa 2026112501
+  wait_for "dns-a back" 30 serial_on dnsa 2026120400
   local pr="$work/zones-pr" dns="$work/bin/dns/Endpoints.DnsOverride"
   git clone -q "$work/zones-origin.git" "$pr"
   git -C "$pr" checkout -q -b public-address
-  sed -i -e "s/${IP[lb]}\$/52.216.8.1/" -e "s/2026112501/2026112502/" "$pr/zones/s3.amazonaws.com.zone"
+  sed -i -e "s/${IP[lb]}\$/52.216.8.1/" -e "s/2026120400/2026120401/" "$pr/zones/s3.amazonaws.com.zone"
   git_e2e -C "$pr" commit -qam "a public address"
   out=$(cd "$pr" && "$dns" check zones 2>&1); status=$?
   echo "$out" | grep "52.216.8.1" | head -1 | sed 's/^/    /'
   refused_at_line() { [ "$1" -eq 1 ] && grep -q 'zones/s3.amazonaws.com.zone:[0-9]*: .* 52.216.8.1 is not a private address' <<<"$2"; }
   check "7 a PR with a public address fails the workflow's check at FILE:LINE" refused_at_line "$status" "$out"
   git -C "$pr" checkout -q -b lb-change main
-  for file in "$pr"/zones/*.zone; do sed -i -e "s/${IP[lb]}\$/$NET.101/" -e "s/2026112501/2026112502/" "$file"; done
+  for file in "$pr"/zones/*.zone; do sed -i -e "s/${IP[lb]}\$/$NET.101/" -e "s/2026120400/2026120401/" "$file"; done
   git_e2e -C "$pr" commit -qam "move to the second load balancer address"
   out=$(cd "$pr" && "$dns" check zones >/dev/null && "$dns" diff --against origin/main zones --format markdown 2>&1); status=$?
   echo "$out" | grep -m1 "s3.amazonaws.com" | sed 's/^/    /'
@@ -377,7 +378,7 @@ main() {
     PID[sync-$host]=$!
   done
   check "7 both DNS instances serve the new serial within the sync interval + 2 s" \
-    wait_for "new serial" 7 bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026112502 && serial_on dnsb 2026112502"
+    wait_for "new serial" 7 bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026120401 && serial_on dnsb 2026120401"
   check "7 corporate DNS serves the new address after the TTL" wait_for "new address" 90 resolves_to client mybucket.s3.amazonaws.com "$NET.101"
   wait "$loop"; status=$?
   tail -1 "$work/loop7.out" | sed 's/^/    /'
@@ -388,7 +389,7 @@ main() {
   git -C "$pr" push -q -f origin public-address:main
   check "7 a force-pushed bad revision is refused by every sync" wait_for "refusal" 15 \
     bash -c "grep -q 'refused: check failed' '$work/sync-dnsa.log' && grep -q 'refused: check failed' '$work/sync-dnsb.log'"
-  check "7 the last good zones stay in service" bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026112502 && serial_on dnsb 2026112502"
+  check "7 the last good zones stay in service" bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026120401 && serial_on dnsb 2026120401"
   stop sync-dnsa KILL; stop sync-dnsb KILL
 
   log "8. a bad zone change lands"

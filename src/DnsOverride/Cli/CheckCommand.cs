@@ -69,6 +69,15 @@ internal static class CheckCommand
         }
 
         failed += folderErrors.Count;
+
+        // transparent.json is loaded with the zones, as the server loads it; its errors are already placed (FILE:LINE:COLUMN).
+        var transparentPath = Path.Combine(directory, TransparentZonesReader.FileName);
+        var transparentErrors = report.Errors.Where(e => e.File.StartsWith(transparentPath, StringComparison.Ordinal)).ToList();
+        foreach (var problem in transparentErrors)
+        {
+            error.WriteLine(problem.ToString());
+        }
+
         var loaded = report.Zones.Zones.ToList();
 
         // Every health check must name a zone of the folder and owners there that have addresses to probe.
@@ -100,8 +109,10 @@ internal static class CheckCommand
             error.WriteLine(problem);
         }
 
-        var verdict = failed == 0 && lintErrors.Count == 0 && healthProblems.Count == 0;
-        var also = string.Concat(lintErrors.Count > 0 ? ", and lint.json" : string.Empty, healthProblems.Count > 0 ? ", and health.json" : string.Empty);
+        var verdict = failed == 0 && lintErrors.Count == 0 && healthProblems.Count == 0 && transparentErrors.Count == 0;
+        var also = string.Concat(
+            lintErrors.Count > 0 ? ", and lint.json" : string.Empty, healthProblems.Count > 0 ? ", and health.json" : string.Empty,
+            transparentErrors.Count > 0 ? ", and transparent.json" : string.Empty);
         output.WriteLine(verdict ? $"OK: {files.Count} zone files" : $"FAILED: {failed} of {files.Count} zone files{also}");
         return verdict ? 0 : 1;
     }

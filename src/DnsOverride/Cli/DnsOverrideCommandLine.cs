@@ -15,6 +15,8 @@ internal static class DnsOverrideCommandLine
                                      [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.DnsOverride check [DIR] [--strict]
                Endpoints.DnsOverride diff --against REF [DIR] [--format text|markdown|json] [--allow-large-change]
+               Endpoints.DnsOverride generate --region REGION... --address [REGION=]IP... [--ns-address [REGION=]IP...]
+                                              [--services s3,dynamodb] [--out DIR] [--force]
         """;
 
     public static readonly Flag[] Flags =
@@ -42,11 +44,17 @@ internal static class DnsOverrideCommandLine
         new("--against", "Diff:Against", Commands: ["diff"]),
         new("--format", "Diff:Format", Commands: ["diff"]),
         new("--allow-large-change", "Diff:AllowLargeChange", Switch: true, Commands: ["diff"]),
+        new("--region", "Generate:Region", Repeatable: true, Commands: ["generate"]),
+        new("--address", "Generate:Address", Repeatable: true, Commands: ["generate"]),
+        new("--ns-address", "Generate:NsAddress", Repeatable: true, Commands: ["generate"]),
+        new("--services", "Generate:Services", Commands: ["generate"]),
+        new("--out", "Generate:Out", Commands: ["generate"]),
+        new("--force", "Generate:Force", Switch: true, Commands: ["generate"]),
     ];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        var commandLine = CommandLine.Parse(args, Flags, ["serve", "check", "diff"], "serve");
+        var commandLine = CommandLine.Parse(args, Flags, ["serve", "check", "diff", "generate"], "serve");
         commandLine = commandLine.LimitPositional(commandLine.Command is "check" or "diff" ? 1 : 0);
         if (commandLine.Command == "diff" && !commandLine.Settings.ContainsKey("Diff:Against"))
         {

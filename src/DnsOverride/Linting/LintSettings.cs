@@ -1,4 +1,5 @@
 using System.Net;
+using Endpoints.DnsOverride.Catalogue;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Linting;
@@ -25,5 +26,8 @@ internal sealed record LintSettings(IReadOnlyList<IPNetwork> Addresses, IReadOnl
     public static readonly IPNetwork[] PrivateNetworks =
         [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("fc00::/7")];
 
-    public static LintSettings Default { get; } = new(PrivateNetworks, [DnsName.Parse("amazonaws.com.")], 5, 86400, AddressesGiven: false);
+    /// <summary>The service names of the partitions <c>generate</c> knows (commercial and GovCloud share one suffix, China has its own).</summary>
+    public static LintSettings Default { get; } = new(
+        PrivateNetworks, [.. new[] { AwsPartition.Aws, AwsPartition.China, AwsPartition.GovCloud }.Select(p => p.DnsSuffix).Distinct().Select(s => DnsName.Parse(s + "."))],
+        5, 86400, AddressesGiven: false);
 }

@@ -94,7 +94,7 @@ public sealed class ZoneLinterTests
 
         Assert.Equal(
         [
-            "corp.example.zone:2: zone corp.example. is not under an allowed suffix (amazonaws.com.); lint.json 'suffixes' lists them",
+            "corp.example.zone:2: zone corp.example. is not under an allowed suffix (amazonaws.com., amazonaws.com.cn.); lint.json 'suffixes' lists them",
             "corp.example.zone:2: zone corp.example. does not answer its own name: no A, AAAA or CNAME at the apex",
         ],
             problems);

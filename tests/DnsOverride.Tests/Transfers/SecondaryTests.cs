@@ -35,11 +35,11 @@ public sealed class SecondaryTests
         Assert.Equal(
             (await Dig.QueryAsync(ours.Port, "+norec", "mybucket.s3.amazonaws.com", "A")).Answer.Order(StringComparer.Ordinal),
             (await Dig.QueryAsync(secondary.Port, "+norec", "mybucket.s3.amazonaws.com", "A")).Answer.Order(StringComparer.Ordinal));
-        Assert.True(await ours.Process.WaitForOutputAsync("NOTIFY for s3.amazonaws.com. (serial 2026112501) acknowledged", TimeSpan.FromSeconds(10)), ours.Output);
+        Assert.True(await ours.Process.WaitForOutputAsync("NOTIFY for s3.amazonaws.com. (serial 2026120400) acknowledged", TimeSpan.FromSeconds(10)), ours.Output);
 
         var file = zones.Single(z => z.Origin == "s3.amazonaws.com").File;
-        File.WriteAllText(file, File.ReadAllText(file).Replace("2026112501", "2026112502", StringComparison.Ordinal) + "added-by-notify A 10.200.9.9\n");
-        Assert.True(await ours.Process.WaitForOutputAsync("s3.amazonaws.com. (serial 2026112502)", TimeSpan.FromSeconds(10)), ours.Output);
+        File.WriteAllText(file, File.ReadAllText(file).Replace("2026120400", "2026120401", StringComparison.Ordinal) + "added-by-notify A 10.200.9.9\n");
+        Assert.True(await ours.Process.WaitForOutputAsync("s3.amazonaws.com. (serial 2026120401)", TimeSpan.FromSeconds(10)), ours.Output);
         var reloaded = Stopwatch.StartNew();
         var added = await PollAsync(secondary.Port, "added-by-notify.s3.amazonaws.com", "A", dig => dig.Answer.Count == 1, TimeSpan.FromSeconds(10));
 
