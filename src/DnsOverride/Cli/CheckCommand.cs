@@ -37,8 +37,10 @@ internal static class CheckCommand
         var healthProblems = new List<string>(healthErrors);
         var origins = files.Select(f => ZoneLoader.OriginOf(f, out var origin, out _) ? origin : null).OfType<DnsName>().ToList();
         var failed = 0;
+        var soaLines = new Dictionary<string, int>();
         var report = ZoneLoader.Load(directory, limits, fileLoaded: (file, zone, records, loadErrors) =>
         {
+            soaLines[file] = records.FirstOrDefault(r => r.Type == RecordType.SOA)?.Line ?? 0;
             var errors = new List<ZoneError>(loadErrors);
             if (zone is not null && lint is not null)
             {
@@ -79,6 +81,15 @@ internal static class CheckCommand
         }
 
         var loaded = report.Zones.Zones.ToList();
+
+        // Names AWS clients use that a zone would deny on its own word (Streams without transparent.json): warnings.
+        var coverage = CatalogueCoverage.Check(report.Zones, soaLines);
+        foreach (var problem in coverage)
+        {
+            output.WriteLine(problem.ToString());
+        }
+
+        failed += strict ? coverage.Select(c => c.File).Distinct().Count() : 0;
 
         // Every health check must name a zone of the folder and owners there that have addresses to probe.
         foreach (var check in checks ?? [])
