@@ -38,11 +38,16 @@ public static class NamedProcess
     /// A corporate secondary: each zone loaded by transfer from our server on <paramref name="primaryPort"/>,
     /// signed with the TSIG key in <paramref name="keyFile"/> (BIND syntax, key named <paramref name="keyName"/>).
     /// </summary>
-    public static Task<ConfiguredProcess> StartSecondaryAsync(IEnumerable<string> zones, int primaryPort, string keyFile, string keyName)
+    /// <remarks><paramref name="forwards"/>: names inside those zones forwarded to a resolver (a transparent zone's kept
+    /// names, which a secondary cannot forward on its own); with any, the secondary also resolves for 127.0.0.1.</remarks>
+    public static Task<ConfiguredProcess> StartSecondaryAsync(
+        IEnumerable<string> zones, int primaryPort, string keyFile, string keyName, IReadOnlyCollection<(string Name, int Port)>? forwards = null)
     {
         var zoneStatements = $"include \"{keyFile}\";\n" + string.Concat(zones.Select(z =>
-            $"zone \"{z}\" {{ type secondary; primaries {{ 127.0.0.1 port {primaryPort} key \"{keyName}\"; }}; file \"{z}.db\"; }};\n"));
-        return StartAsync("recursion no; transfer-source 127.0.0.1; notify-source 127.0.0.1;", zoneStatements);
+            $"zone \"{z}\" {{ type secondary; primaries {{ 127.0.0.1 port {primaryPort} key \"{keyName}\"; }}; file \"{z}.db\"; }};\n")) +
+            string.Concat((forwards ?? []).Select(f => $"zone \"{f.Name}\" {{ type forward; forward only; forwarders {{ 127.0.0.1 port {f.Port}; }}; }};\n"));
+        var recursion = forwards is { Count: > 0 } ? "recursion yes; allow-recursion { 127.0.0.1; }; dnssec-validation no; qname-minimization off;" : "recursion no;";
+        return StartAsync(recursion + " transfer-source 127.0.0.1; notify-source 127.0.0.1;", zoneStatements);
     }
 
     private static Task<ConfiguredProcess> StartAsync(string options, string zones) => ConfiguredProcess.StartAsync(

@@ -289,6 +289,9 @@ main() {
   out=$(client client all e2e-bucket 2>&1); echo "$out" | sed 's/^/    /'
   check "1 s3 and dynamodb through DNS override and SNI" grep -q "OK dynamodb-query" <<<"$out"
   check "1 proxies saw the client's own address" logged "client=${IP[client]}:"
+  check "1 DynamoDB Streams keeps its VPC answer through corporate DNS (transparent zone)" \
+    resolves_to client streams.dynamodb.us-east-1.amazonaws.com "${IP[aws]}"
+  check "1 the DynamoDB endpoint itself is overridden" resolves_to client dynamodb.us-east-1.amazonaws.com "${IP[lb]}"
 
   log "2. explicit proxy: HTTPS_PROXY through the load balancer"
   out=$(in_ns client env HTTPS_PROXY="http://${IP[lb]}:3128" SSL_CERT_FILE="$work/tls/ca.pem" "$work/bin/client/AwsClient" all e2e-proxied 2>&1); echo "$out" | sed 's/^/    /'

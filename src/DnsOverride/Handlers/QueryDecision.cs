@@ -10,6 +10,9 @@ public enum QueryDecision
     BadVers,
     FormErr,
     RefusedTransfer,
+
+    /// <summary>A transfer of a transparent zone: a secondary would deny the names it leaves upstream (Streams).</summary>
+    RefusedTransparentTransfer,
     Referral,
     Authoritative,
     AuthoritativeChased,

@@ -12,6 +12,7 @@ internal static class QueryDecisions
         QueryDecision.BadVers => "badvers",
         QueryDecision.FormErr => "formerr",
         QueryDecision.RefusedTransfer => "refused-transfer",
+        QueryDecision.RefusedTransparentTransfer => "refused-transfer-transparent-zone",
         QueryDecision.Referral => "referral",
         QueryDecision.Authoritative => "authoritative",
         QueryDecision.AuthoritativeChased => "authoritative+chased",

@@ -93,7 +93,8 @@ internal sealed class NotifySender : IHostedService, IDisposable
     {
         foreach (var zone in current.Zones)
         {
-            if (previous.FindZoneExact(zone.Origin) is { } before && before.Serial == zone.Serial)
+            // A transparent zone has no secondaries (TransferHandler refuses to copy it).
+            if ((previous.FindZoneExact(zone.Origin) is { } before && before.Serial == zone.Serial) || current.Transparent.Contains(zone.Origin))
             {
                 continue;
             }

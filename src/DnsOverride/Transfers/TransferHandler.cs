@@ -13,7 +13,8 @@ namespace Endpoints.DnsOverride.Transfers;
 /// Zone transfers to corporate secondaries, before the authoritative link: AXFR (RFC 5936) over TCP, and IXFR
 /// (RFC 1995) answered with the SOA alone when the secondary is current (and always over UDP, which sends it to
 /// TCP) or with the whole zone otherwise, as RFC 1995 4 allows. Only clients in <c>--allow-transfer</c>, and with a
-/// valid TSIG when keys are configured; others get REFUSED (address) or NOTAUTH (no signature).
+/// valid TSIG when keys are configured; others get REFUSED (address) or NOTAUTH (no signature). A transparent zone is
+/// never transferred (REFUSED, <c>refused-transfer-transparent-zone</c> in the log).
 /// </summary>
 internal sealed class TransferHandler(ZoneStore zones, IOptions<DnsOverrideOptions> options, TimeProvider time) : IQueryHandler
 {
@@ -53,6 +54,13 @@ internal sealed class TransferHandler(ZoneStore zones, IOptions<DnsOverrideOptio
         if (_keysRequired && context.TsigKey is null)
         {
             return Answer(context, QueryDecision.TsigMissing, ResponseCode.NotAuth);
+        }
+
+        // A secondary cannot forward what the zone leaves upstream, and would answer NXDOMAIN for Streams on its own
+        // word: a transparent zone is forwarded to us (a conditional forwarder), never copied.
+        if (set.Transparent.Contains(zone.Origin))
+        {
+            return Answer(context, QueryDecision.RefusedTransparentTransfer, ResponseCode.Refused);
         }
 
         context.Decision = QueryDecision.Transfer;
