@@ -10,21 +10,21 @@ internal static class EndpointsApp
     /// The CLI passes the merged context (cdk.json, cdk.context.json, -c flags) in CDK_CONTEXT_JSON; `dotnet run`
     /// alone reads cdk.json's context itself, so a fresh clone synthesizes the documented example.
     /// </summary>
-    public static (StackInputs? Inputs, IReadOnlyList<string> Errors) ReadInputs(string projectDirectory)
+    public static (IReadOnlyList<StackInputs>? Inputs, IReadOnlyList<string> Errors) ReadInputs(string projectDirectory)
     {
         var context = System.Environment.GetEnvironmentVariable("CDK_CONTEXT_JSON") is { Length: > 0 } json
             ? JsonNode.Parse(json)
             : JsonNode.Parse(File.ReadAllText(Path.Combine(projectDirectory, "cdk.json")))?["context"];
-        return StackInputs.Parse(context?[StackInputs.ContextKey]);
+        return StackInputs.ParseAll(context?[StackInputs.ContextKey]);
     }
 
-    /// <summary>Writes the cloud assembly to <paramref name="outdir"/>; returns the stack template's path.</summary>
-    public static string Synthesize(StackInputs inputs, string outdir)
+    /// <summary>Writes the cloud assembly, one stack per region, to <paramref name="outdir"/>; returns the templates' paths.</summary>
+    public static IReadOnlyList<string> Synthesize(IReadOnlyList<StackInputs> inputs, string outdir)
     {
         var app = new App(new AppProps { Outdir = outdir });
-        var stack = Build(app, inputs);
+        var stacks = inputs.Select(i => Build(app, i)).ToList();
         app.Synth();
-        return Path.Combine(outdir, stack.TemplateFile);
+        return [.. stacks.Select(stack => Path.Combine(outdir, stack.TemplateFile))];
     }
 
     public static EndpointsStack Build(App app, StackInputs inputs) =>

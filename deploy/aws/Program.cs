@@ -14,6 +14,9 @@ if (inputs is null)
 }
 
 var outdir = System.Environment.GetEnvironmentVariable("CDK_OUTDIR") ?? Path.Combine(projectDirectory, "cdk.out");
-var template = EndpointsApp.Synthesize(inputs, outdir);
-Console.WriteLine(template);
+foreach (var template in EndpointsApp.Synthesize(inputs, outdir))
+{
+    Console.WriteLine(template);
+}
+
 return 0;

@@ -45,9 +45,19 @@ internal sealed partial record StackInputs(
     /// <summary>The artifact's object key.</summary>
     public string ArtifactKey => Artifact[(Artifact.IndexOf('/', 5) + 1)..];
 
+    /// <summary>One stack's inputs: the context object for one region.</summary>
     public static (StackInputs? Inputs, IReadOnlyList<string> Errors) Parse(JsonNode? node)
     {
-        var errors = new List<string>();
+        var (all, errors) = ParseAll(node);
+        return all is null ? (null, errors) : all.Count == 1 ? (all[0], errors) : (null, [$"{ContextKey}: a list of {all.Count} regions where one was expected"]);
+    }
+
+    /// <summary>
+    /// The stacks to deploy: the context is one object (one region, stack "Endpoints" by default) or a list of them,
+    /// one stack per region ("Endpoints-REGION" by default), since a gateway endpoint serves only its own region.
+    /// </summary>
+    public static (IReadOnlyList<StackInputs>? All, IReadOnlyList<string> Errors) ParseAll(JsonNode? node)
+    {
         if (node is JsonValue text && text.TryGetValue<string>(out var json))
         {
             // From the command line (-c endpoints='{...}') the object arrives as a string.
@@ -61,23 +71,57 @@ internal sealed partial record StackInputs(
             }
         }
 
-        if (node is not JsonObject root)
+        if (node is JsonObject single)
+        {
+            var (inputs, errors) = ParseOne(single, ContextKey, "Endpoints");
+            return inputs is null ? (null, errors) : ([inputs], errors);
+        }
+
+        if (node is not JsonArray list || list.Count == 0)
         {
             return (null, [$"{ContextKey}: missing; cdk.json's context carries a documented example"]);
         }
 
+        var all = new List<StackInputs>();
+        var problems = new List<string>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var at = $"{ContextKey}[{i}]";
+            if (list[i] is not JsonObject entry)
+            {
+                problems.Add($"{at}: expected an object with one region's inputs");
+                continue;
+            }
+
+            var region = entry["region"]?.GetValueKind() == JsonValueKind.String ? entry["region"]!.GetValue<string>() : "region";
+            var (inputs, errors) = ParseOne(entry, at, $"Endpoints-{region}");
+            problems.AddRange(errors);
+            if (inputs is not null)
+            {
+                all.Add(inputs);
+            }
+        }
+
+        problems.AddRange(all.GroupBy(i => i.Region).Where(g => g.Count() > 1).Select(g => $"{ContextKey}: region {g.Key} given {g.Count()} times; one stack per region"));
+        problems.AddRange(all.GroupBy(i => i.StackName).Where(g => g.Count() > 1).Select(g => $"{ContextKey}: stack name {g.Key} given {g.Count()} times"));
+        return problems.Count > 0 ? (null, problems) : (all, problems);
+    }
+
+    private static (StackInputs? Inputs, IReadOnlyList<string> Errors) ParseOne(JsonObject root, string at, string defaultStackName)
+    {
+        var errors = new List<string>();
         var reader = new Reader(errors);
-        reader.OnlyKnown(root, ContextKey, Keys);
-        var stackName = reader.String(root, "stackName", ContextKey, @"^[A-Za-z][A-Za-z0-9-]{0,127}$", "a CloudFormation stack name", "Endpoints");
-        var account = reader.String(root, "account", ContextKey, @"^\d{12}$", "a 12-digit account id", fallback: null, required: false);
-        var region = reader.String(root, "region", ContextKey, @"^[a-z]{2}(-gov)?-[a-z]+-\d$", "a region such as us-east-1");
-        var vpcId = reader.String(root, "vpcId", ContextKey, @"^vpc-[0-9a-f]{8,17}$", "a VPC id (vpc-...)");
-        var vpcCidr = reader.Network(root, "vpcCidr", ContextKey);
-        var subnets = ParseSubnets(root["subnets"], reader, errors, vpcCidr);
-        var corporate = ParseCorporate(root["corporateCidrs"], reader, errors);
-        var proxies = ParseTier(root["proxies"], "proxies", reader, errors);
-        var dns = ParseTier(root["dnsServers"], "dnsServers", reader, errors);
-        var artifact = reader.String(root, "artifact", ContextKey, @"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*endpoints-[^/]+-linux-(x64|arm64)\.tar\.gz$",
+        reader.OnlyKnown(root, at, Keys);
+        var stackName = reader.String(root, "stackName", at, @"^[A-Za-z][A-Za-z0-9-]{0,127}$", "a CloudFormation stack name", defaultStackName);
+        var account = reader.String(root, "account", at, @"^\d{12}$", "a 12-digit account id", fallback: null, required: false);
+        var region = reader.String(root, "region", at, @"^[a-z]{2}(-gov)?-[a-z]+-\d$", "a region such as us-east-1");
+        var vpcId = reader.String(root, "vpcId", at, @"^vpc-[0-9a-f]{8,17}$", "a VPC id (vpc-...)");
+        var vpcCidr = reader.Network(root, "vpcCidr", at);
+        var subnets = ParseSubnets(root["subnets"], at, reader, errors, vpcCidr);
+        var corporate = ParseCorporate(root["corporateCidrs"], at, reader, errors);
+        var proxies = ParseTier(root["proxies"], "proxies", at, reader, errors);
+        var dns = ParseTier(root["dnsServers"], "dnsServers", at, reader, errors);
+        var artifact = reader.String(root, "artifact", at, @"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*endpoints-[^/]+-linux-(x64|arm64)\.tar\.gz$",
             "the release artifact's S3 URI (s3://BUCKET/.../endpoints-VERSION-linux-ARCH.tar.gz, from deploy/package.sh)");
         if (artifact is not null)
         {
@@ -86,16 +130,16 @@ internal sealed partial record StackInputs(
             {
                 if (tier is not null && tier.Architecture != arch)
                 {
-                    errors.Add($"{ContextKey}.{name}.instanceType: {tier.InstanceType} runs {tier.Architecture}, but the artifact is linux-{arch}");
+                    errors.Add($"{at}.{name}.instanceType: {tier.InstanceType} runs {tier.Architecture}, but the artifact is linux-{arch}");
                 }
             }
         }
 
-        var interfaceEndpoint = reader.Boolean(root, "s3InterfaceEndpoint", ContextKey);
-        var s3Policy = reader.Policy(root, "s3EndpointPolicy", ContextKey);
-        var dynamoPolicy = reader.Policy(root, "dynamoDbEndpointPolicy", ContextKey);
-        var zonesRepository = reader.String(root, "zonesRepository", ContextKey, @"^(https://|ssh://|git@)\S+$", "a git URL", fallback: null, required: false);
-        var zonesBranch = reader.String(root, "zonesBranch", ContextKey, @"^[A-Za-z0-9._/-]+$", "a branch name", "main");
+        var interfaceEndpoint = reader.Boolean(root, "s3InterfaceEndpoint", at);
+        var s3Policy = reader.Policy(root, "s3EndpointPolicy", at);
+        var dynamoPolicy = reader.Policy(root, "dynamoDbEndpointPolicy", at);
+        var zonesRepository = reader.String(root, "zonesRepository", at, @"^(https://|ssh://|git@)\S+$", "a git URL", fallback: null, required: false);
+        var zonesBranch = reader.String(root, "zonesBranch", at, @"^[A-Za-z0-9._/-]+$", "a branch name", "main");
 
         if (errors.Count > 0)
         {
@@ -106,18 +150,18 @@ internal sealed partial record StackInputs(
             interfaceEndpoint, s3Policy, dynamoPolicy, zonesRepository, zonesBranch!), errors);
     }
 
-    private static List<SubnetInput> ParseSubnets(JsonNode? node, Reader reader, List<string> errors, IPNetwork? vpcCidr)
+    private static List<SubnetInput> ParseSubnets(JsonNode? node, string at, Reader reader, List<string> errors, IPNetwork? vpcCidr)
     {
         var subnets = new List<SubnetInput>();
         if (node is not JsonArray array)
         {
-            errors.Add($"{ContextKey}.subnets: missing; a list of private subnets in two or more availability zones");
+            errors.Add($"{at}.subnets: missing; a list of private subnets in two or more availability zones");
             return subnets;
         }
 
         for (var i = 0; i < array.Count; i++)
         {
-            var path = $"{ContextKey}.subnets[{i}]";
+            var path = $"{at}.subnets[{i}]";
             if (array[i] is not JsonObject subnet)
             {
                 errors.Add($"{path}: must be an object with {string.Join(", ", SubnetKeys)}");
@@ -155,24 +199,24 @@ internal sealed partial record StackInputs(
 
         if (array.Count > 0 && array.Select(s => s?["availabilityZone"]?.ToString()).Distinct().Count() < 2)
         {
-            errors.Add($"{ContextKey}.subnets: all in one availability zone; the load balancer and both tiers need two or more");
+            errors.Add($"{at}.subnets: all in one availability zone; the load balancer and both tiers need two or more");
         }
 
         return subnets;
     }
 
-    private static List<IPNetwork> ParseCorporate(JsonNode? node, Reader reader, List<string> errors)
+    private static List<IPNetwork> ParseCorporate(JsonNode? node, string at, Reader reader, List<string> errors)
     {
         var networks = new List<IPNetwork>();
         if (node is not JsonArray array || array.Count == 0)
         {
-            errors.Add($"{ContextKey}.corporateCidrs: missing; the networks whose DNS servers and clients use the service");
+            errors.Add($"{at}.corporateCidrs: missing; the networks whose DNS servers and clients use the service");
             return networks;
         }
 
         for (var i = 0; i < array.Count; i++)
         {
-            var path = $"{ContextKey}.corporateCidrs[{i}]";
+            var path = $"{at}.corporateCidrs[{i}]";
             if (reader.Network(array[i], path) is { } network)
             {
                 if (network.PrefixLength == 0)
@@ -189,9 +233,9 @@ internal sealed partial record StackInputs(
         return networks;
     }
 
-    private static TierInput? ParseTier(JsonNode? node, string name, Reader reader, List<string> errors)
+    private static TierInput? ParseTier(JsonNode? node, string name, string at, Reader reader, List<string> errors)
     {
-        var path = $"{ContextKey}.{name}";
+        var path = $"{at}.{name}";
         if (node is not JsonObject tier)
         {
             errors.Add($"{path}: missing; {{ \"instanceType\": \"t4g.small\", \"min\": 2, \"max\": 4 }}");

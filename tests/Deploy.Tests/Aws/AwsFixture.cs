@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
@@ -42,6 +43,23 @@ public sealed class AwsFixture
     {
         var (inputs, errors) = StackInputs.Parse(context);
         return inputs ?? throw new InvalidOperationException(string.Join("\n", errors));
+    }
+
+    /// <summary>The user data of the stack's launch templates, as the instances run it.</summary>
+    public static string UserData(Template template) => string.Join("\n", JsonNode.Parse(JsonSerializer.Serialize(template.ToJSON()))!["Resources"]!.AsObject()
+        .Where(r => r.Value!["Type"]!.ToString() == "AWS::EC2::LaunchTemplate")
+        .Select(r => r.Value!["Properties"]!["LaunchTemplateData"]!["UserData"]!["Fn::Base64"]!.ToString()));
+
+    /// <summary>The destinations the allow rules of the proxies' policy name, from the policy the user data writes.</summary>
+    public static HashSet<string> AllowedDestinations(Template template)
+    {
+        var text = UserData(template);
+        var start = text.IndexOf("cat > /etc/endpoints/policy.json <<'JSON'\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, text);
+        start = text.IndexOf('\n', start) + 1;
+        var policy = JsonNode.Parse(text[start..text.IndexOf("\nJSON", start, StringComparison.Ordinal)])!;
+        return policy["rules"]!.AsArray().Where(r => r!["action"]!.ToString() == "allow")
+            .SelectMany(r => r!["destinations"]!.AsArray().Select(d => d!.ToString())).ToHashSet(StringComparer.Ordinal);
     }
 
     public static Template Synthesize(JsonObject context)

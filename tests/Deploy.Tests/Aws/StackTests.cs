@@ -210,13 +210,7 @@ public sealed class StackTests(AwsFixture aws)
     [Fact]
     public void TheGeneratedPolicyAllowsEveryShippedZone()
     {
-        var text = UserData(aws.Example);
-        var start = text.IndexOf("cat > /etc/endpoints/policy.json <<'JSON'\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, text);
-        start = text.IndexOf('\n', start) + 1;
-        var policy = JsonNode.Parse(text[start..text.IndexOf("\nJSON", start, StringComparison.Ordinal)])!;
-        var destinations = policy["rules"]!.AsArray().Where(r => r!["action"]!.ToString() == "allow")
-            .SelectMany(r => r!["destinations"]!.AsArray().Select(d => d!.ToString())).ToHashSet(StringComparer.Ordinal);
+        var destinations = AwsFixture.AllowedDestinations(aws.Example);
 
         var missing = new List<string>();
         foreach (var file in Directory.GetFiles(Path.Combine(BuiltProgram.Repository, "zones"), "*.zone"))
@@ -243,9 +237,7 @@ public sealed class StackTests(AwsFixture aws)
         Match.ObjectLike(Props(("CidrIp", cidr), ("IpProtocol", protocol), ("FromPort", port), ("ToPort", port)));
 
     /// <summary>Every launch template's user data script, as the instances get it.</summary>
-    private static string UserData(Template template) => string.Join("\n", Json(template)["Resources"]!.AsObject()
-        .Where(r => r.Value!["Type"]!.ToString() == "AWS::EC2::LaunchTemplate")
-        .Select(r => r.Value!["Properties"]!["LaunchTemplateData"]!["UserData"]!["Fn::Base64"]!.ToString()));
+    private static string UserData(Template template) => AwsFixture.UserData(template);
 
     private static JsonNode Json(Template template) => JsonNode.Parse(JsonSerializer.Serialize(template.ToJSON()))!;
 }
