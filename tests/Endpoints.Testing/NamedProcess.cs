@@ -50,7 +50,37 @@ public static class NamedProcess
         return StartAsync(recursion + " transfer-source 127.0.0.1; notify-source 127.0.0.1;", zoneStatements);
     }
 
-    private static Task<ConfiguredProcess> StartAsync(string options, string zones) => ConfiguredProcess.StartAsync(
+    /// <summary>
+    /// named logs "running" before every listening socket takes queries; a query the moment it returns can meet a
+    /// closed port (ICMP unreachable). So it is ready once it answers a query of its own over UDP, whatever the rcode.
+    /// </summary>
+    private static async Task<ConfiguredProcess> StartAsync(string options, string zones)
+    {
+        var named = await StartProcessAsync(options, zones);
+        var query = DnsWire.BuildQuery("version.bind", 16, ednsPayload: null);
+        query[^1] = 3; // class CH: answered (or refused) by every named, whatever zones it holds
+        if (!(await Eventually.PollAsync(() => AnswerAsync(named.Port, query), r => r is not null, TimeSpan.FromSeconds(10))).Done)
+        {
+            named.Dispose();
+            throw new InvalidOperationException("named did not answer on its port:\n" + named.Output);
+        }
+
+        return named;
+    }
+
+    private static async Task<byte[]?> AnswerAsync(int port, byte[] query)
+    {
+        try
+        {
+            return await DnsWire.ExchangeUdpAsync(port, query, TimeSpan.FromMilliseconds(200));
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null; // not listening yet: the kernel's port unreachable
+        }
+    }
+
+    private static Task<ConfiguredProcess> StartProcessAsync(string options, string zones) => ConfiguredProcess.StartAsync(
         "named",
         "named.conf",
         (directory, port) => $$"""
