@@ -3,6 +3,7 @@
 #   client, guest -> corp-dns (BIND, conditional forwarders) -> dns-a, dns-b (our DNS override)
 #   client -> lb (HAProxy, PROXY v2, /readyz checks) -> proxy-a, proxy-b (our proxy) -> aws (TLS -> s3rver, dynalite)
 #   corp-dns also runs the corporate KDC (MIT krb5kdc standing in for Active Directory) for the proxy's users
+#   a second region (eu-west-1): its zones from `generate`, its own load balancer lb-eu and proxy proxy-eu
 # Needs root. Creates namespaces ep-* and the bridge epbr0 on 10.99.0.0/24 (this test's own hosts), and removes
 # them and every process it started on exit, also on failure. Ends with one "N passed, N failed" line.
 set -uo pipefail
@@ -12,8 +13,9 @@ root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/endpoints-e2e.XXXXXX)
 chmod 755 "$work"
 NET=10.99.0
-HOSTS=(client guest corpdns dnsa dnsb lb proxya proxyb aws)
-declare -A IP=([client]=$NET.10 [guest]=$NET.11 [corpdns]=$NET.2 [dnsa]=$NET.53 [dnsb]=$NET.54 [lb]=$NET.100 [proxya]=$NET.21 [proxyb]=$NET.22 [aws]=$NET.200)
+HOSTS=(client guest corpdns dnsa dnsb lb proxya proxyb aws lbeu proxyeu)
+declare -A IP=([client]=$NET.10 [guest]=$NET.11 [corpdns]=$NET.2 [dnsa]=$NET.53 [dnsb]=$NET.54 [lb]=$NET.100 [proxya]=$NET.21 [proxyb]=$NET.22 [aws]=$NET.200
+               [lbeu]=$NET.110 [proxyeu]=$NET.23)
 declare -A PID
 passed=0
 failed=0
@@ -85,6 +87,7 @@ network() {
   printf '127.0.0.1 localhost\n%s proxy.corp.example\n' "${IP[lb]}" > /etc/netns/ep-guest/hosts
   echo "nameserver ${IP[aws]}" > /etc/netns/ep-proxya/resolv.conf
   cp /etc/netns/ep-proxya/resolv.conf /etc/netns/ep-proxyb/resolv.conf
+  cp /etc/netns/ep-proxya/resolv.conf /etc/netns/ep-proxyeu/resolv.conf
 }
 
 certificates() {
@@ -94,7 +97,7 @@ certificates() {
     -keyout "$c/ca.key" -out "$c/ca.pem" 2>/dev/null
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=s3.amazonaws.com" \
     -keyout "$c/aws.key" -out "$c/aws.csr" 2>/dev/null
-  printf 'subjectAltName=DNS:s3.amazonaws.com,DNS:*.s3.amazonaws.com,DNS:s3.us-east-1.amazonaws.com,DNS:*.s3.us-east-1.amazonaws.com,DNS:dynamodb.us-east-1.amazonaws.com,DNS:*.ddb.us-east-1.amazonaws.com\nextendedKeyUsage=serverAuth\n' > "$c/ext"
+  printf 'subjectAltName=DNS:s3.amazonaws.com,DNS:*.s3.amazonaws.com,DNS:s3.us-east-1.amazonaws.com,DNS:*.s3.us-east-1.amazonaws.com,DNS:dynamodb.us-east-1.amazonaws.com,DNS:*.ddb.us-east-1.amazonaws.com,DNS:s3.eu-west-1.amazonaws.com,DNS:*.s3.eu-west-1.amazonaws.com\nextendedKeyUsage=serverAuth\n' > "$c/ext"
   openssl x509 -req -in "$c/aws.csr" -CA "$c/ca.pem" -CAkey "$c/ca.key" -CAcreateserial -days 2 -extfile "$c/ext" -out "$c/aws.crt" 2>/dev/null
   cat "$c/aws.crt" "$c/aws.key" > "$c/aws.pem"
 }
@@ -136,7 +139,7 @@ CFG
   start aws-haproxy aws haproxy -db -f "$work/aws-haproxy.cfg"
   # The VPC resolver: with private DNS on the endpoints, the AWS names resolve to the endpoint's address.
   local zones=""
-  for zone in s3.amazonaws.com s3.us-east-1.amazonaws.com dynamodb.us-east-1.amazonaws.com ddb.us-east-1.amazonaws.com; do
+  for zone in s3.amazonaws.com s3.us-east-1.amazonaws.com dynamodb.us-east-1.amazonaws.com ddb.us-east-1.amazonaws.com s3.eu-west-1.amazonaws.com; do
     printf '$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A %s\n@ A %s\n* A %s\n' "${IP[aws]}" "${IP[aws]}" "${IP[aws]}" > "$work/vpc/$zone.zone"
     zones+="zone \"$zone\" { type primary; file \"$work/vpc/$zone.zone\"; };"$'\n'
   done
@@ -170,6 +173,9 @@ dns_side() {
       | awk '!seen[$0]++ || !/IN A/' > "$seed/zones/$(basename "$file")"
   done
   cp "$root/zones/transparent.json" "$seed/zones/"
+  # The second region's zones, as an operator adds them: generate, pointing at that region's load balancer.
+  "$work/bin/dns/Endpoints.DnsOverride" generate --region eu-west-1 --address "${IP[lbeu]}" \
+    --ns-address "${IP[dnsa]}" --ns-address "${IP[dnsb]}" --out "$seed/zones" --force >/dev/null || exit 1
   git init -q --bare -b main "$work/zones-origin.git"
   git -C "$seed" init -q -b main && git -C "$seed" add -A && git_e2e -C "$seed" commit -qm "zones" &&
     git -C "$seed" push -q "$work/zones-origin.git" main || exit 1
@@ -178,7 +184,7 @@ dns_side() {
     start_dns "$host"
   done
   local forwards=""
-  for file in "$root"/zones/*.zone; do
+  for file in "$seed"/zones/*.zone; do
     forwards+="zone \"$(basename "$file" .zone)\" { type forward; forward only; forwarders { ${IP[dnsa]}; ${IP[dnsb]}; }; };"$'\n'
   done
   mkdir -p "$work/corp"
@@ -212,6 +218,23 @@ proxy_side() {
     "destinations": ["*.s3.amazonaws.com", "s3.amazonaws.com", "s3.us-east-1.amazonaws.com", "*.s3.us-east-1.amazonaws.com"], "ports": [443] } ] }
 JSON
   for host in proxya proxyb; do start_proxy "$host"; done
+  # The second region's proxy allows that region's names, behind its own load balancer.
+  sed -e 's/us-east-1/eu-west-1/g' "$work/policy.json" > "$work/policy-eu.json"
+  start_proxy proxyeu "$work/policy-eu.json"
+  cat > "$work/lb-eu.cfg" <<CFG
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 300s
+    timeout server 300s
+frontend tls
+    bind ${IP[lbeu]}:443
+    default_backend proxies_tls
+backend proxies_tls
+    option httpchk GET /readyz
+    server proxyeu ${IP[proxyeu]}:443 send-proxy-v2 check port 8080 check-send-proxy inter 500 fall 2 rise 2
+CFG
+  start lbeu lbeu haproxy -db -f "$work/lb-eu.cfg"
   cat > "$work/lb.cfg" <<CFG
 global
     maxconn 4000
@@ -242,9 +265,9 @@ CFG
   start lb lb haproxy -db -f "$work/lb.cfg"
 }
 
-start_proxy() {
+start_proxy() { # host [policy]
   start "$1" "$1" env KRB5RCACHEDIR="$work/krb" "$work/bin/proxy/Endpoints.Proxy" --tls 0.0.0.0:443 --connect 0.0.0.0:3128 --health 0.0.0.0:8080 \
-    --policy "$work/policy.json" --resolver "${IP[aws]}" --allow-range "${IP[aws]}/32" --proxy-protocol-from "$NET.100/31" \
+    --policy "${2:-$work/policy.json}" --resolver "${IP[aws]}" --allow-range "${IP[aws]}/32" --proxy-protocol-from "$NET.100/31" --proxy-protocol-from "${IP[lbeu]}/32" \
     --keytab "$work/krb/service.keytab"
 }
 
@@ -281,6 +304,7 @@ main() {
   wait_for "corp dns" 30 resolves_to client mybucket.s3.amazonaws.com "${IP[lb]}" || { tail -5 "$work"/dns*.log "$work/corp-dns.log"; exit 1; }
   wait_for "proxies" 30 ready proxya || exit 1
   wait_for "proxies" 30 ready proxyb || exit 1
+  wait_for "proxies" 30 ready proxyeu || exit 1
   wait_for "endpoint" 30 in_ns client curl -s --cacert "$work/tls/ca.pem" --resolve "s3.amazonaws.com:443:${IP[aws]}" https://s3.amazonaws.com/ -o /dev/null || exit 1
   wait_for "load balancer checks" 30 lb_checks_pass || { tail -5 "$work/lb.log"; exit 1; }
   check "0 HAProxy's health checks with PROXY headers pass on every proxy" lb_checks_pass
@@ -292,6 +316,14 @@ main() {
   check "1 DynamoDB Streams keeps its VPC answer through corporate DNS (transparent zone)" \
     resolves_to client streams.dynamodb.us-east-1.amazonaws.com "${IP[aws]}"
   check "1 the DynamoDB endpoint itself is overridden" resolves_to client dynamodb.us-east-1.amazonaws.com "${IP[lb]}"
+
+  log "1b. a second region: zones from generate, its own load balancer and proxy"
+  check "1b eu-west-1 names resolve to that region's load balancer" resolves_to client e2e-eu-bucket.s3.eu-west-1.amazonaws.com "${IP[lbeu]}"
+  check "1b us-east-1 names still resolve to their own" resolves_to client e2e-bucket.s3.us-east-1.amazonaws.com "${IP[lb]}"
+  out=$(AWS_REGION=eu-west-1 client client s3 e2e-eu-bucket 2>&1); echo "$out" | tail -2 | sed 's/^/    /'
+  check "1b the SDK in eu-west-1 reaches a bucket through that region's proxy" grep -q "OK delete-object" <<<"$out"
+  check "1b the eu-west-1 proxy carried it" wait_for "proxy-eu log" 10 grep -q "mode=tls dest=e2e-eu-bucket.s3.eu-west-1.amazonaws.com:443 .*decision=allow" "$work/proxyeu.log"
+  check "1b the us-east-1 proxies did not" bash -c "! grep -q 'e2e-eu-bucket' '$work/proxya.log' '$work/proxyb.log'"
 
   log "2. explicit proxy: HTTPS_PROXY through the load balancer"
   out=$(in_ns client env HTTPS_PROXY="http://${IP[lb]}:3128" SSL_CERT_FILE="$work/tls/ca.pem" "$work/bin/client/AwsClient" all e2e-proxied 2>&1); echo "$out" | sed 's/^/    /'

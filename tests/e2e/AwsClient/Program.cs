@@ -8,19 +8,20 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 
-// A corporate client with no special settings: AWS SDK for .NET defaults for us-east-1, trusting the test CA
-// through SSL_CERT_FILE and, in the explicit-proxy scenario, HTTPS_PROXY. Prints "OK <step>" per step and exits
-// non-zero on the first failure.
+// A corporate client with no special settings: AWS SDK for .NET defaults for us-east-1 (or the region in
+// AWS_REGION), trusting the test CA through SSL_CERT_FILE and, in the explicit-proxy scenario, HTTPS_PROXY. Prints
+// "OK <step>" per step and exits non-zero on the first failure.
 // s3rver knows one key pair; dynalite accepts any.
 var credentials = new BasicAWSCredentials("S3RVER", "S3RVER");
 var command = args.Length > 0 ? args[0] : "all";
 var bucket = args.Length > 1 ? args[1] : "e2e-bucket";
+var region = RegionEndpoint.GetBySystemName(Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1");
 
 AmazonS3Client S3(bool pathStyle)
 {
     var config = new AmazonS3Config
     {
-        RegionEndpoint = RegionEndpoint.USEast1,
+        RegionEndpoint = region,
         ForcePathStyle = pathStyle,
         RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
         ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
@@ -132,7 +133,7 @@ async Task S3Async()
 
 async Task DynamoAsync()
 {
-    var dynamo = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig { RegionEndpoint = RegionEndpoint.USEast1, MaxErrorRetry = 5 });
+    var dynamo = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig { RegionEndpoint = region, MaxErrorRetry = 5 });
     var table = "e2e-" + Guid.NewGuid().ToString("N")[..8];
     await dynamo.CreateTableAsync(new CreateTableRequest
     {
