@@ -1,4 +1,3 @@
-using System.Net;
 using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
 using Amazon.CDK.AWS.EC2;
@@ -46,14 +45,29 @@ internal sealed class EndpointsStack : Stack
             AllowAllOutbound = false,
             Description = "Endpoints DNS servers: 53 from the corporate networks; to the VPC resolver",
         });
-        var endpoints = new VpcEndpoints(this, "Endpoints", inputs, vpc, subnets, proxyGroup);
-        Allow(inputs, endpoints, proxyGroup, dnsGroup);
+        var balancerGroup = new SecurityGroup(this, "LoadBalancerGroup", new SecurityGroupProps
+        {
+            Vpc = vpc,
+            AllowAllOutbound = false,
+            Description = "Endpoints load balancer: 443, 3128 and 53 from the corporate networks; to the tiers",
+        });
+        var endpoints = new VpcEndpoints(this, "Endpoints", inputs, vpc, subnets, [proxyGroup, dnsGroup]);
+        Allow(inputs, endpoints, balancerGroup, proxyGroup, dnsGroup);
 
-        var proxies = new ServiceTier(this, "Proxies", inputs, inputs.Proxies, vpc, subnets, proxyGroup, BootstrapScript.Proxy(inputs));
-        var dns = new ServiceTier(this, "DnsServers", inputs, inputs.DnsServers, vpc, subnets, dnsGroup, BootstrapScript.Dns(inputs));
+        var proxies = new ServiceTier(this, "Proxies", inputs, inputs.Proxies, vpc, subnets, proxyGroup, BootstrapScript.Proxy(inputs), Ports.ProxyHealth);
+        var dns = new ServiceTier(this, "DnsServers", inputs, inputs.DnsServers, vpc, subnets, dnsGroup, BootstrapScript.Dns(inputs), Ports.DnsHealth);
         proxies.Group.ScaleOnCpuUtilization("Cpu", new CpuUtilizationScalingProps { TargetUtilizationPercent = 60 });
+        dns.Group.ScaleOnCpuUtilization("Cpu", new CpuUtilizationScalingProps { TargetUtilizationPercent = 60 });
+        if (inputs.ZonesTokenParameter is { } parameter)
+        {
+            dns.Role.AddToPolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+            {
+                Actions = ["ssm:GetParameter"],
+                Resources = [$"arn:{Amazon.CDK.Aws.PARTITION}:ssm:{inputs.Region}:{Amazon.CDK.Aws.ACCOUNT_ID}:parameter{parameter}"],
+            }));
+        }
 
-        var balancer = LoadBalancer(inputs, vpc, subnets, proxies.Group, dns.Group);
+        var balancer = LoadBalancer(inputs, vpc, subnets, balancerGroup, proxies.Group, dns.Group);
 
         Output("LoadBalancerAddresses", string.Join(",", inputs.Subnets.Select(s => s.LoadBalancerAddress)),
             "Put these in the zone files (A records) and in the corporate DNS conditional forwarders");
@@ -66,39 +80,51 @@ internal sealed class EndpointsStack : Stack
         }
     }
 
-    private static void Allow(StackInputs inputs, VpcEndpoints endpoints, SecurityGroup proxies, SecurityGroup dns)
+    private static void Allow(StackInputs inputs, VpcEndpoints endpoints, SecurityGroup balancer, SecurityGroup proxies, SecurityGroup dns)
     {
-        // With client IP preservation off, the proxies' peers are the load balancer's own addresses: nothing else.
-        foreach (var subnet in inputs.Subnets)
+        // The load balancer's own group: the corporate networks in, the tiers out. Targets name that group, so nothing
+        // but the load balancer reaches them (an NLB's group can only be set when it is created).
+        foreach (var corporate in inputs.CorporateCidrs)
         {
-            var balancer = Peer.Ipv4($"{subnet.LoadBalancerAddress}/32");
-            proxies.AddIngressRule(balancer, Port.Tcp(Ports.TlsTarget), "TLS (SNI) through the load balancer");
-            proxies.AddIngressRule(balancer, Port.Tcp(Ports.Connect), "CONNECT through the load balancer");
-            proxies.AddIngressRule(balancer, Port.Tcp(Ports.ProxyHealth), "load balancer health checks");
-            dns.AddIngressRule(balancer, Port.Tcp(Ports.DnsHealth), "load balancer health checks");
+            var peer = Peer.Ipv4(corporate.ToString());
+            balancer.AddIngressRule(peer, Port.Tcp(Ports.Tls), "TLS (SNI) from the corporate network");
+            balancer.AddIngressRule(peer, Port.Tcp(Ports.Connect), "CONNECT from the corporate network");
+            balancer.AddIngressRule(peer, Port.Udp(Ports.Dns), "DNS from the corporate network");
+            balancer.AddIngressRule(peer, Port.Tcp(Ports.Dns), "DNS over TCP from the corporate network");
         }
 
-        // TCP_UDP target groups always preserve the client's address: the corporate DNS servers are the peers.
+        foreach (var (group, port, what) in new[]
+        {
+            (proxies, Port.Tcp(Ports.TlsTarget), "TLS (SNI)"), (proxies, Port.Tcp(Ports.Connect), "CONNECT"), (proxies, Port.Tcp(Ports.ProxyHealth), "health checks"),
+            (dns, Port.Udp(Ports.Dns), "DNS"), (dns, Port.Tcp(Ports.Dns), "DNS over TCP"), (dns, Port.Tcp(Ports.DnsHealth), "health checks"),
+        })
+        {
+            balancer.AddEgressRule(group, port, what);
+            group.AddIngressRule(balancer, port, $"{what} through the load balancer");
+        }
+
+        // TCP_UDP target groups preserve the client's address: the corporate DNS servers are the DNS tier's peers.
         foreach (var corporate in inputs.CorporateCidrs)
         {
             dns.AddIngressRule(Peer.Ipv4(corporate.ToString()), Port.Udp(Ports.Dns), "DNS from the corporate network");
             dns.AddIngressRule(Peer.Ipv4(corporate.ToString()), Port.Tcp(Ports.Dns), "DNS over TCP from the corporate network");
         }
 
-        var resolver = Peer.Ipv4($"{VpcResolver(inputs.VpcCidr)}/32");
+        var resolver = Peer.Ipv4($"{BootstrapScript.VpcResolver(inputs)}/32");
         foreach (var group in new[] { proxies, dns })
         {
             group.AddEgressRule(resolver, Port.Udp(Ports.Dns), "the VPC resolver");
             group.AddEgressRule(resolver, Port.Tcp(Ports.Dns), "the VPC resolver over TCP");
-            group.AddEgressRule(Peer.PrefixList(endpoints.S3PrefixList), Port.Tcp(443), "S3 through the gateway endpoint (and the release artifact)");
+            group.AddEgressRule(Peer.PrefixList(inputs.S3PrefixList), Port.Tcp(443), "S3 through the gateway endpoint (the release, OS packages)");
+
+            // With the S3 interface endpoint, S3 names resolve to it: the artifact fetch and dnf go there too.
+            foreach (var endpoint in endpoints.InterfaceGroups)
+            {
+                group.AddEgressRule(endpoint, Port.Tcp(443), "interface endpoints (S3, SSM, CloudWatch Logs)");
+            }
         }
 
-        proxies.AddEgressRule(Peer.PrefixList(endpoints.DynamoDbPrefixList), Port.Tcp(443), "DynamoDB through the gateway endpoint");
-        if (endpoints.InterfaceGroup is { } interfaceGroup)
-        {
-            proxies.AddEgressRule(interfaceGroup, Port.Tcp(443), "the S3 interface endpoint");
-        }
-
+        proxies.AddEgressRule(Peer.PrefixList(inputs.DynamoDbPrefixList), Port.Tcp(443), "DynamoDB through the gateway endpoint");
         if (inputs.ZonesRepository is not null)
         {
             foreach (var corporate in inputs.CorporateCidrs)
@@ -108,7 +134,7 @@ internal sealed class EndpointsStack : Stack
         }
     }
 
-    private NetworkLoadBalancer LoadBalancer(StackInputs inputs, IVpc vpc, ISubnet[] subnets, AutoScalingGroup proxies, AutoScalingGroup dns)
+    private NetworkLoadBalancer LoadBalancer(StackInputs inputs, IVpc vpc, ISubnet[] subnets, SecurityGroup group, AutoScalingGroup proxies, AutoScalingGroup dns)
     {
         var balancer = new NetworkLoadBalancer(this, "LoadBalancer", new NetworkLoadBalancerProps
         {
@@ -116,6 +142,8 @@ internal sealed class EndpointsStack : Stack
             InternetFacing = false,
             VpcSubnets = new SubnetSelection { Subnets = subnets },
             CrossZoneEnabled = true,
+            SecurityGroups = [group],
+            DeletionProtection = true,
         });
 
         // Fixed addresses, so zone files and corporate forwarders can hold them: subnet mappings replace the subnets.
@@ -151,18 +179,26 @@ internal sealed class EndpointsStack : Stack
     /// the proxies' health listener accepts); client IP preservation off, as the header carries it; deregistration
     /// waits the proxy's DrainTimeout, so scale-in and instance refresh let open tunnels finish.
     /// </summary>
-    private NetworkTargetGroup ProxyTargets(string id, IVpc vpc, int port, AutoScalingGroup proxies) => new(this, id, new NetworkTargetGroupProps
+    private NetworkTargetGroup ProxyTargets(string id, IVpc vpc, int port, AutoScalingGroup proxies)
     {
-        Vpc = vpc,
-        Port = port,
-        Protocol = Elb.Protocol.TCP,
-        TargetType = TargetType.INSTANCE,
-        ProxyProtocolV2 = true,
-        PreserveClientIp = false,
-        DeregistrationDelay = Duration.Seconds(Ports.DrainSeconds),
-        HealthCheck = HealthCheck(Ports.ProxyHealth),
-        Targets = [proxies],
-    });
+        var targets = new NetworkTargetGroup(this, id, new NetworkTargetGroupProps
+        {
+            Vpc = vpc,
+            Port = port,
+            Protocol = Elb.Protocol.TCP,
+            TargetType = TargetType.INSTANCE,
+            ProxyProtocolV2 = true,
+            PreserveClientIp = false,
+            DeregistrationDelay = Duration.Seconds(Ports.DrainSeconds),
+            HealthCheck = HealthCheck(Ports.ProxyHealth),
+            Targets = [proxies],
+        });
+
+        // At the end of the delay the load balancer closes what is still open, so a draining instance is gone within
+        // DrainSeconds in all: the proxy's own drain (the same length) then finds nothing left to wait for.
+        targets.SetAttribute("deregistration_delay.connection_termination.enabled", "true");
+        return targets;
+    }
 
     /// <summary>HTTP /readyz on the service's health port: 503 while starting or draining takes it out of service.</summary>
     private static Elb.HealthCheck HealthCheck(int port) => new()
@@ -174,14 +210,6 @@ internal sealed class EndpointsStack : Stack
         UnhealthyThresholdCount = 2,
         Interval = Duration.Seconds(10),
     };
-
-    /// <summary>The Amazon-provided DNS server: the VPC's base address plus two.</summary>
-    private static IPAddress VpcResolver(IPNetwork vpc)
-    {
-        var bytes = vpc.BaseAddress.GetAddressBytes();
-        bytes[3] += 2;
-        return new IPAddress(bytes);
-    }
 
     private void Output(string id, string value, string description) =>
         _ = new CfnOutput(this, id, new CfnOutputProps { Value = value, Description = description });

@@ -33,11 +33,33 @@ internal sealed partial record StackInputs(
     [
         "stackName", "account", "region", "vpcId", "vpcCidr", "subnets", "corporateCidrs", "proxies", "dnsServers", "artifact",
         "s3InterfaceEndpoint", "s3EndpointPolicy", "dynamoDbEndpointPolicy", "zonesRepository", "zonesBranch",
+        "prefixLists", "existingGatewayEndpoints", "s3ResourceAccounts", "managementEndpoints", "zonesTokenParameter",
     ];
+
+    private static readonly string[] ServiceKeys = ["s3", "dynamodb"];
 
     private static readonly string[] SubnetKeys = ["id", "availabilityZone", "cidr", "routeTableId", "loadBalancerAddress"];
 
     private static readonly string[] TierKeys = ["instanceType", "min", "max"];
+
+    /// <summary>The region's S3 managed prefix list (pl-...): the tiers' egress, and no lookup Lambda in the stack.</summary>
+    public string S3PrefixList { get; init; } = string.Empty;
+
+    public string DynamoDbPrefixList { get; init; } = string.Empty;
+
+    /// <summary>A gateway endpoint already on the route tables, reused instead of a second one (which would conflict).</summary>
+    public string? ExistingS3Endpoint { get; init; }
+
+    public string? ExistingDynamoDbEndpoint { get; init; }
+
+    /// <summary>Accounts whose buckets the default S3 endpoint policy lets clients reach, besides the stack's own.</summary>
+    public IReadOnlyList<string> S3ResourceAccounts { get; init; } = [];
+
+    /// <summary>Interface endpoints for SSM, its messages and CloudWatch Logs, so Session Manager works without NAT.</summary>
+    public bool ManagementEndpoints { get; init; }
+
+    /// <summary>The SSM SecureString holding the token that zones-sync sends to the zones repository.</summary>
+    public string? ZonesTokenParameter { get; init; }
 
     /// <summary>The artifact's S3 bucket.</summary>
     public string ArtifactBucket => Artifact[5..Artifact.IndexOf('/', 5)];
@@ -138,8 +160,19 @@ internal sealed partial record StackInputs(
         var interfaceEndpoint = reader.Boolean(root, "s3InterfaceEndpoint", at);
         var s3Policy = reader.Policy(root, "s3EndpointPolicy", at);
         var dynamoPolicy = reader.Policy(root, "dynamoDbEndpointPolicy", at);
-        var zonesRepository = reader.String(root, "zonesRepository", at, @"^(https://|ssh://|git@)\S+$", "a git URL", fallback: null, required: false);
+        // HTTPS only: the DNS tier's egress is 443, and a token from SSM is how it authenticates (ssh would need a key on disk).
+        var zonesRepository = reader.String(root, "zonesRepository", at, @"^https://[^\s'@]+$", "an https:// git URL (no credentials in it; see zonesTokenParameter)", fallback: null, required: false);
         var zonesBranch = reader.String(root, "zonesBranch", at, @"^[A-Za-z0-9._/-]+$", "a branch name", "main");
+        var zonesToken = reader.String(root, "zonesTokenParameter", at, @"^/[A-Za-z0-9_./-]{1,1010}$", "an SSM parameter name (/endpoints/zones-token)", fallback: null, required: false);
+        if (zonesToken is not null && zonesRepository is null)
+        {
+            errors.Add($"{at}.zonesTokenParameter: given without zonesRepository");
+        }
+
+        var prefixLists = ServiceIds(root["prefixLists"], $"{at}.prefixLists", @"^pl-[0-9a-f]{8,17}$", "a prefix list id (pl-...)", required: true, reader, errors);
+        var existing = ServiceIds(root["existingGatewayEndpoints"], $"{at}.existingGatewayEndpoints", @"^vpce-[0-9a-f]{8,17}$", "a VPC endpoint id (vpce-...)", required: false, reader, errors);
+        var accounts = ParseAccounts(root["s3ResourceAccounts"], $"{at}.s3ResourceAccounts", errors);
+        var management = reader.Boolean(root, "managementEndpoints", at);
 
         if (errors.Count > 0)
         {
@@ -147,7 +180,60 @@ internal sealed partial record StackInputs(
         }
 
         return (new StackInputs(stackName!, account, region!, vpcId!, vpcCidr!.Value, subnets, corporate, proxies!, dns!, artifact!,
-            interfaceEndpoint, s3Policy, dynamoPolicy, zonesRepository, zonesBranch!), errors);
+            interfaceEndpoint, s3Policy, dynamoPolicy, zonesRepository, zonesBranch!)
+        {
+            S3PrefixList = prefixLists["s3"]!,
+            DynamoDbPrefixList = prefixLists["dynamodb"]!,
+            ExistingS3Endpoint = existing.GetValueOrDefault("s3"),
+            ExistingDynamoDbEndpoint = existing.GetValueOrDefault("dynamodb"),
+            S3ResourceAccounts = accounts,
+            ManagementEndpoints = management,
+            ZonesTokenParameter = zonesToken,
+        }, errors);
+    }
+
+    /// <summary>
+    /// <c>{ "s3": ID, "dynamodb": ID }</c>: the region's prefix lists (required, each), or existing gateway endpoints
+    /// to reuse (optional, either).
+    /// </summary>
+    private static Dictionary<string, string?> ServiceIds(JsonNode? node, string path, string pattern, string what, bool required, Reader reader, List<string> errors)
+    {
+        var ids = new Dictionary<string, string?>();
+        if (node is null && !required)
+        {
+            return ids;
+        }
+
+        if (node is not JsonObject services)
+        {
+            errors.Add($"{path}: missing; {{ \"s3\": ..., \"dynamodb\": ... }}, each {what}");
+            return ids;
+        }
+
+        reader.OnlyKnown(services, path, ServiceKeys);
+        foreach (var service in ServiceKeys)
+        {
+            ids[service] = reader.String(services, service, path, pattern, what, fallback: null, required: required);
+        }
+
+        return ids;
+    }
+
+    private static List<string> ParseAccounts(JsonNode? node, string path, List<string> errors)
+    {
+        if (node is null)
+        {
+            return [];
+        }
+
+        var accounts = (node as JsonArray)?.Select(a => a is JsonValue v && v.TryGetValue<string>(out var id) && Regex.IsMatch(id, @"^\d{12}$") ? id : null).ToList();
+        if (accounts is null || accounts.Count == 0 || accounts.Contains(null))
+        {
+            errors.Add($"{path}: a list of 12-digit account ids whose buckets clients may reach through the endpoint");
+            return [];
+        }
+
+        return [.. accounts.OfType<string>()];
     }
 
     private static List<SubnetInput> ParseSubnets(JsonNode? node, string at, Reader reader, List<string> errors, IPNetwork? vpcCidr)
@@ -246,9 +332,10 @@ internal sealed partial record StackInputs(
         var type = reader.String(tier, "instanceType", path, @"^[a-z][a-z0-9-]*\.[a-z0-9]+$", "an EC2 instance type such as t4g.small");
         var min = reader.Integer(tier, "min", path, 1, 100);
         var max = reader.Integer(tier, "max", path, 1, 100);
-        if (min is not null && max is not null && min > max)
+        // A rolling update keeps min in service and starts one more: CloudFormation refuses MinInstancesInService = MaxSize.
+        if (min is not null && max is not null && min >= max)
         {
-            errors.Add($"{path}: min {min} is above max {max}");
+            errors.Add($"{path}: max {max} must be above min {min}: a rolling update keeps min instances in service while it starts one more");
         }
 
         return type is null || min is null || max is null ? null : new TierInput(type, min.Value, max.Value);
