@@ -51,6 +51,7 @@ builder.Services.AddHostedService<NotifySender>();
 builder.Services.AddHostedService(services => services.GetRequiredService<HealthMonitor>());
 builder.Services.AddHostedService<ZoneWatcher>();
 builder.Services.AddHostedService<DnsServerService>();
+builder.Services.AddHostedService<UdpSelfQuery>();
 var exporters = MetricExporters.Parse(builder.Configuration["DnsOverride:Metrics"] ?? new DnsOverrideOptions().Metrics, []);
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-dns")).WithMetrics(metrics =>
 {

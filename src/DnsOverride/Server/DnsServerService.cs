@@ -61,7 +61,7 @@ internal sealed class DnsServerService : IHostedService, IDisposable
         }
 
         Log.Upstreams(_logger, _forwarder.Upstreams);
-        _readiness.Listening();
+        _readiness.Listening([.. _udp.Select(u => u.EndPoint)]);
         return Task.CompletedTask;
     }
 

@@ -51,7 +51,7 @@ public sealed class HttpEndpointsTests
         TestZones.CopyAll(zones);
         using var silent = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         using var server = await DnsServerProcess.StartAsync(zones.Path, [$"127.0.0.1:{((IPEndPoint)silent.Client.LocalEndPoint!).Port}"]);
-        Assert.Equal(HttpStatusCode.OK, (await GetAsync(server.HttpPort, "/readyz")).Code);
+        Assert.True(await ReadyAsync(server.HttpPort), server.Output);
 
         // A forward in flight to a silent upstream holds the drain open for up to the 4 s forward deadline.
         var forwarding = DnsWire.ExchangeUdpAsync(server.Port, DnsWire.BuildQuery("drain.example.org", 1, recursionDesired: true), TimeSpan.FromSeconds(10));
@@ -72,6 +72,7 @@ public sealed class HttpEndpointsTests
         TestZones.CopyAll(zones);
         using var trusting = await DnsServerProcess.StartAsync(zones.Path, null, ["--proxy-protocol-from", "127.0.0.0/8"]);
         using var plain = await DnsServerProcess.StartAsync(zones.Path);
+        Assert.True(await ReadyAsync(trusting.HttpPort), trusting.Output);
 
         var v2 = await RawHttp.SendAsync(trusting.HttpPort, RawHttp.ProxyV2Local(), "/readyz");
         var v1 = await RawHttp.SendAsync(trusting.HttpPort, RawHttp.ProxyV1("10.9.8.7"), "/readyz");
@@ -103,6 +104,10 @@ public sealed class HttpEndpointsTests
         Assert.Equal(["NOERROR", "NXDOMAIN"], queries.Select(q => q.GetProperty("metric").GetProperty("rcode").GetString()).Order());
         Assert.Single(serial);
     }
+
+    /// <summary>Ready once zones are in service and the server has answered its own UDP query (every 2 s, the first at once).</summary>
+    private async Task<bool> ReadyAsync(int port) =>
+        (await Eventually.PollAsync(() => GetAsync(port, "/readyz"), r => r.Code == HttpStatusCode.OK, TimeSpan.FromSeconds(10))).Done;
 
     private async Task<(HttpStatusCode Code, string Body)> GetAsync(int port, string path)
     {
