@@ -21,8 +21,9 @@ fi
 # named and haproxy are started by the tests themselves on loopback ports; the packaged services are not needed.
 for service in named haproxy unbound prometheus prometheus-node-exporter; do pidof "$service" >/dev/null && [ -x "/etc/init.d/$service" ] && "/etc/init.d/$service" stop >/dev/null 2>&1; done || true
 
-# The CDK CLI the deployment tests drive, at the version deploy/aws/package-lock.json pins.
+# The CDK CLI the deployment tests drive, and cdk-nag that lints its template, at the versions their lock files pin.
 [ -x deploy/aws/node_modules/.bin/cdk ] || npm ci --prefix deploy/aws --no-audit --no-fund >/dev/null
+[ -d deploy/aws/nag/node_modules/cdk-nag ] || npm ci --prefix deploy/aws/nag --no-audit --no-fund >/dev/null
 
 dotnet format Endpoints.sln --verify-no-changes
 dotnet build Endpoints.sln -c Release -nologo -v quiet
