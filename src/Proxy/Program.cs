@@ -22,7 +22,7 @@ if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 
 if (commandLine.Command == "check")
 {
-    return ProxyChecks.Check(commandLine);
+    return commandLine.Settings.ContainsKey("Check:Explain") ? ProxyChecks.Explain(commandLine, Console.Out, Console.Error) : ProxyChecks.Check(commandLine);
 }
 
 if (commandLine.Command == "hash-password")

@@ -1,6 +1,7 @@
 using Endpoints.Common.Hosting;
 using Endpoints.Proxy.Configuration;
 using Endpoints.Proxy.Health;
+using Endpoints.Proxy.Policy;
 using Endpoints.Proxy.Resolution;
 using Endpoints.Proxy.Telemetry;
 using Endpoints.Proxy.TlsToProxy;
@@ -30,12 +31,14 @@ internal sealed class ProxyService : IHostedService, IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly List<ProxyListener> _listeners = [];
     private readonly MeterProvider _meterProvider;
+    private readonly PolicyStore _policies;
     private ProbeServer? _health;
 
     public ProxyService(
         IOptions<ProxyOptions> options, ConnectionHandler handler, TlsToProxyBridge bridge, ConnectionTracker tracker, ConnectionDeadlines deadlines, DestinationGuard guard,
-        Readiness readiness, TimeProvider time, ILogger<ProxyService> logger, MeterProvider meterProvider)
+        Readiness readiness, TimeProvider time, ILogger<ProxyService> logger, MeterProvider meterProvider, PolicyStore policies)
     {
+        _policies = policies;
         _deadlines = deadlines;
         _bridge = bridge;
         _meterProvider = meterProvider;
@@ -62,7 +65,7 @@ internal sealed class ProxyService : IHostedService, IDisposable
             // /readyz turns 503 once draining, so the load balancer stops sending new connections.
             _health = await ProbeServer.StartAsync(
                 health, () => _readiness.IsReady ? null : "draining", _options.MetricExporters.Contains("prometheus") ? _meterProvider : null,
-                _options.LoadBalancerNetworks, cancellationToken)
+                _options.LoadBalancerNetworks, cancellationToken, Explain)
                 .ConfigureAwait(false);
             Log.Listening(_logger, "health", _health.EndPoint);
             _guard.ListeningOn(_health.EndPoint);
@@ -80,6 +83,19 @@ internal sealed class ProxyService : IHostedService, IDisposable
         }
 
         _readiness.Ready();
+    }
+
+    /// <summary><c>GET /explain?source=IP&amp;name=NAME&amp;port=N[&amp;user=U]</c>: the running policy's decision and why, as <c>check --explain</c> prints it.</summary>
+    private (int Status, string Text) Explain(Microsoft.AspNetCore.Http.IQueryCollection query)
+    {
+        if (!System.Net.IPAddress.TryParse(query["source"], out var source) || query["name"].ToString() is not { Length: > 0 } name ||
+            !int.TryParse(query["port"], System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            return (400, "usage: /explain?source=IP&name=NAME&port=N[&user=USER]\n");
+        }
+
+        var user = query["user"].ToString() is { Length: > 0 } u ? u : null;
+        return (200, _policies.Current.Explain(source, name, port, user).ToString());
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

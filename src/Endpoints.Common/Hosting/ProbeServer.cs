@@ -37,8 +37,10 @@ public sealed class ProbeServer : IAsyncDisposable
     /// <param name="metrics">The provider to serve <c>/metrics</c> from; null for none.</param>
     /// <param name="proxyProtocolFrom">Load balancers whose health checks may start with a PROXY header.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="explain">The service's <c>GET /explain</c> (the query string in, a text out); asked from loopback only.</param>
     public static async Task<ProbeServer> StartAsync(
-        IPEndPoint endpoint, Func<string?> notReady, MeterProvider? metrics, IReadOnlyList<IPNetwork> proxyProtocolFrom, CancellationToken cancellationToken)
+        IPEndPoint endpoint, Func<string?> notReady, MeterProvider? metrics, IReadOnlyList<IPNetwork> proxyProtocolFrom, CancellationToken cancellationToken,
+        Func<IQueryCollection, (int Status, string Text)>? explain = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -49,6 +51,14 @@ public sealed class ProbeServer : IAsyncDisposable
         app.MapMethods("/readyz", methods, () => notReady() is { } reason
             ? Results.Text(reason + "\n", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ready\n"));
+        if (explain is not null)
+        {
+            // Policy details are for the operator on the host, not for whoever reaches the health port.
+            app.MapGet("/explain", (HttpContext context) => context.Connection.RemoteIpAddress is { } peer && IPAddress.IsLoopback(peer)
+                ? explain(context.Request.Query) is var (status, text) ? Results.Text(text, statusCode: status) : Results.StatusCode(500)
+                : Results.Text("/explain answers loopback only\n", statusCode: StatusCodes.Status403Forbidden));
+        }
+
         if (metrics is not null)
         {
             app.UseOpenTelemetryPrometheusScrapingEndpoint(metrics, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);

@@ -8,6 +8,55 @@ namespace Endpoints.Proxy.Cli;
 /// <summary>The commands that do not serve: <c>check</c> (policy, users file, keytab) and <c>hash-password</c>.</summary>
 internal static class ProxyChecks
 {
+    private static readonly string[] Modes = ["connect", "tls", "http"];
+
+    /// <summary>
+    /// <c>check --explain SOURCE [USER] NAME PORT</c>: the decision the running proxy makes for that connection and why,
+    /// rule by rule. In TLS (SNI) mode nobody authenticates, so a user is refused there. Exit 0 allowed, 1 denied, 2 bad input.
+    /// </summary>
+    public static int Explain(CommandLine commandLine, TextWriter output, TextWriter error)
+    {
+        var settings = commandLine.Settings;
+        var positional = commandLine.Positional;
+        var mode = settings.GetValueOrDefault("Check:Mode") ?? "connect";
+        var user = positional.Count == 3 ? positional[0] : null;
+        var problems = new List<string>();
+        if (!System.Net.IPAddress.TryParse(settings["Check:Explain"], out var source))
+        {
+            problems.Add($"--explain: '{settings["Check:Explain"]}' is not an IP address");
+        }
+
+        if (!int.TryParse(positional[^1], System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            problems.Add($"'{positional[^1]}' is not a port");
+        }
+
+        if (!Modes.Contains(mode))
+        {
+            problems.Add($"--mode '{mode}': connect, tls or http");
+        }
+        else if (mode == "tls" && user is not null)
+        {
+            problems.Add("--mode tls: TLS (SNI) connections carry no user");
+        }
+
+        var path = settings.GetValueOrDefault("Proxy:Policy") ?? new ProxyOptions().Policy;
+        var (policy, errors) = problems.Count == 0 ? AccessPolicy.Load(path) : (null, []);
+        foreach (var problem in problems.Concat(errors))
+        {
+            error.WriteLine(problem);
+        }
+
+        if (policy is null)
+        {
+            return 2;
+        }
+
+        var explanation = policy.Explain(source!, positional[^2], port, user);
+        output.Write(explanation.ToString());
+        return explanation.Decision.Allowed ? 0 : 1;
+    }
+
     /// <summary>Every error, then every warning (rules with users that cannot match with these listeners); 1 on an error.</summary>
     public static int Check(CommandLine commandLine)
     {

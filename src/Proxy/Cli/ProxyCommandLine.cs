@@ -12,6 +12,8 @@ internal static class ProxyCommandLine
                                [--policy FILE] [--keytab FILE [--spn HTTP/HOST]] [--users FILE] [--resolver ADDR[:PORT]]... [--allow-range CIDR]...
                                [--proxy-protocol-from CIDR]... [--metrics prometheus,otlp,console|none] [--log-level LEVEL] [--log-format simple|json]
                Endpoints.Proxy check [POLICY-FILE] [--connect/--tls/--http ADDR:PORT] [--keytab FILE [--spn HTTP/HOST]] [--users FILE]
+               Endpoints.Proxy check --explain SOURCE [USER] NAME PORT [--mode connect|tls|http] [--policy FILE]
+                                     (which rule decides and why each earlier one did not; exit 0 allowed, 1 denied)
                Endpoints.Proxy hash-password NAME      (password on stdin; prints the NAME:HASH line for --users)
         """;
 
@@ -36,11 +38,21 @@ internal static class ProxyCommandLine
         new("--log-level", "Logging:LogLevel:Default"),
         new("--log-format", "Logging:Format"),
         new("--config", ServiceHost.ConfigKey, Commands: ["serve"]),
+        new("--explain", "Check:Explain", Commands: ["check"]),
+        new("--mode", "Check:Mode", Commands: ["check"]),
     ];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         var commandLine = CommandLine.Parse(args, Flags, ["check", "hash-password"], "serve");
+        if (commandLine.Settings.ContainsKey("Check:Explain"))
+        {
+            commandLine = commandLine.LimitPositional(3);
+            return commandLine.Positional.Count < 2
+                ? commandLine with { Errors = [.. commandLine.Errors, "--explain SOURCE [USER] NAME PORT: name and port missing"] }
+                : commandLine;
+        }
+
         return commandLine.LimitPositional(commandLine.Command is "check" or "hash-password" ? 1 : 0);
     }
 }

@@ -51,6 +51,41 @@ internal sealed class AccessPolicy
             : AclDecision.Deny("-", "no rule matched (default deny)");
     }
 
+    /// <summary>
+    /// <see cref="Evaluate"/>'s decision, and for each rule up to the one that decides, why it did or did not match:
+    /// what <c>check --explain</c> and the health port's <c>/explain</c> print.
+    /// </summary>
+    public PolicyExplanation Explain(IPAddress source, string destination, int port, string? user = null)
+    {
+        var decision = Evaluate(source, destination, port, user);
+        var steps = new List<string>();
+        if (HostName.TryNormalize(destination, out var host))
+        {
+            source = source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source;
+            var connection = new ConnectionFacts(source, host, IPAddress.TryParse(host, out var literal) ? literal : null, port);
+            for (var i = 0; i < Rules.Count; i++)
+            {
+                var rule = Rules[i];
+                var conditions = rule.Conditions.Select(c => c.Explain(connection)).ToList();
+                if (rule.Users is not null)
+                {
+                    var users = string.Join(", ", rule.Users);
+                    conditions.Add(user is null ? $"the connection has no user (rule's users: {users})"
+                        : $"user {user} is {(rule.Users.Any(u => u.Matches(user)) ? string.Empty : "not ")}in {users}");
+                }
+
+                var matched = (user is not null || rule.Users is null) && rule.Matches(connection, user);
+                steps.Add($"rule {i + 1} {rule.Name} ({(rule.Allow ? "allow" : "deny")}): {(matched ? "matches" : "no")}: {string.Join("; ", conditions)}");
+                if (rule.Name == decision.Rule && matched)
+                {
+                    break;
+                }
+            }
+        }
+
+        return new PolicyExplanation(decision, steps);
+    }
+
     /// <summary>Reads and checks a policy file; every problem is reported, with the rule it is in.</summary>
     public static (AccessPolicy? Policy, IReadOnlyList<string> Errors) Load(string path)
     {

@@ -18,4 +18,7 @@ internal sealed record DestinationCondition(IReadOnlyList<DestinationPattern> Pa
 
     public bool Covers(IRuleCondition later) =>
         later is DestinationCondition other && other.Patterns.All(d => Patterns.Any(mine => mine.Covers(d)));
+
+    public string Explain(in ConnectionFacts connection) =>
+        $"destination {connection.Host} is {(Matches(connection) ? string.Empty : "not ")}in {string.Join(", ", Patterns)}";
 }

@@ -81,4 +81,7 @@ internal sealed class DestinationPattern
         var otherName = other._name ?? other._suffix!;
         return otherName.EndsWith(_suffix, StringComparison.Ordinal);
     }
+
+    /// <summary>As the policy file writes it.</summary>
+    public override string ToString() => _name ?? (_suffix is not null ? "*" + _suffix : _network!.Value.ToString());
 }

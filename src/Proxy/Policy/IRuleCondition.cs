@@ -11,4 +11,7 @@ internal interface IRuleCondition
 
     /// <summary>Whether every connection <paramref name="later"/> (a condition of the same kind) lets through, this lets through too.</summary>
     bool Covers(IRuleCondition later);
+
+    /// <summary>For <c>check --explain</c>: the connection's value against this condition's, as in <c>port 80 is not in 443</c>.</summary>
+    string Explain(in ConnectionFacts connection);
 }

@@ -10,4 +10,7 @@ internal sealed record SourceCondition(IReadOnlyList<IPNetwork> Networks) : IRul
 
     public bool Covers(IRuleCondition later) =>
         later is SourceCondition other && other.Networks.All(inner => Networks.Any(outer => outer.Covers(inner)));
+
+    public string Explain(in ConnectionFacts connection) =>
+        $"source {connection.Source} is {(Matches(connection) ? string.Empty : "not ")}in {string.Join(", ", Networks)}";
 }
