@@ -25,6 +25,11 @@ if (commandLine.Command == "check")
     return commandLine.Settings.ContainsKey("Check:Explain") ? ProxyChecks.Explain(commandLine, Console.Out, Console.Error) : ProxyChecks.Check(commandLine);
 }
 
+if (commandLine.Command == "doctor")
+{
+    return await DoctorCommand.RunAsync(commandLine, Console.Out, Console.Error).ConfigureAwait(false);
+}
+
 if (commandLine.Command == "hash-password")
 {
     return ProxyChecks.HashPassword(commandLine, Console.In);

@@ -339,6 +339,18 @@ main() {
   check "3 proxies logged the denial" logged "client=${IP[guest]}:[0-9]* mode=tls dest=guest-bucket.s3.us-east-1.amazonaws.com:443 decision=deny"
   check "3 nothing reached aws" test ! -e "$work/s3data/guest-bucket"
 
+  log "3b. doctor, from the corporate hosts"
+  local doctor="$work/bin/proxy/Endpoints.Proxy"
+  out=$(in_ns client "$doctor" doctor e2e-bucket.s3.us-east-1.amazonaws.com --dns "${IP[dnsa]}" --via "${IP[lb]}:3128" 2>&1); status=$?
+  echo "$out" | sed 's/^/    /'
+  check "3b doctor walks the allowed path ok at every step" test "$status" -eq 0
+  out=$(in_ns guest "$doctor" doctor e2e-bucket.s3.us-east-1.amazonaws.com --dns "${IP[dnsa]}" --via "${IP[lb]}:3128" 2>&1)
+  echo "$out" | grep '^3 ' | sed 's/^/    /'
+  check "3b doctor finds the guest's refusal at the proxy (step 3)" grep -q "^3 proxy     fail" <<<"$out"
+  out=$(in_ns client "$doctor" doctor bucket.s3.ap-south-1.amazonaws.com --dns "${IP[dnsa]}" --via "${IP[lb]}:3128" 2>&1)
+  echo "$out" | grep '^[12] ' | sed 's/^/    /'
+  check "3b doctor says a name outside our zones is not overridden (step 2)" grep -q "^2 our-dns   warn" <<<"$out"
+
   log "4. a proxy dies during 300 requests"
   client client loop e2e-bucket 300 > "$work/loop4.out" 2>&1 &
   local loop=$!

@@ -15,6 +15,8 @@ internal static class ProxyCommandLine
                Endpoints.Proxy check --explain SOURCE [USER] NAME PORT [--mode connect|tls|http] [--policy FILE]
                                      (which rule decides and why each earlier one did not; exit 0 allowed, 1 denied)
                Endpoints.Proxy hash-password NAME      (password on stdin; prints the NAME:HASH line for --users)
+               Endpoints.Proxy doctor NAME[:PORT] --dns SERVER[:PORT] [--via PROXY[:PORT]] [--resolver SERVER[:PORT]] [--format text|json]
+                                     (where a client's path to NAME breaks: its resolver, our DNS, the proxy, the service, TLS)
         """;
 
     public static readonly Flag[] Flags =
@@ -40,11 +42,14 @@ internal static class ProxyCommandLine
         new("--config", ServiceHost.ConfigKey, Commands: ["serve"]),
         new("--explain", "Check:Explain", Commands: ["check"]),
         new("--mode", "Check:Mode", Commands: ["check"]),
+        new("--dns", "Doctor:Dns", Commands: ["doctor"]),
+        new("--via", "Doctor:Via", Commands: ["doctor"]),
+        new("--format", "Doctor:Format", Commands: ["doctor"]),
     ];
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        var commandLine = CommandLine.Parse(args, Flags, ["check", "hash-password"], "serve");
+        var commandLine = CommandLine.Parse(args, Flags, ["check", "hash-password", "doctor"], "serve");
         if (commandLine.Settings.ContainsKey("Check:Explain"))
         {
             commandLine = commandLine.LimitPositional(3);
@@ -53,6 +58,6 @@ internal static class ProxyCommandLine
                 : commandLine;
         }
 
-        return commandLine.LimitPositional(commandLine.Command is "check" or "hash-password" ? 1 : 0);
+        return commandLine.LimitPositional(commandLine.Command is "check" or "hash-password" or "doctor" ? 1 : 0);
     }
 }
