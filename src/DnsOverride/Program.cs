@@ -1,3 +1,4 @@
+using Endpoints.Common.Cli;
 using Endpoints.Common.Hosting;
 using Endpoints.Common.Telemetry;
 using Endpoints.DnsOverride;
@@ -18,7 +19,7 @@ using OpenTelemetry.Resources;
 var commandLine = DnsOverrideCommandLine.Parse(args);
 if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 {
-    return commandLine.ReportUsage(DnsOverrideCommandLine.Usage);
+    return commandLine.ReportUsage(DnsOverrideCommandLine.Usage + FlagHelp.Render(DnsOverrideCommandLine.Flags, "DnsOverride", DnsOverrideOptionsSetup.Defaults()));
 }
 
 if (commandLine.Command == "generate")

@@ -1,3 +1,4 @@
+using Endpoints.Common.Cli;
 using Endpoints.Common.Hosting;
 using Endpoints.Common.Telemetry;
 using Endpoints.Proxy;
@@ -17,7 +18,7 @@ using OpenTelemetry.Resources;
 var commandLine = ProxyCommandLine.Parse(args);
 if (commandLine.Errors.Count > 0 || commandLine.Command == "help")
 {
-    return commandLine.ReportUsage(ProxyCommandLine.Usage);
+    return commandLine.ReportUsage(ProxyCommandLine.Usage + FlagHelp.Render(ProxyCommandLine.Flags, "Proxy", ProxyOptionsSetup.Defaults()));
 }
 
 if (commandLine.Command == "check")

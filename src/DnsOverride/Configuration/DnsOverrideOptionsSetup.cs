@@ -19,6 +19,14 @@ internal sealed class DnsOverrideOptionsSetup : IPostConfigureOptions<DnsOverrid
 
     /// <summary>DynamoDB's regional zones override the endpoint's own name only; Streams and the rest live below it.</summary>
 
+    /// <summary>The options as a start without settings has them: what <c>--help</c> gives as the defaults.</summary>
+    public static DnsOverrideOptions Defaults()
+    {
+        var options = new DnsOverrideOptions();
+        new DnsOverrideOptionsSetup().PostConfigure(null, options);
+        return options;
+    }
+
     public void PostConfigure(string? name, DnsOverrideOptions options)
     {
         if (options.Listen.Count == 0)

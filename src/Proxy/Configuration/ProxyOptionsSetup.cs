@@ -12,6 +12,14 @@ namespace Endpoints.Proxy.Configuration;
 /// </summary>
 internal sealed class ProxyOptionsSetup : IPostConfigureOptions<ProxyOptions>
 {
+    /// <summary>The options as a start without settings has them: what <c>--help</c> gives as the defaults.</summary>
+    public static ProxyOptions Defaults()
+    {
+        var options = new ProxyOptions();
+        new ProxyOptionsSetup().PostConfigure(null, options);
+        return options;
+    }
+
     public void PostConfigure(string? name, ProxyOptions options)
     {
         if (options.Connect is null && options.Tls is null && options.Http is null)
