@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Endpoints.DnsOverride.Tests.Forwarding;
 
 /// <summary>
-/// The README's promise with a fake clock: three failures take an upstream out for 5 s, doubling up to 60 s; once
+/// docs/dns.md's promise with a fake clock: three failures take an upstream out for 5 s, doubling up to 60 s; once
 /// the back-off expires one real query probes it; a recovered upstream is back in rotation.
 /// </summary>
 public sealed class UpstreamBackoffTests : IDisposable

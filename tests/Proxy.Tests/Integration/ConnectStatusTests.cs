@@ -5,7 +5,7 @@ using Endpoints.Testing;
 
 namespace Endpoints.Proxy.Tests.Integration;
 
-/// <summary>Every CONNECT status the README promises, each caused for real, and the tunnel idle timeout.</summary>
+/// <summary>Every CONNECT status docs/proxy.md promises, each caused for real, and the tunnel idle timeout.</summary>
 [Trait("Category", "Integration")]
 public sealed class ConnectStatusTests(ProxyFixture fixture) : IClassFixture<ProxyFixture>
 {

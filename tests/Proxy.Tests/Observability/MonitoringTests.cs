@@ -8,7 +8,7 @@ namespace Endpoints.Proxy.Tests.Observability;
 
 /// <summary>
 /// deploy/monitoring proven against a real Prometheus scraping a DNS server and a proxy every second on loopback,
-/// after a short workload through both: every metric family the README names has series, every alert expression and
+/// after a short workload through both: every metric family docs/operations.md names has series, every alert expression and
 /// every dashboard query evaluates, and the dashboard's main panels have data.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -57,9 +57,9 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
 
         Assert.Single(await prometheus.WaitForAsync("count(up == 1) == 2"));
 
-        // Every family the README lists, with series once a scrape has seen the workload.
-        var families = MetricFamily().Matches(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "README.md"))).Select(m => m.Groups[1].Value).Distinct().ToList();
-        Assert.True(families.Count >= 15, $"README names {families.Count} metric families");
+        // Every family docs/operations.md lists, with series once a scrape has seen the workload.
+        var families = MetricFamily().Matches(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "operations.md"))).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(families.Count >= 15, $"docs/operations.md names {families.Count} metric families");
         var missing = new List<string>();
         foreach (var family in families)
         {
@@ -130,7 +130,7 @@ public sealed partial class MonitoringTests(ProxyFixture fixture) : IClassFixtur
     [GeneratedRegex(@"- alert: (\w+)")]
     private static partial Regex AlertRule();
 
-    /// <summary>Metric families in the README's metrics table, written as `name` in Prometheus form.</summary>
+    /// <summary>Metric families in docs/operations.md's metrics table, written as `name` in Prometheus form.</summary>
     [GeneratedRegex(@"`((?:dns|proxy|endpoints|process)_[a-z_]+)`")]
     private static partial Regex MetricFamily();
 }
