@@ -390,8 +390,20 @@ main() {
     wait "$loop"; fail "5 found the proxy carrying the download"
   fi
 
-  log "6. a DNS instance dies"
+  log "6. a DNS instance dies during a stream of queries"
+  # 80 names never asked before (no cache helps), one after another through corporate DNS; dns-a is killed after the
+  # 20th. The corporate resolver retries the other forwarder, as it would behind the NLB when a target fails.
+  local stream="$work/dns-stream.out"
+  : > "$stream"
+  in_ns client bash -c "for i in \$(seq 80); do a=\$(dig +short +time=2 +tries=2 s\$i.s3.us-east-1.amazonaws.com | head -1); echo \"\$i \${a:-none}\" >> '$stream'; done" &
+  local streaming=$!
+  wait_for "20 answers" 30 bash -c "[ \$(wc -l < '$stream') -ge 20 ]"
   stop dnsa KILL
+  wait "$streaming"
+  local lost
+  lost=$(grep -cv " ${IP[lb]}\$" "$stream")
+  echo "    $(wc -l < "$stream") queries, $lost without the load balancer's address"
+  check "6 no query of the stream is lost when dns-a dies mid-stream (80 of 80)" test "$lost" -eq 0 -a "$(wc -l < "$stream")" -eq 80
   local ok=0
   for i in $(seq 10); do resolves_to client "b$i.s3.us-east-1.amazonaws.com" "${IP[lb]}" && ok=$((ok + 1)); done
   check "6 resolution keeps working through dns-b (10 of 10 names)" test "$ok" -eq 10
