@@ -14,9 +14,7 @@ public sealed class AcceptorNameTests : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
     private KerberosRealm _realm = null!;
-    private TestCertificates _certificates = null!;
-    private OriginServer _origin = null!;
-    private DnsServerProcess _resolver = null!;
+    private LoopbackS3 _s3 = null!;
     private string _keytab = null!;
     private string _policy = null!;
 
@@ -24,15 +22,11 @@ public sealed class AcceptorNameTests : IAsyncLifetime
     {
         _realm = await KerberosRealm.StartAsync([("alice", "alice-password")], ["HTTP/localhost", "HTTP/other.example", "host/fileserver.corp.example"]);
         _keytab = await _realm.KeytabAsync("HTTP/localhost", "HTTP/other.example", "host/fileserver.corp.example");
-        _certificates = new TestCertificates(_directory.Path, "s3.amazonaws.com", "*.s3.amazonaws.com");
-        _origin = new OriginServer(_certificates.Server);
-        var zones = Directory.CreateDirectory(_directory.File("zones")).FullName;
-        File.WriteAllText(Path.Combine(zones, "s3.amazonaws.com.zone"), "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 127.0.0.1\n@ A 127.0.0.1\n* A 127.0.0.1\n");
-        _resolver = await DnsServerProcess.StartAsync(zones);
+        _s3 = await LoopbackS3.StartAsync(_directory);
         _policy = _directory.Write("policy.json", $$"""
             { "rules": [
               { "name": "alice", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["*.s3.amazonaws.com"],
-                "ports": [{{_origin.TlsPort}}], "users": ["alice@CORP.EXAMPLE"] }
+                "ports": [{{_s3.Origin.TlsPort}}], "users": ["alice@CORP.EXAMPLE"] }
             ] }
             """);
     }
@@ -40,7 +34,7 @@ public sealed class AcceptorNameTests : IAsyncLifetime
     [Fact]
     public async Task WithoutSpnOnlyHttpPrincipalsOfTheKeytabAreAccepted()
     {
-        using var proxy = await ProxyProcess.StartAsync(_policy, _resolver.Port, _origin, ["--keytab", _keytab], _realm.Environment);
+        using var proxy = await ProxyProcess.StartAsync(_policy, _s3.Resolver.Port, _s3.Origin, ["--keytab", _keytab], _realm.Environment);
         var alice = await _realm.LoginAsync("alice", "alice-password");
 
         var http = await ConnectAsync(proxy, "http-principal", (await NegotiateExchange.TokensAsync(alice, "HTTP/localhost", 1))[0]);
@@ -55,7 +49,7 @@ public sealed class AcceptorNameTests : IAsyncLifetime
     [Fact]
     public async Task WithSpnAnotherHttpPrincipalOfTheKeytabIsRefused()
     {
-        using var proxy = await ProxyProcess.StartAsync(_policy, _resolver.Port, _origin, ["--keytab", _keytab, "--spn", "HTTP/localhost"], _realm.Environment);
+        using var proxy = await ProxyProcess.StartAsync(_policy, _s3.Resolver.Port, _s3.Origin, ["--keytab", _keytab, "--spn", "HTTP/localhost"], _realm.Environment);
         var alice = await _realm.LoginAsync("alice", "alice-password");
 
         var own = await ConnectAsync(proxy, "own-principal", (await NegotiateExchange.TokensAsync(alice, "HTTP/localhost", 1))[0]);
@@ -69,14 +63,12 @@ public sealed class AcceptorNameTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        _resolver.Dispose();
-        _origin.Dispose();
-        _certificates.Dispose();
+        _s3.Dispose();
         _realm.Dispose();
         _directory.Dispose();
         return Task.CompletedTask;
     }
 
     private Task<string> ConnectAsync(ProxyProcess proxy, string bucket, string token) =>
-        NegotiateExchange.ConnectAsync(proxy.ConnectPort, $"{bucket}.s3.amazonaws.com:{_origin.TlsPort.ToString(CultureInfo.InvariantCulture)}", $"Negotiate {token}");
+        NegotiateExchange.ConnectAsync(proxy.ConnectPort, $"{bucket}.s3.amazonaws.com:{_s3.Origin.TlsPort.ToString(CultureInfo.InvariantCulture)}", $"Negotiate {token}");
 }

@@ -17,33 +17,27 @@ namespace Endpoints.Proxy.Tests.Cli;
 public sealed class ExplainTests : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
-    private OriginServer _origin = null!;
-    private DnsServerProcess _resolver = null!;
+    private LoopbackS3 _s3 = null!;
     private ProxyProcess _proxy = null!;
     private string _policy = null!;
 
     public async Task InitializeAsync()
     {
-        var certificates = new TestCertificates(_directory.Path, "s3.amazonaws.com", "*.s3.amazonaws.com");
-        _origin = new OriginServer(certificates.Server);
-        var zones = Directory.CreateDirectory(_directory.File("zones")).FullName;
-        File.WriteAllText(Path.Combine(zones, "s3.amazonaws.com.zone"), "$TTL 60\n@ SOA ns h 1 3600 600 86400 60\n@ NS ns\nns A 127.0.0.1\n@ A 127.0.0.1\n* A 127.0.0.1\n");
-        _resolver = await DnsServerProcess.StartAsync(zones);
+        _s3 = await LoopbackS3.StartAsync(_directory);
         _policy = _directory.Write("policy.json", $$"""
             { "rules": [
               { "name": "no-admin", "action": "deny", "sources": ["127.0.0.0/8"], "destinations": ["admin.s3.amazonaws.com"] },
-              { "name": "first-host", "action": "allow", "sources": ["127.0.0.1/32"], "destinations": ["*.s3.amazonaws.com"], "ports": [{{_origin.TlsPort}}] },
-              { "name": "path-style", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["s3.amazonaws.com"], "ports": [{{_origin.TlsPort}}] }
+              { "name": "first-host", "action": "allow", "sources": ["127.0.0.1/32"], "destinations": ["*.s3.amazonaws.com"], "ports": [{{_s3.Origin.TlsPort}}] },
+              { "name": "path-style", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["s3.amazonaws.com"], "ports": [{{_s3.Origin.TlsPort}}] }
             ] }
             """);
-        _proxy = await ProxyProcess.StartAsync(_policy, _resolver.Port, _origin);
+        _proxy = await ProxyProcess.StartAsync(_policy, _s3.Resolver.Port, _s3.Origin);
     }
 
     public Task DisposeAsync()
     {
         _proxy.Dispose();
-        _resolver.Dispose();
-        _origin.Dispose();
+        _s3.Dispose();
         _directory.Dispose();
         return Task.CompletedTask;
     }
@@ -57,7 +51,7 @@ public sealed class ExplainTests : IAsyncLifetime
     [InlineData("127.0.0.1", "bucket.s3.amazonaws.com", false, "deny -")]
     public async Task TheExplainedDecisionIsTheOneTheProxyMakes(string source, string name, bool originPort, string expected)
     {
-        var port = originPort ? _origin.TlsPort : 81;
+        var port = originPort ? _s3.Origin.TlsPort : 81;
         var status = await ConnectAsync(source, $"{name}:{port}");
         var logged = await Eventually.PollAsync(
             () => Task.FromResult(Regex.Match(_proxy.Output, $@"client={Regex.Escape(source)}:\d+ mode=connect dest={Regex.Escape(name)}:{port} .*?decision=(\w+) rule=(\S+)")),
@@ -83,8 +77,8 @@ public sealed class ExplainTests : IAsyncLifetime
         Assert.Equal(
             [
                 "rule 1 no-admin (deny): no: source 127.0.0.2 is in 127.0.0.0/8; destination bucket.s3.amazonaws.com is not in admin.s3.amazonaws.com",
-                $"rule 2 first-host (allow): no: source 127.0.0.2 is not in 127.0.0.1/32; port 81 is not in {_origin.TlsPort}; destination bucket.s3.amazonaws.com is in *.s3.amazonaws.com",
-                $"rule 3 path-style (allow): no: source 127.0.0.2 is in 127.0.0.0/8; port 81 is not in {_origin.TlsPort}; destination bucket.s3.amazonaws.com is not in s3.amazonaws.com",
+                $"rule 2 first-host (allow): no: source 127.0.0.2 is not in 127.0.0.1/32; port 81 is not in {_s3.Origin.TlsPort}; destination bucket.s3.amazonaws.com is in *.s3.amazonaws.com",
+                $"rule 3 path-style (allow): no: source 127.0.0.2 is in 127.0.0.0/8; port 81 is not in {_s3.Origin.TlsPort}; destination bucket.s3.amazonaws.com is not in s3.amazonaws.com",
                 "decision: deny by - (no rule matched (default deny))",
             ],
             explained.TrimEnd('\n').Split('\n'));
@@ -94,7 +88,7 @@ public sealed class ExplainTests : IAsyncLifetime
     [Fact]
     public async Task ExplainAnswersLoopbackOnly()
     {
-        using var behindBalancer = await ProxyProcess.StartAsync(_policy, _resolver.Port, _origin, ["--proxy-protocol-from", "127.0.0.0/8"]);
+        using var behindBalancer = await ProxyProcess.StartAsync(_policy, _s3.Resolver.Port, _s3.Origin, ["--proxy-protocol-from", "127.0.0.0/8"]);
         const string path = "/explain?source=127.0.0.1&name=bucket.s3.amazonaws.com&port=443";
 
         var remote = await RawHttp.SendAsync(behindBalancer.HealthPort, RawHttp.ProxyV1("10.9.8.7"), path);
