@@ -440,6 +440,7 @@ main() {
     wait_for "new serial" 7 bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026120401 && serial_on dnsb 2026120401"
   check "7 corporate DNS serves the new address after the TTL" wait_for "new address" 90 resolves_to client mybucket.s3.amazonaws.com "$NET.101"
   wait "$loop"; status=$?
+  grep "^request " "$work/loop7.out" | head -5 | sed 's/^/    /'
   tail -1 "$work/loop7.out" | sed 's/^/    /'
   check "7 no failed request during the change" test "$status" -eq 0
   out=$(client client s3 e2e-after-change 2>&1)
