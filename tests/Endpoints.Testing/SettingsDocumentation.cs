@@ -10,6 +10,17 @@ public static class SettingsDocumentation
             .Select(File.ReadAllText));
 
     /// <summary>
+    /// What a service's <c>--help</c> output and the docs leave out: a flag <paramref name="help"/> does not list, a flag
+    /// the docs do not name, a setting of <paramref name="options"/> the docs name neither by itself nor by its flag.
+    /// </summary>
+    public static IReadOnlyList<string> Missing(string help, IReadOnlyCollection<(string Name, string Key)> flags, Type options, string section) =>
+        [
+            .. flags.Where(f => !help.Contains($"  {f.Name} ", StringComparison.Ordinal)).Select(f => $"--help lacks {f.Name}"),
+            .. flags.Where(f => !Text.Contains(f.Name, StringComparison.Ordinal)).Select(f => $"the docs lack {f.Name}"),
+            .. Undocumented(options, name => flags.FirstOrDefault(f => f.Key == $"{section}:{name}").Name).Select(n => $"the docs lack the setting {n}"),
+        ];
+
+    /// <summary>
     /// The public settings of an options type (and of its nested option blocks) that the docs name neither by their own
     /// name nor by the flag that sets them (<paramref name="flagOf"/>: property name to flag, or null).
     /// </summary>

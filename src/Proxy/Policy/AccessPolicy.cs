@@ -17,17 +17,11 @@ internal sealed class AccessPolicy
     /// <summary><paramref name="user"/>: the authenticated principal or account, null when anonymous.</summary>
     public AclDecision Evaluate(IPAddress source, string destination, int port, string? user = null)
     {
-        if (source.IsIPv4MappedToIPv6)
-        {
-            source = source.MapToIPv4();
-        }
-
-        if (!HostName.TryNormalize(destination, out var host))
+        if (!TryFacts(source, destination, port, out var connection))
         {
             return AclDecision.Deny("-", $"'{destination}' is not a valid host name");
         }
 
-        var connection = new ConnectionFacts(source, host, IPAddress.TryParse(host, out var literal) ? literal : null, port);
         var couldAllow = false;
         for (var i = 0; i < Rules.Count; i++)
         {
@@ -59,10 +53,8 @@ internal sealed class AccessPolicy
     {
         var decision = Evaluate(source, destination, port, user);
         var steps = new List<string>();
-        if (HostName.TryNormalize(destination, out var host))
+        if (TryFacts(source, destination, port, out var connection))
         {
-            source = source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source;
-            var connection = new ConnectionFacts(source, host, IPAddress.TryParse(host, out var literal) ? literal : null, port);
             for (var i = 0; i < Rules.Count; i++)
             {
                 var rule = Rules[i];
@@ -74,9 +66,10 @@ internal sealed class AccessPolicy
                         : $"user {user} is {(rule.Users.Any(u => u.Matches(user)) ? string.Empty : "not ")}in {users}");
                 }
 
-                var matched = (user is not null || rule.Users is null) && rule.Matches(connection, user);
+                // As in Evaluate: the first rule that matches decides (a rule with users never matches an anonymous connection).
+                var matched = rule.Matches(connection, user);
                 steps.Add($"rule {i + 1} {rule.Name} ({(rule.Allow ? "allow" : "deny")}): {(matched ? "matches" : "no")}: {string.Join("; ", conditions)}");
-                if (rule.Name == decision.Rule && matched)
+                if (matched)
                 {
                     break;
                 }
@@ -84,6 +77,19 @@ internal sealed class AccessPolicy
         }
 
         return new PolicyExplanation(decision, steps);
+    }
+
+    /// <summary>What the rules judge of a connection, for <see cref="Evaluate"/> and <see cref="Explain"/> alike; false for a name that is no host name.</summary>
+    private static bool TryFacts(IPAddress source, string destination, int port, out ConnectionFacts connection)
+    {
+        connection = default;
+        if (!HostName.TryNormalize(destination, out var host))
+        {
+            return false;
+        }
+
+        connection = new ConnectionFacts(source.IsIPv4MappedToIPv6 ? source.MapToIPv4() : source, host, IPAddress.TryParse(host, out var literal) ? literal : null, port);
+        return true;
     }
 
     /// <summary>Reads and checks a policy file; every problem is reported, with the rule it is in.</summary>
