@@ -1,19 +1,16 @@
 namespace Endpoints.Testing;
 
 /// <summary>
-/// Starts a service the way systemd starts a <c>Type=notify</c> unit, as far as the service can tell: with a
-/// <c>NOTIFY_SOCKET</c> the test owns and under a parent process named <c>systemd</c>. Microsoft.Extensions.Hosting.Systemd
-/// decides it runs under systemd by its parent's name (or by being PID 1 in a container), so the parent is coreutils'
-/// <c>timeout 0</c> (no limit; it forwards SIGTERM to the service and waits) through a link named <c>systemd</c>.
+/// Starts a service the way systemd starts a hardened <c>Type=notify</c> unit, as far as the service can tell: with a
+/// <c>NOTIFY_SOCKET</c> the test owns and a parent it cannot recognise (under <c>ProtectProc=invisible</c> PID 1 is
+/// hidden from it). The parent is coreutils' <c>timeout 0</c>: no limit; it forwards SIGTERM to the service and waits.
 /// </summary>
 public sealed class SystemdStandIn : IDisposable
 {
-    private readonly TempDirectory _directory;
     private int _servicePid;
 
-    private SystemdStandIn(TempDirectory directory, NotifySocket notify, ExternalProcess parent)
+    private SystemdStandIn(NotifySocket notify, ExternalProcess parent)
     {
-        _directory = directory;
         Notify = notify;
         Parent = parent;
     }
@@ -66,13 +63,10 @@ public sealed class SystemdStandIn : IDisposable
 
     public static SystemdStandIn Start(string fileName, IEnumerable<string> arguments)
     {
-        var directory = new TempDirectory();
-        var link = Path.Combine(directory.Path, "systemd");
-        File.CreateSymbolicLink(link, Tools.Require("timeout"));
         var notify = new NotifySocket();
-        var parent = new ExternalProcess(link, ["--preserve-status", "0", Tools.Require(fileName), .. arguments],
+        var parent = new ExternalProcess(Tools.Require("timeout"), ["--preserve-status", "0", Tools.Require(fileName), .. arguments],
             environment: new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Path });
-        return new SystemdStandIn(directory, notify, parent);
+        return new SystemdStandIn(notify, parent);
     }
 
     public void Dispose()
@@ -80,6 +74,5 @@ public sealed class SystemdStandIn : IDisposable
         // Kills the stand-in's whole tree, the service with it.
         Parent.Dispose();
         Notify.Dispose();
-        _directory.Dispose();
     }
 }

@@ -36,8 +36,13 @@ public static class ServiceHost
         builder.Logging.ClearProviders();
 
         // Under systemd (Type=notify): READY=1 once every hosted service has started, so after the listeners are
-        // bound; STOPPING=1 on SIGTERM. Outside systemd this does nothing.
-        builder.Services.AddSystemd();
+        // bound; STOPPING=1 on SIGTERM.
+        if (SystemdEnvironment.ExpectsNotifications)
+        {
+            builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+            builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        }
+
         if (string.Equals(builder.Configuration[LogFormatKey], "json", StringComparison.OrdinalIgnoreCase))
         {
             // One JSON object per line, the [LoggerMessage] fields as properties: for CloudWatch Logs or an ELK stack.
@@ -47,7 +52,7 @@ public static class ServiceHost
                 o.UseUtcTimestamp = true;
             });
         }
-        else if (SystemdHelpers.IsSystemdService())
+        else if (SystemdEnvironment.LogsToJournal)
         {
             // journald stamps each line itself and reads the level from the <N> prefix (journalctl -p warning).
             builder.Logging.AddSystemdConsole(o => o.UseUtcTimestamp = true);
