@@ -30,7 +30,8 @@ dotnet build Endpoints.sln -c Release -nologo -v quiet
 
 log=$(mktemp)
 e2e_log=$(mktemp)
-trap 'rm -f "$log" "$e2e_log"' EXIT
+boot_log=$(mktemp)
+trap 'rm -f "$log" "$e2e_log" "$boot_log"' EXIT
 set +e
 # A test that hangs fails after 5 minutes, named, instead of holding the run until CI gives up.
 dotnet test Endpoints.sln -c Release --no-build -nologo --blame-hang-timeout 5m --blame-hang-dump-type none 2>&1 | tee "$log"
@@ -41,7 +42,7 @@ read -r passed failed < <(awk '/^(Passed|Failed)!/ {
   } END { print p + 0, f + 0 }' "$log")
 echo "unit and integration: $passed passed, $failed failed"
 
-# The end-to-end test builds its own network namespaces, so it needs root.
+# The end-to-end test and the boot simulation build their own network namespaces, so they need root.
 if [ "$(id -u)" -ne 0 ]; then
   echo "tests/e2e/run.sh needs root (network namespaces): run tests/run.sh as root" >&2
   exit 1
@@ -53,5 +54,14 @@ set -e
 read -r e2e_passed e2e_failed < <(awk '/^e2e: [0-9]+ passed, [0-9]+ failed$/ { print $2, $4 }' "$e2e_log")
 passed=$((passed + ${e2e_passed:-0}))
 failed=$((failed + ${e2e_failed:-1}))
+
+# The stack's instances booted under a real systemd (systemd-nspawn), also in network namespaces of its own.
+set +e
+tests/boot/run.sh 2>&1 | tee "$boot_log"
+boot_status=${PIPESTATUS[0]}
+set -e
+read -r boot_passed boot_failed < <(awk '/^boot: [0-9]+ passed, [0-9]+ failed$/ { print $2, $4 }' "$boot_log")
+passed=$((passed + ${boot_passed:-0}))
+failed=$((failed + ${boot_failed:-1}))
 echo "$passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$boot_status" -eq 0 ]
