@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound git prometheus systemd gcc pdns-recursor knot-resolver dnsmasq krb5-kdc krb5-admin-server krb5-user)
+packages=(bind9 bind9-utils bind9-dnsutils haproxy curl unbound git prometheus systemd gcc pdns-recursor knot-resolver dnsmasq krb5-kdc krb5-admin-server krb5-user
+          systemd-container mmdebstrap afl++)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -29,9 +30,8 @@ dotnet format Endpoints.sln --verify-no-changes
 dotnet build Endpoints.sln -c Release -nologo -v quiet
 
 log=$(mktemp)
-e2e_log=$(mktemp)
-boot_log=$(mktemp)
-trap 'rm -f "$log" "$e2e_log" "$boot_log"' EXIT
+suite_log=$(mktemp)
+trap 'rm -f "$log" "$suite_log"' EXIT
 set +e
 # A test that hangs fails after 5 minutes, named, instead of holding the run until CI gives up.
 dotnet test Endpoints.sln -c Release --no-build -nologo --blame-hang-timeout 5m --blame-hang-dump-type none 2>&1 | tee "$log"
@@ -47,21 +47,23 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "tests/e2e/run.sh needs root (network namespaces): run tests/run.sh as root" >&2
   exit 1
 fi
-set +e
-tests/e2e/run.sh 2>&1 | tee "$e2e_log"
-e2e_status=${PIPESTATUS[0]}
-set -e
-read -r e2e_passed e2e_failed < <(awk '/^e2e: [0-9]+ passed, [0-9]+ failed$/ { print $2, $4 }' "$e2e_log")
-passed=$((passed + ${e2e_passed:-0}))
-failed=$((failed + ${e2e_failed:-1}))
 
+suite() { # NAME COMMAND...: runs a suite that ends with "NAME: N passed, N failed" and adds its counts (1 failure if it has none)
+  local name=$1 suite_status suite_passed suite_failed
+  shift
+  set +e
+  "$@" 2>&1 | tee "$suite_log"
+  suite_status=${PIPESTATUS[0]}
+  set -e
+  read -r suite_passed suite_failed < <(awk -v n="$name:" '$1 == n && $3 == "passed," && $5 == "failed" { print $2, $4 }' "$suite_log")
+  passed=$((passed + ${suite_passed:-0}))
+  failed=$((failed + ${suite_failed:-1}))
+  [ "$suite_status" -eq 0 ] || status=1
+}
+suite e2e tests/e2e/run.sh
 # The stack's instances booted under a real systemd (systemd-nspawn), also in network namespaces of its own.
-set +e
-tests/boot/run.sh 2>&1 | tee "$boot_log"
-boot_status=${PIPESTATUS[0]}
-set -e
-read -r boot_passed boot_failed < <(awk '/^boot: [0-9]+ passed, [0-9]+ failed$/ { print $2, $4 }' "$boot_log")
-passed=$((passed + ${boot_passed:-0}))
-failed=$((failed + ${boot_failed:-1}))
+suite boot tests/boot/run.sh
+# Every parser under AFL++ for about 20,000 executions each (bench/fuzz.sh runs them for minutes or hours).
+suite fuzz bench/fuzz.sh --execs 20000
 echo "$passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$boot_status" -eq 0 ]
+[ "$status" -eq 0 ]

@@ -38,6 +38,11 @@ internal sealed class HealthChecksReader : StrictJsonFile
     public static (IReadOnlyList<HealthCheck>? Checks, IReadOnlyList<string> Errors) Read(byte[] utf8, string path)
     {
         var reader = new HealthChecksReader(path, utf8);
+        if (!reader.IsUtf8(utf8))
+        {
+            return (null, reader.Errors);
+        }
+
         var json = new Utf8JsonReader(utf8, ReaderOptions);
         try
         {

@@ -29,6 +29,11 @@ internal sealed class LintSettingsReader : StrictJsonFile
     public static (LintSettings? Settings, IReadOnlyList<string> Errors) Read(byte[] utf8, string path)
     {
         var reader = new LintSettingsReader(path, utf8);
+        if (!reader.IsUtf8(utf8))
+        {
+            return (null, reader.Errors);
+        }
+
         var json = new Utf8JsonReader(utf8, ReaderOptions);
         try
         {

@@ -89,6 +89,10 @@ internal static class TsigKeyFile
                         try
                         {
                             secret = Convert.FromBase64String(value);
+                            if (secret.Length == 0)
+                            {
+                                errors.Add($"{Where(line)}: key '{nameText}': secret is empty, so anyone could sign with it");
+                            }
                         }
                         catch (FormatException)
                         {
@@ -120,8 +124,9 @@ internal static class TsigKeyFile
             {
                 errors.Add($"{Where(start)}: key '{nameText}' is defined twice");
             }
-            else
+            else if (secret.Length > 0)
             {
+                // An empty secret was reported at its line and the key is left out.
                 keys.Add(new TsigKey(name, algorithm, secret));
             }
         }

@@ -32,6 +32,11 @@ internal sealed class TransparentZonesReader : StrictJsonFile
     public static (IReadOnlyList<DnsName>? Zones, IReadOnlyList<string> Errors) Read(byte[] utf8, string path, IReadOnlySet<DnsName> origins)
     {
         var reader = new TransparentZonesReader(path, utf8);
+        if (!reader.IsUtf8(utf8))
+        {
+            return (null, reader.Errors);
+        }
+
         var json = new Utf8JsonReader(utf8, ReaderOptions);
         try
         {

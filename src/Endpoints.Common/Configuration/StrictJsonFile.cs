@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Endpoints.Common.Text;
 
 namespace Endpoints.Common.Configuration;
@@ -65,6 +68,27 @@ public abstract class StrictJsonFile
     }
 
     protected void Error(long offset, string message) => Errors.Add($"{Where(offset)}: {message}");
+
+    /// <summary>
+    /// Whether the file is UTF-8 throughout; if not, the error is at its first bad byte. The JSON reader itself throws
+    /// InvalidOperationException, not a JsonException, on such a byte in a string (found by bench/fuzz.sh).
+    /// </summary>
+    protected bool IsUtf8(byte[] utf8)
+    {
+        if (Utf8.IsValid(utf8))
+        {
+            return true;
+        }
+
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(utf8.AsSpan(offset), out _, out var length) == OperationStatus.Done)
+        {
+            offset += length;
+        }
+
+        Error(offset, $"not UTF-8 text (byte 0x{utf8[offset]:X2})");
+        return false;
+    }
 
     /// <summary>FILE:LINE:COLUMN of a byte offset.</summary>
     protected string Where(long offset)

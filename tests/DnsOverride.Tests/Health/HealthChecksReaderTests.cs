@@ -68,4 +68,14 @@ public sealed class HealthChecksReaderTests
 
     private static (IReadOnlyList<HealthCheck>? Checks, IReadOnlyList<string> Errors) Read(string json) =>
         HealthChecksReader.Read(Encoding.UTF8.GetBytes(json), "health.json");
+
+    /// <summary>Found by bench/fuzz.sh (health-json): the JSON reader throws on a string that is not UTF-8.</summary>
+    [Fact]
+    public void AFileThatIsNotUtf8IsAnErrorAtItsFirstBadByte()
+    {
+        var (checks, errors) = HealthChecksReader.Read([.. "{\"checks\": [{\"zone\": \"a"u8, 0xFF, .. "\", \"names\": [\"@\"], \"tcp\": 443}]}"u8], "health.json");
+
+        Assert.Null(checks);
+        Assert.Equal("health.json:1:24: not UTF-8 text (byte 0xFF)", Assert.Single(errors));
+    }
 }

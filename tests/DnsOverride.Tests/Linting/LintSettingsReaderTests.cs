@@ -24,4 +24,14 @@ public sealed class LintSettingsReaderTests
         Assert.Null(settings);
         Assert.Equal(expected, Assert.Single(errors));
     }
+
+    /// <summary>Found by bench/fuzz.sh (lint-json): the JSON reader throws on a key that is not UTF-8.</summary>
+    [Fact]
+    public void AFileThatIsNotUtf8IsAnErrorAtItsFirstBadByte()
+    {
+        var (settings, errors) = LintSettingsReader.Read([.. "{\n \"ports\": [443],\n \"add"u8, 0xC3, .. "resses\": []\n}"u8], "lint.json");
+
+        Assert.Null(settings);
+        Assert.Equal("lint.json:3:6: not UTF-8 text (byte 0xC3)", Assert.Single(errors));
+    }
 }

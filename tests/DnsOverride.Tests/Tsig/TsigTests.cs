@@ -28,6 +28,9 @@ public sealed class TsigTests
     [InlineData("key a {\n algorithm hmac-sha256;\n secrte \"AAAA\";\n};", "keys.conf:3: key 'a': unknown clause 'secrte' (algorithm and secret are known)")]
     [InlineData("key a { algorithm hmac-sha256; secret \"not base64!\"; };", "keys.conf:1: key 'a': secret is not base64")]
     [InlineData("key a { algorithm hmac-sha256; };", "keys.conf:1: key 'a' needs both an algorithm and a secret")]
+
+    // Found by bench/fuzz.sh (tsig-keys): an empty secret was taken, and an HMAC with an empty key anyone can compute.
+    [InlineData("key a {\n algorithm hmac-sha256;\n secret \"\";\n};", "keys.conf:3: key 'a': secret is empty, so anyone could sign with it")]
     [InlineData("key a { algorithm hmac-sha256; secret \"AAAA\" }", "keys.conf:1: expected ';', found '}'")]
     [InlineData("options { };", "keys.conf:1: expected 'key', found 'options'")]
     public void ReportsWhatIsWrongWithFileAndLine(string text, string error)

@@ -36,4 +36,14 @@ public sealed class TransparentZonesReaderTests
 
     private static (IReadOnlyList<DnsName>? Zones, IReadOnlyList<string> Errors) Read(string json) =>
         TransparentZonesReader.Read(Encoding.UTF8.GetBytes(json), "t.json", Origins);
+
+    /// <summary>Found by bench/fuzz.sh (transparent-json): the JSON reader throws on a string that is not UTF-8.</summary>
+    [Fact]
+    public void AFileThatIsNotUtf8IsAnErrorAtItsFirstBadByte()
+    {
+        var (zones, errors) = TransparentZonesReader.Read([.. "{ \"zones\": [\"s3.amazonaws.com"u8, 0x80, .. "\"] }"u8], "t.json", Origins);
+
+        Assert.Null(zones);
+        Assert.Equal("t.json:1:30: not UTF-8 text (byte 0x80)", Assert.Single(errors));
+    }
 }
