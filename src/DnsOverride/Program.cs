@@ -57,6 +57,8 @@ var exporters = MetricExporters.Parse(builder.Configuration["DnsOverride:Metrics
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-dns")).WithMetrics(metrics =>
 {
     metrics.AddMeter(DnsMetrics.MeterName);
+    // The runtime's own: managed heap after the last GC, threads, exceptions (a soak watches them for growth).
+    metrics.AddMeter("System.Runtime");
     metrics.AddView("dns.forward.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
     metrics.AddView("dns.query.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
     metrics.AddView("dns.upstream.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });

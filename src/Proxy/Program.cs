@@ -58,6 +58,8 @@ var exporters = MetricExporters.Parse(builder.Configuration["Proxy:Metrics"] ?? 
 builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("endpoints-proxy")).WithMetrics(metrics =>
 {
     metrics.AddMeter(ProxyMetrics.MeterName);
+    // The runtime's own: managed heap after the last GC, threads, exceptions (a soak watches them for growth).
+    metrics.AddMeter("System.Runtime");
     metrics.AddView("proxy.connect.duration", new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets.Seconds });
     metrics.AddView("proxy.tunnel.duration", new ExplicitBucketHistogramConfiguration { Boundaries = [0.01, 0.1, 1, 10, 60, 300, 900, 3600] });
     metrics.AddExporters(exporters);
