@@ -17,44 +17,14 @@ chmod 755 "$work"
 cache=${BOOT_CACHE:-/var/cache/endpoints-boot}
 HOSTS=(aws lb client dnsi proxyi)
 declare -A IP=([aws]=10.200.0.2 [s3]=10.200.1.200 [lb]=10.200.0.10 [lb2]=10.200.1.10 [client]=10.201.0.10 [dnsi]=10.200.0.53 [proxyi]=10.200.0.21)
-declare -A PID
 BUCKET=boot-releases
 ARTIFACT=endpoints-1.0.0-linux-x64.tar.gz
-passed=0
-failed=0
-
-log() { echo "[$(date +%T)] $*"; }
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-in_ns() { local ns=$1; shift; ip netns exec "eb-$ns" "$@"; }
-start() { # name namespace command...: a background process of this test, its output in $work/name.log
-  local name=$1 ns=$2; shift 2
-  in_ns "$ns" "$@" > "$work/$name.log" 2>&1 &
-  PID[$name]=$!
-}
-wait_for() { # what seconds command...: polls until the command succeeds
-  local what=$1 seconds=$2; shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || { echo "timed out waiting for $what" >&2; return 1; }
-    sleep 0.2
-  done
-}
+NS_PREFIX=eb BRIDGE=ebbr0
+. "$root/tests/netns.sh"
 
 cleanup() {
   for instance in dnsi proxyi; do halt "$instance"; done
-  for name in "${!PID[@]}"; do kill -9 "${PID[$name]}" 2>/dev/null; wait "${PID[$name]}" 2>/dev/null; done
-  for host in "${HOSTS[@]}"; do
-    local inode
-    inode=$(stat -L -c %i "/var/run/netns/eb-$host" 2>/dev/null) || continue
-    for task in /proc/[0-9]*; do
-      [ "$(stat -L -c %i "$task/ns/net" 2>/dev/null)" = "$inode" ] && kill -9 "${task#/proc/}" 2>/dev/null
-    done
-  done
-  sleep 0.3
-  for host in "${HOSTS[@]}"; do ip netns del "eb-$host" 2>/dev/null || true; rm -rf "/etc/netns/eb-$host"; done
-  ip link del ebbr0 2>/dev/null || true
+  netns_remove
   if [ "${KEEP_BOOT:-}" = "" ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT

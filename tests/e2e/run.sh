@@ -16,15 +16,8 @@ NET=10.99.0
 HOSTS=(client guest corpdns dnsa dnsb lb proxya proxyb aws lbeu proxyeu)
 declare -A IP=([client]=$NET.10 [guest]=$NET.11 [corpdns]=$NET.2 [dnsa]=$NET.53 [dnsb]=$NET.54 [lb]=$NET.100 [proxya]=$NET.21 [proxyb]=$NET.22 [aws]=$NET.200
                [lbeu]=$NET.110 [proxyeu]=$NET.23)
-declare -A PID
-passed=0
-failed=0
-
-log() { echo "[$(date +%T)] $*"; }
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
-in_ns() { local ns=$1; shift; ip netns exec "ep-$ns" "$@"; }
+NS_PREFIX=ep BRIDGE=epbr0
+. "$root/tests/netns.sh"
 
 stop() { # name signal: signals a process this test started, by its PID, and reaps it quietly
   local pid=${PID[$1]:-}
@@ -35,21 +28,7 @@ stop() { # name signal: signals a process this test started, by its PID, and rea
 }
 
 cleanup() {
-  for name in "${!PID[@]}"; do stop "$name" KILL; done
-  # Anything else still inside our namespaces was started by this test too (ip netns pids sees nothing here).
-  for host in "${HOSTS[@]}"; do
-    local inode
-    inode=$(stat -L -c %i "/var/run/netns/ep-$host" 2>/dev/null) || continue
-    for task in /proc/[0-9]*; do
-      [ "$(stat -L -c %i "$task/ns/net" 2>/dev/null)" = "$inode" ] && kill -9 "${task#/proc/}" 2>/dev/null
-    done
-  done
-  sleep 0.3
-  for host in "${HOSTS[@]}"; do
-    ip netns del "ep-$host" 2>/dev/null || true
-    rm -rf "/etc/netns/ep-$host"
-  done
-  ip link del epbr0 2>/dev/null || true
+  netns_remove
   if [ "${KEEP_E2E:-}" = "" ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -100,19 +79,6 @@ certificates() {
   printf 'subjectAltName=DNS:s3.amazonaws.com,DNS:*.s3.amazonaws.com,DNS:s3.us-east-1.amazonaws.com,DNS:*.s3.us-east-1.amazonaws.com,DNS:dynamodb.us-east-1.amazonaws.com,DNS:*.ddb.us-east-1.amazonaws.com,DNS:s3.eu-west-1.amazonaws.com,DNS:*.s3.eu-west-1.amazonaws.com\nextendedKeyUsage=serverAuth\n' > "$c/ext"
   openssl x509 -req -in "$c/aws.csr" -CA "$c/ca.pem" -CAkey "$c/ca.key" -CAcreateserial -days 2 -extfile "$c/ext" -out "$c/aws.crt" 2>/dev/null
   cat "$c/aws.crt" "$c/aws.key" > "$c/aws.pem"
-}
-
-start() { # name ns command...: nsenter execs the command, so the PID recorded is the server's own
-  local name=$1 ns=$2; shift 2
-  nsenter --net="/var/run/netns/ep-$ns" "$@" >"$work/$name.log" 2>&1 &
-  PID[$name]=$!
-}
-
-wait_for() { # description seconds command...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq $((seconds * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
-  echo "timed out waiting for $what" >&2
-  return 1
 }
 
 aws_side() {
@@ -331,9 +297,9 @@ main() {
   check "2 proxies logged CONNECT tunnels" logged "mode=connect dest=e2e-proxied.s3.us-east-1.amazonaws.com:443"
 
   log "3. policy: guest is refused"
-  out=$(timeout 120 bash -c "$(declare -f client in_ns); work=$work; client guest s3 guest-bucket" 2>&1); echo "$out" | tail -2 | sed 's/^/    /'
+  out=$(timeout 120 bash -c "$(declare -f client in_ns); NS_PREFIX=$NS_PREFIX; work=$work; client guest s3 guest-bucket" 2>&1); echo "$out" | tail -2 | sed 's/^/    /'
   check "3 guest S3 requests fail" grep -q "FAILED" <<<"$out"
-  out=$(timeout 120 bash -c "$(declare -f client in_ns); work=$work; client guest dynamodb" 2>&1); echo "$out" | tail -1 | sed 's/^/    /'
+  out=$(timeout 120 bash -c "$(declare -f client in_ns); NS_PREFIX=$NS_PREFIX; work=$work; client guest dynamodb" 2>&1); echo "$out" | tail -1 | sed 's/^/    /'
   check "3 guest DynamoDB requests fail" grep -q "FAILED" <<<"$out"
   check "3 proxies logged the DynamoDB denial" logged "client=${IP[guest]}:[0-9]* mode=tls dest=dynamodb.us-east-1.amazonaws.com:443 decision=deny"
   check "3 proxies logged the denial" logged "client=${IP[guest]}:[0-9]* mode=tls dest=guest-bucket.s3.us-east-1.amazonaws.com:443 decision=deny"
@@ -437,7 +403,7 @@ main() {
     PID[sync-$host]=$!
   done
   check "7 both DNS instances serve the new serial within the sync interval + 2 s" \
-    wait_for "new serial" 7 bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026120401 && serial_on dnsb 2026120401"
+    wait_for "new serial" 7 bash -c "$(declare -f serial_on in_ns); NS_PREFIX=$NS_PREFIX; declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026120401 && serial_on dnsb 2026120401"
   check "7 corporate DNS serves the new address after the TTL" wait_for "new address" 90 resolves_to client mybucket.s3.amazonaws.com "$NET.101"
   wait "$loop"; status=$?
   grep "^request " "$work/loop7.out" | head -5 | sed 's/^/    /'
@@ -449,7 +415,7 @@ main() {
   git -C "$pr" push -q -f origin public-address:main
   check "7 a force-pushed bad revision is refused by every sync" wait_for "refusal" 15 \
     bash -c "grep -q 'refused: check failed' '$work/sync-dnsa.log' && grep -q 'refused: check failed' '$work/sync-dnsb.log'"
-  check "7 the last good zones stay in service" bash -c "$(declare -f serial_on in_ns); declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026120401 && serial_on dnsb 2026120401"
+  check "7 the last good zones stay in service" bash -c "$(declare -f serial_on in_ns); NS_PREFIX=$NS_PREFIX; declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026120401 && serial_on dnsb 2026120401"
   stop sync-dnsa KILL; stop sync-dnsb KILL
 
   log "8. a bad zone change lands"
@@ -475,6 +441,48 @@ main() {
   check "9 bob's SDK requests fail" grep -q "FAILED" <<<"$out"
   check "9 proxies logged bob's denial" logged "client=${IP[guest]}:[0-9]* mode=connect dest=e2e-bob.s3.us-east-1.amazonaws.com:443 decision=deny .* user=bob@CORP.EXAMPLE"
   check "9 nothing of bob's reached aws" test ! -e "$work/s3data/e2e-bob"
+
+  log "10. chaos under SDK load: instances killed and frozen, reloads and a zone change, with the SDK's default retries"
+  # Four SDK clients put and get S3 objects and DynamoDB items for 75 s while the faults below follow one another
+  # on a fixed schedule (the schedule is the experiment; nothing here waits for readiness by sleeping).
+  local chaos="$work/chaos.csv" faults="$work/chaos-faults"
+  : > "$faults"
+  client client chaos 75 4 "$chaos" > "$work/chaos.out" 2>&1 &
+  local load=$!
+  fault() { echo "$(date +%s%3N) $1" >> "$faults"; }
+  sleep 10; fault "kill -9 dns-a (restarted 5 s later)"; stop dnsa KILL
+  sleep 5; start_dns dnsa
+  sleep 5; fault "kill -9 proxy-a (restarted 5 s later)"; stop proxya KILL
+  sleep 5; start_proxy proxya
+  sleep 5; fault "SIGSTOP proxy-b for 10 s"; stop proxyb STOP
+  sleep 10; stop proxyb CONT
+  sleep 5; fault "zones and policy reloaded (SIGHUP to all four)"; for host in dnsa dnsb proxya proxyb; do stop "$host" HUP; done
+  sleep 5; fault "a zone change through zones-sync"
+  git -C "$pr" checkout -q lb-change
+  sed -i "s/2026120401/2026120402/" "$pr"/zones/*.zone
+  git_e2e -C "$pr" commit -qam "serial 2026120402"
+  git -C "$pr" push -q -f origin lb-change:main
+  sync_zones dnsa; sync_zones dnsb
+  wait "$load"; status=$?
+  sed 's/^/    /' "$work/chaos.out" | tail -12
+  python3 - "$chaos" "$faults" <<'PY' | sed 's/^/    /'
+import sys
+calls = [tuple(map(float, line.split(','))) for line in open(sys.argv[1])]
+faults = [(int(line.split(' ', 1)[0]), line.split(' ', 1)[1].strip()) for line in open(sys.argv[2])]
+def p99(window):
+    values = sorted(ms for _, ms, _ in window)
+    return values[min(len(values) - 1, int(len(values) * 0.99))] if values else float('nan')
+base = [c for c in calls if c[0] < faults[0][0]]
+print(f"{'window':48} {'calls':>6} {'failed':>6} {'p99 ms':>8} {'added':>8}")
+print(f"{'before the first fault':48} {len(base):6} {sum(1 for c in base if not c[2]):6} {p99(base):8.0f} {'':>8}")
+for at, what in faults:
+    # Every call in flight during the 10 s after the fault, including those it held up.
+    window = [c for c in calls if c[0] < at + 10000 and c[0] + c[1] >= at]
+    print(f"{what + ' (10 s)':48} {len(window):6} {sum(1 for c in window if not c[2]):6} {p99(window):8.0f} {p99(window) - p99(base):+8.0f}")
+PY
+  check "10 no SDK call failed after the SDK's own retries (4 clients, 75 s, 5 faults)" test "$status" -eq 0
+  check "10 both DNS instances serve the zone change" \
+    wait_for "serial 2026120402" 15 bash -c "$(declare -f serial_on in_ns); NS_PREFIX=$NS_PREFIX; declare -A IP=([dnsa]=${IP[dnsa]} [dnsb]=${IP[dnsb]}); serial_on dnsa 2026120402 && serial_on dnsb 2026120402"
 }
 
 SECONDS=0

@@ -223,6 +223,10 @@ try
         case "loop":
             await LoopAsync(int.Parse(args[2], CultureInfo.InvariantCulture));
             break;
+        case "chaos":
+            // chaos SECONDS CLIENTS CSV: the SDK at its default retry settings (ChaosLoad).
+            return await ChaosLoad.RunAsync(credentials, region, TimeSpan.FromSeconds(int.Parse(args[1], CultureInfo.InvariantCulture)),
+                int.Parse(args[2], CultureInfo.InvariantCulture), args[3]) == 0 ? 0 : 1;
         case "put-big":
             await PutAsync(S3(false), "big/50mb", Payload(50 << 20, 50));
             Ok("put-50mb");
