@@ -197,6 +197,12 @@ internal sealed class EndpointsStack : Stack
         // At the end of the delay the load balancer closes what is still open, so a draining instance is gone within
         // DrainSeconds in all: the proxy's own drain (the same length) then finds nothing left to wait for.
         targets.SetAttribute("deregistration_delay.connection_termination.enabled", "true");
+
+        // A proxy that drains answers /readyz 503 and fails its checks while still registered (a restart or upgrade in
+        // place). By default the NLB then resets every connection to it; "unhealthy.draining" instead keeps them for the
+        // same DrainSeconds, so a drain is whole however it starts. A frozen proxy's tunnels wait as long (tests/e2e 10).
+        targets.SetAttribute("target_health_state.unhealthy.connection_termination.enabled", "false");
+        targets.SetAttribute("target_health_state.unhealthy.draining_interval_seconds", Ports.DrainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return targets;
     }
 

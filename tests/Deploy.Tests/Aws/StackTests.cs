@@ -47,6 +47,8 @@ public sealed class StackTests(AwsFixture aws)
                 Props(("Key", "proxy_protocol_v2.enabled"), ("Value", "true")),
                 Props(("Key", "preserve_client_ip.enabled"), ("Value", "false")),
                 Props(("Key", "deregistration_delay.connection_termination.enabled"), ("Value", "true")),
+                Props(("Key", "target_health_state.unhealthy.connection_termination.enabled"), ("Value", "false")),
+                Props(("Key", "target_health_state.unhealthy.draining_interval_seconds"), ("Value", "300")),
             })));
     }
 
