@@ -2,7 +2,8 @@
 # package.sh VERSION [ARCH...]: the release artifacts, one per architecture (default: x64 arm64, i.e. Graviton too).
 #
 #   dist/endpoints-VERSION-linux-ARCH.tar.gz, holding endpoints-VERSION/ with
-#     bin/dns/, bin/proxy/         both services, self-contained (no .NET on the host) and ReadyToRun (fast start)
+#     bin/dns/, bin/proxy/         both services, self-contained (no .NET on the host) and ReadyToRun (fast start);
+#                                  the runtime files they share are hard links, stored once
 #     systemd/, sysusers.d/        the units and the service users
 #     config/dns.json, proxy.json  default settings, installed to /etc/endpoints once (never over an edited copy)
 #     policy.json, zones/          the shipped policy and zones
@@ -32,6 +33,12 @@ for arch in "${arches[@]}"; do
     dotnet publish "$root/src/${service#*:}" -c Release -r "linux-$arch" --self-contained \
       -p:PublishReadyToRun=true -p:Version="${version%%[-+]*}" -p:InformationalVersion="$version" \
       --artifacts-path "$work/artifacts" -o "$stage/bin/${service%%:*}" -nologo -v quiet
+  done
+  # Both services carry the same runtime: the files they share byte for byte become hard links, which tar stores
+  # once (the artifact is half the size; unpacked, install.sh copies each service whole as before).
+  for file in "$stage"/bin/dns/*; do
+    twin=$stage/bin/proxy/${file##*/}
+    if [ -f "$twin" ] && cmp -s "$file" "$twin"; then ln -f "$file" "$twin"; fi
   done
   mkdir -p "$stage/systemd" "$stage/sysusers.d" "$stage/config" "$stage/zones" "$stage/docs"
   cp "$root"/deploy/systemd/* "$stage/systemd/"

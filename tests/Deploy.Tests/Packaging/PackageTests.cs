@@ -35,4 +35,16 @@ public sealed class PackageTests(ReleaseFixture release)
             Assert.Equal((0x7F, (byte)'E', elfMachine), (header[0], header[1], header[18] | (header[19] << 8)));
         }
     }
+
+    [Fact]
+    public async Task TheRuntimeBothServicesShareIsStoredOnce()
+    {
+        var (listed, listing) = await Tools.RunAsync("tar", "-tvzf", release.Artifact("x64"));
+
+        Assert.Equal(0, listed);
+        var prefix = $"endpoints-{ReleaseFixture.Version}/bin/";
+        Assert.Contains($"{prefix}proxy/libcoreclr.so link to {prefix}dns/libcoreclr.so", listing, StringComparison.Ordinal);
+        Assert.Contains($"{prefix}proxy/System.Private.CoreLib.dll link to {prefix}dns/System.Private.CoreLib.dll", listing, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{prefix}proxy/Endpoints.Proxy.dll link to", listing, StringComparison.Ordinal);
+    }
 }
