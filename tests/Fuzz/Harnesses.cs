@@ -23,6 +23,7 @@ internal static class Harnesses
         new("http-head", () => new HttpHeadHarness()),
         new("policy-json", () => new PolicyJsonHarness()),
         new("users-file", () => new UsersFileHarness()),
+        new("authorization", () => new AuthorizationHarness()),
     ];
 
     public static Func<IHarness>? Find(string name) => All.FirstOrDefault(h => h.Name == name).Create;
