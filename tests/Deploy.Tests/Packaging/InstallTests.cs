@@ -58,6 +58,8 @@ public sealed class InstallTests(ReleaseFixture release)
         using var proxy = await StartInstalledAsync(
             "proxy/Endpoints.Proxy", "Listening for health", "--config", "proxy.json", "--tls", "127.0.0.1:0", "--connect", "127.0.0.1:0",
             "--health", "127.0.0.1:0", "--resolver", $"127.0.0.1:{dnsPort}");
+        // The listeners log in no fixed order: the health one being up says nothing of the others.
+        Assert.True(await proxy.WaitForOutputAsync("Listening for connect on", TimeSpan.FromSeconds(30)), proxy.Output);
         var connect = proxy.BoundPort("Listening for connect on").ToString(CultureInfo.InvariantCulture);
 
         var answer = await Dig.QueryAsync(dnsPort, "mybucket.s3.amazonaws.com", "A");
