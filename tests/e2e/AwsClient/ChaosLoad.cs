@@ -16,7 +16,6 @@ using Amazon.S3.Model;
 internal static class ChaosLoad
 {
     private static readonly AsyncLocal<StrongBox<int>?> CallAttempts = new();
-    private static long _attempts;
 
     public static async Task<int> RunAsync(AWSCredentials credentials, RegionEndpoint region, TimeSpan duration, int clients, string csv)
     {
@@ -43,9 +42,8 @@ internal static class ChaosLoad
         }
 
         await s3.PutBucketAsync("e2e-chaos");
-        Interlocked.Exchange(ref _attempts, 0);
 
-        var calls = new List<(long Start, double Ms, bool Ok, string? Error)>();
+        var calls = new List<(long Start, double Ms, bool Ok, string? Error, int Attempts)>();
         var known = 0;
         var end = DateTime.UtcNow + duration;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
@@ -92,18 +90,18 @@ internal static class ChaosLoad
 
         await File.WriteAllLinesAsync(csv, calls.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Start},{c.Ms:F1},{(c.Ok ? 1 : 0)}")));
         var failed = calls.Where(c => !c.Ok).ToList();
-        foreach (var (_, _, _, error) in failed.Take(10))
+        foreach (var (_, _, _, error, _) in failed.Take(10))
         {
             Console.Error.WriteLine($"failed call: {error}");
         }
 
-        var attempts = Interlocked.Read(ref _attempts);
+        var attempts = calls.Sum(c => c.Attempts);
         Console.WriteLine($"chaos calls={calls.Count} failed={failed.Count} md5-refused={known} attempts={attempts} retries={attempts - calls.Count}");
         return failed.Count - known;
     }
 
     /// <summary>Runs one SDK call, records it, and says how it ended and how many HTTP attempts it took.</summary>
-    private static async Task<(string? Error, int Attempts)> Call(List<(long, double, bool, string?)> calls, Func<Task> call)
+    private static async Task<(string? Error, int Attempts)> Call(List<(long, double, bool, string?, int)> calls, Func<Task> call)
     {
         var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var timer = Stopwatch.StartNew();
@@ -122,7 +120,7 @@ internal static class ChaosLoad
 
         lock (calls)
         {
-            calls.Add((start, timer.Elapsed.TotalMilliseconds, error is null, error));
+            calls.Add((start, timer.Elapsed.TotalMilliseconds, error is null, error, attempts.Value));
         }
 
         return (error, attempts.Value);
@@ -138,7 +136,6 @@ internal static class ChaosLoad
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _attempts);
             if (CallAttempts.Value is { } attempts)
             {
                 Interlocked.Increment(ref attempts.Value);
