@@ -32,7 +32,7 @@ trap cleanup EXIT
 tools() {
   local missing=()
   for tool in systemd-nspawn:systemd-container mmdebstrap:mmdebstrap haproxy:haproxy dnsmasq:dnsmasq dig:bind9-dnsutils \
-              ip:iproute2 openssl:openssl node:nodejs npm:npm curl:curl; do
+              ip:iproute2 openssl:openssl node:nodejs npm:npm curl:curl patch:patch; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
   done
   if [ ${#missing[@]} -gt 0 ]; then
