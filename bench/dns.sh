@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# DNS benchmark: our server against Unbound on the same zones, dnsperf pinned to CPU 0, servers to CPU 1.
-#   (a) override names: queries/s, full load
+# DNS benchmark: our server (as shipped: defaults but the addresses) against Unbound on the same zones, and for
+# authoritative answers against NSD and Knot DNS serving the same zone files; dnsperf pinned to CPU 0, servers to CPU 1.
+#   (a) override names: queries/s, full load (ours, Unbound, NSD, Knot)
 #   (b) forwarded names, warm: 50,000 names both caches hold, full load
 #   (b') forwarded names, cold: every name new, through the same upstream (BIND on loopback), full load
-#   (c) fixed 20k queries/s on override names: server CPU and latency p50/p99
+#   (c) fixed 20k queries/s on override names: server CPU and latency p50/p99 (ours, Unbound, NSD, Knot)
 #   (d) memory per cached entry: RSS growth of a fresh instance of each after 100,000 new names
 # Usage: bench/dns.sh [seconds-per-run] [rounds]. Needs root for apt-get when tools are missing.
 set -euo pipefail
@@ -13,7 +14,7 @@ RATE=20000
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
 
-need dnsperf:dnsperf unbound:unbound named:bind9 dig:bind9-dnsutils
+need dnsperf:dnsperf unbound:unbound named:bind9 dig:bind9-dnsutils nsd:nsd knotd:knot
 wait_dns() { for _ in $(seq 100); do dig @127.0.0.1 -p "$1" +time=1 +tries=1 "$2" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "server on $1 did not answer" >&2; exit 1; }
 
 echo "building (Release)..."
@@ -68,17 +69,81 @@ unbound_conf() { # port
   echo "  forward-addr: 127.0.0.1@$up_port"
 }
 
-ours_port=$(free_port); unbound_port=$(free_port)
+# tree PID: the process and its descendants.
+tree() { echo "$1"; local child; for child in $(pgrep -P "$1" || true); do tree "$child"; done; }
+# wait_children PID DEPTH: the descendants once the process has forked DEPTH levels (NSD: its main and server
+# processes, which outlive a TERM to the one started), so the exit trap stops them too.
+wait_children() {
+  for _ in $(seq 100); do [ "$(tree "$1" | wc -l)" -gt "$2" ] && { tree "$1" | tail -n +2; return; }; sleep 0.1; done
+  echo "process $1 did not start its children" >&2; exit 1
+}
+# NSD and Knot DNS: authoritative only, the shipped zone files as they are, one server process or worker each.
+nsd_conf() { # port
+  echo "server:"
+  echo "  ip-address: 127.0.0.1@$1"
+  echo "  server-count: 1"
+  echo "  username: \"\""
+  echo "  database: \"\""
+  echo "  pidfile: \"\""
+  echo "  zonelistfile: \"$work/nsd/zone.list\""
+  echo "  xfrdfile: \"$work/nsd/xfrd.state\""
+  echo "  xfrdir: \"$work/nsd\""
+  echo "  verbosity: 0"
+  echo "  minimal-responses: yes"
+  echo "  rrl-ratelimit: 0"
+  echo "remote-control:"
+  echo "  control-enable: no"
+  for file in "$root"/zones/*.zone; do
+    echo "zone:"
+    echo "  name: $(basename "$file" .zone)"
+    echo "  zonefile: \"$file\""
+  done
+}
+knot_conf() { # port
+  echo "server:"
+  echo "  listen: 127.0.0.1@$1"
+  echo "  rundir: \"$work/knot\""
+  echo "  udp-workers: 1"
+  echo "  tcp-workers: 1"
+  echo "  background-workers: 1"
+  echo "log:"
+  echo "  - target: stderr"
+  echo "    any: warning"
+  echo "database:"
+  echo "  storage: \"$work/knot\""
+  echo "template:"
+  echo "  - id: default"
+  echo "    storage: \"$root/zones\""
+  echo "    zonefile-sync: -1"
+  echo "    journal-content: none"
+  echo "zone:"
+  for file in "$root"/zones/*.zone; do
+    echo "  - domain: $(basename "$file" .zone)"
+    echo "    file: \"$file\""
+  done
+}
+
+ours_port=$(free_port); unbound_port=$(free_port); nsd_port=$(free_port); knot_port=$(free_port)
 unbound_conf "$unbound_port" > "$work/unbound.conf"
 taskset -c 1 unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 &
 pids+=($!); unbound_pid=$!
+mkdir -p "$work/nsd" "$work/knot"
+nsd_conf "$nsd_port" > "$work/nsd.conf"
+taskset -c 1 nsd -d -c "$work/nsd.conf" >"$work/nsd.log" 2>&1 &
+pids+=($!); nsd_pid=$!
+pids+=($(wait_children "$nsd_pid" 2))
+knot_conf "$knot_port" > "$work/knot.conf"
+taskset -c 1 knotd -c "$work/knot.conf" >"$work/knot.log" 2>&1 &
+pids+=($!); knot_pid=$!
+# As shipped: only the addresses are set (the HTTP listener on a free port); cache, metrics and logging at defaults.
 start_ours() { # port -> runs our server on CPU 1 (pid in $!)
-  (cd "$root" && DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" \
-    --listen "127.0.0.1:$1" --zones zones --upstream "127.0.0.1:$up_port" --cache-size 256 --http none --metrics none --log-level Warning >>"$work/ours.log" 2>&1) &
+  (cd "$root" && exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" \
+    --listen "127.0.0.1:$1" --zones zones --upstream "127.0.0.1:$up_port" --http "127.0.0.1:$(free_port)" >>"$work/ours.log" 2>&1) &
 }
 start_ours "$ours_port"
 pids+=($!); ours_pid=$!
-wait_dns "$up_port" x.example.net; wait_dns "$unbound_port" s3.amazonaws.com; wait_dns "$ours_port" s3.amazonaws.com
+wait_dns "$up_port" x.example.net
+for port in "$unbound_port" "$ours_port" "$nsd_port" "$knot_port"; do wait_dns "$port" s3.amazonaws.com; done
 
 # Query mixes: (a) apex, bucket (wildcard) and AAAA (NODATA) names across the shipped zones; (b) distinct forwarded names.
 python3 - "$work" "$ROUNDS" <<'PY'
@@ -108,7 +173,12 @@ with open(sys.argv[1] + "/memory.txt", "w") as f:
         f.write("mem-%d.example.net A\n" % i)
 PY
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpu_ticks PID: user and system ticks of the process and its descendants (NSD answers in a grandchild).
+cpu_ticks() {
+  local total=0 p
+  for p in $(tree "$1"); do total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done
+  echo "$total"
+}
 qps() { # port file pid -> "queries/s:server-cpu-us-per-query"
   local before after q
   before=$(cpu_ticks "$3")
@@ -140,8 +210,21 @@ memory() {
   awk -v b="$before" -v a="$after" 'BEGIN {printf "%.0f", (a - b) * 1024 / 100000}'
 }
 
+# Like for like: NSD and Knot must give the same rcode and answers as ours for the mix (same zone files, all
+# three with minimal responses).
+answers() { # port name type
+  dig @127.0.0.1 -p "$1" +norec +time=2 +tries=1 +noall +comments +answer "$2" "$3" |
+    awk '/status:/ {sub(",", "", $6); print $6} /^;; flags:/ {print "answer, authority, additional:", $(NF-4), $(NF-2), $NF} /^[^;]/ && NF {print $1, $4, $5}' | sort
+}
+while read -r name type; do
+  want=$(answers "$ours_port" "$name" "$type")
+  for peer in "$nsd_port" "$knot_port"; do
+    [ "$(answers "$peer" "$name" "$type")" = "$want" ] || { echo "port $peer answers $name $type otherwise than ours" >&2; exit 1; }
+  done
+done < <(head -40 "$work/override.txt")
+
 echo "warming up..."
-for port in "$ours_port" "$unbound_port"; do
+for port in "$ours_port" "$unbound_port" "$nsd_port" "$knot_port"; do
   taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/override.txt" -l 3 -c 8 -q 500 >/dev/null 2>&1
   taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/forward.txt" -n 1 -c 8 -q 500 >/dev/null 2>&1
 done
@@ -150,6 +233,8 @@ for round in $(seq "$ROUNDS"); do
   echo "round $round..."
   A[ours]+="$(qps "$ours_port" "$work/override.txt" "$ours_pid") "
   A[unbound]+="$(qps "$unbound_port" "$work/override.txt" "$unbound_pid") "
+  A[nsd]+="$(qps "$nsd_port" "$work/override.txt" "$nsd_pid") "
+  A[knot]+="$(qps "$knot_port" "$work/override.txt" "$knot_pid") "
   B[ours]+="$(qps "$ours_port" "$work/forward.txt" "$ours_pid") "
   B[unbound]+="$(qps "$unbound_port" "$work/forward.txt" "$unbound_pid") "
   C[ours]+="$(qps "$ours_port" "$work/cold-ours-$((round - 1)).txt" "$ours_pid") "
@@ -158,13 +243,16 @@ done
 # Best round by queries/s, with the server CPU per query measured in that round.
 pick() { tr ' ' '\n' | grep . | sort -t: -k1,1n | tail -1; }
 IFS=: read -r a_ours a_ours_cpu <<<"$(echo ${A[ours]} | pick)"; IFS=: read -r a_unb a_unb_cpu <<<"$(echo ${A[unbound]} | pick)"
+IFS=: read -r a_nsd a_nsd_cpu <<<"$(echo ${A[nsd]} | pick)"; IFS=: read -r a_knot a_knot_cpu <<<"$(echo ${A[knot]} | pick)"
 IFS=: read -r b_ours b_ours_cpu <<<"$(echo ${B[ours]} | pick)"; IFS=: read -r b_unb b_unb_cpu <<<"$(echo ${B[unbound]} | pick)"
 IFS=: read -r c2_ours c2_ours_cpu <<<"$(echo ${C[ours]} | pick)"; IFS=: read -r c2_unb c2_unb_cpu <<<"$(echo ${C[unbound]} | pick)"
 read -r c_ours_cpu c_ours_p50 c_ours_p99 c_ours_lost <<<"$(fixed_rate "$ours_port" "$ours_pid")"
 read -r c_unb_cpu c_unb_p50 c_unb_p99 c_unb_lost <<<"$(fixed_rate "$unbound_port" "$unbound_pid")"
+read -r c_nsd_cpu c_nsd_p50 c_nsd_p99 c_nsd_lost <<<"$(fixed_rate "$nsd_port" "$nsd_pid")"
+read -r c_knot_cpu c_knot_p50 c_knot_p99 c_knot_lost <<<"$(fixed_rate "$knot_port" "$knot_pid")"
 
 # (d) on fresh instances: the ones above hold the runs' names.
-kill "$ours_pid" "$unbound_pid"; wait "$ours_pid" "$unbound_pid" 2>/dev/null || true
+kill "$ours_pid" "$unbound_pid" $(tree "$nsd_pid") "$knot_pid"; wait "$ours_pid" "$unbound_pid" "$nsd_pid" "$knot_pid" 2>/dev/null || true
 mem_ours_port=$(free_port); mem_unbound_port=$(free_port)
 unbound_conf "$mem_unbound_port" > "$work/unbound-memory.conf"
 taskset -c 1 unbound -d -c "$work/unbound-memory.conf" >"$work/unbound-memory.log" 2>&1 &
@@ -193,3 +281,14 @@ printf "%-46s %12s %12s %8s\n" "(c) latency p50 at $RATE q/s, us" "$c_ours_p50" 
 printf "%-46s %12s %12s %8s\n" "(c) latency p99 at $RATE q/s, us" "$c_ours_p99" "$c_unb_p99" "$(ratio "$c_ours_p99" "$c_unb_p99")"
 printf "%-46s %12s %12s\n" "(c) queries lost" "$c_ours_lost" "$c_unb_lost"
 printf "%-46s %12s %12s %8s\n" "(d) memory per cached entry, bytes (RSS)" "$d_ours" "$d_unb" "$(ratio "$d_ours" "$d_unb")"
+
+echo
+echo "Authoritative answers, override names (same run; NSD $(nsd -v 2>&1 | awk 'NR==1{print $3}') and Knot DNS $(knotd -V | awk '{print $NF}'), one server process or UDP worker each)"
+printf "%-46s %10s %10s %10s %10s %8s %8s %8s\n" "measure" "ours" "unbound" "nsd" "knot" "ours/unb" "ours/nsd" "ours/knot"
+row() { printf "%-46s %10s %10s %10s %10s %8s %8s %8s\n" "$1" "$2" "$3" "$4" "$5" "$(ratio "$2" "$3")" "$(ratio "$2" "$4")" "$(ratio "$2" "$5")"; }
+row "(a) queries/s" "$a_ours" "$a_unb" "$a_nsd" "$a_knot"
+row "(a) server CPU per query at full load, us" "$a_ours_cpu" "$a_unb_cpu" "$a_nsd_cpu" "$a_knot_cpu"
+row "(c) CPU % of one core at $RATE q/s" "$c_ours_cpu" "$c_unb_cpu" "$c_nsd_cpu" "$c_knot_cpu"
+row "(c) latency p50 at $RATE q/s, us" "$c_ours_p50" "$c_unb_p50" "$c_nsd_p50" "$c_knot_p50"
+row "(c) latency p99 at $RATE q/s, us" "$c_ours_p99" "$c_unb_p99" "$c_nsd_p99" "$c_knot_p99"
+printf "%-46s %10s %10s %10s %10s\n" "(c) queries lost" "$c_ours_lost" "$c_unb_lost" "$c_nsd_lost" "$c_knot_lost"
