@@ -9,9 +9,10 @@ namespace Endpoints.DnsOverride.Server;
 
 /// <summary>
 /// UDP on dedicated threads with blocking receives: measured faster and cheaper than async receives on this
-/// runtime (see bench/README.md). Authoritative answers complete inline and allocate nothing; a query that
-/// must wait for an upstream continues on the thread pool with its own context. Contexts hold a query of up to
-/// <see cref="MaxQuery"/> bytes and an answer of the largest UDP size we send; a bigger datagram is dropped.
+/// runtime (see bench/README.md). Each thread reads and answers what is queued in batches (<see cref="UdpBatch"/>).
+/// Authoritative answers complete inline and allocate nothing; a query that must wait for an upstream continues on
+/// the thread pool with its own context and is sent alone. Contexts hold a query of up to <see cref="MaxQuery"/>
+/// bytes and an answer of the largest UDP size we send; a bigger datagram is dropped.
 /// </summary>
 internal sealed class UdpServer : IDisposable
 {
@@ -26,6 +27,7 @@ internal sealed class UdpServer : IDisposable
     private readonly QueryContextPool _pool;
     private readonly CancellationToken _stopping;
     private readonly Thread[] _threads;
+    private readonly int _maxPayload;
     private int _pending;
     private volatile bool _stopped;
 
@@ -38,6 +40,7 @@ internal sealed class UdpServer : IDisposable
         _pipeline = pipeline;
         _logger = logger;
         _stopping = stopping;
+        _maxPayload = maxPayload;
         _pool = new QueryContextPool(endpoint.AddressFamily, maxWaiting + threads, MaxQuery, maxPayload);
         _threads = new Thread[threads];
         for (var i = 0; i < threads; i++)
@@ -62,13 +65,14 @@ internal sealed class UdpServer : IDisposable
 
     private void ReceiveLoop()
     {
+        using var batch = new UdpBatch(MaxQuery, _maxPayload);
         var context = _pool.Rent();
         while (!_stopped)
         {
-            int length;
+            int count;
             try
             {
-                length = _socket.ReceiveFrom(context.Request, SocketFlags.None, context.UdpRemote);
+                count = batch.Receive(_socket);
             }
             catch (SocketException) when (!_stopped)
             {
@@ -79,42 +83,55 @@ internal sealed class UdpServer : IDisposable
                 break;
             }
 
-            // The empty datagram StopReceiving sends wakes the thread; a real query is still answered.
-            if (length == 0 && _stopped)
+            for (var i = 0; i < count; i++)
             {
-                break;
+                var length = batch.CopyTo(i, context);
+
+                // The empty datagram StopReceiving sends wakes the thread; a real query is still answered.
+                if (length <= 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    if (ServeInline(ref context, length))
+                    {
+                        batch.Queue(context);
+                    }
+                }
+#pragma warning disable CA1031 // one query's failure must not end the thread: the port would go deaf
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Log.ReceiveError(_logger, EndPoint, ex);
+                }
             }
 
-            try
-            {
-                context = Serve(context, length);
-            }
-#pragma warning disable CA1031 // one query's failure must not end the thread: the port would go deaf
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.ReceiveError(_logger, EndPoint, ex);
-            }
+            batch.Send(_socket);
         }
 
         _pool.Return(context);
     }
 
-    /// <summary>Answers inline when it can; otherwise the query finishes on its own and a fresh context is returned.</summary>
-    private QueryContext Serve(QueryContext context, int length)
+    /// <summary>
+    /// True when the answer is ready in <paramref name="context"/>; otherwise the query finishes and is sent on its
+    /// own, and <paramref name="context"/> is a fresh one.
+    /// </summary>
+    private bool ServeInline(ref QueryContext context, int length)
     {
         context.Reset(DnsTransport.Udp);
         context.RequestLength = length;
         var serving = _pipeline.ServeAsync(context, _stopping);
         if (serving.IsCompletedSuccessfully)
         {
-            Send(context);
-            return context;
+            return context.ResponseLength > 0;
         }
 
         Interlocked.Increment(ref _pending);
         _ = FinishAsync(serving, context);
-        return _pool.Rent();
+        context = _pool.Rent();
+        return false;
     }
 
     private async Task FinishAsync(ValueTask serving, QueryContext context)
@@ -198,7 +215,11 @@ internal sealed class UdpServer : IDisposable
         EndPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : EndPoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : EndPoint.Address,
         EndPoint.Port);
 
-    /// <summary>Each blocked receive is woken with an empty datagram to ourselves.</summary>
+    /// <summary>
+    /// Each blocked receive is woken with an empty datagram to ourselves. One thread may read several wake-ups in one
+    /// batch, so they are sent until every thread has ended, for up to a second each; a thread still busy after that
+    /// serves its queries and stops, and the socket stays open for it until StopAsync closes it.
+    /// </summary>
     private void StopReceiving()
     {
         _stopped = true;
@@ -206,14 +227,14 @@ internal sealed class UdpServer : IDisposable
         using var waker = new Socket(wake.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         foreach (var thread in _threads)
         {
-            waker.SendTo([], wake);
-        }
-
-        // Any thread may take any wake-up, so all are sent before waiting on each. A thread still busy after that
-        // serves its query and stops; the socket stays open for it until StopAsync closes it.
-        foreach (var thread in _threads)
-        {
-            thread.Join(TimeSpan.FromSeconds(1));
+            for (var tries = 0; tries < 100; tries++)
+            {
+                waker.SendTo([], wake);
+                if (thread.Join(TimeSpan.FromMilliseconds(10)))
+                {
+                    break;
+                }
+            }
         }
     }
 
@@ -225,9 +246,9 @@ internal sealed class UdpServer : IDisposable
             while (_socket.Available > 0)
             {
                 var length = _socket.ReceiveFrom(context.Request, SocketFlags.None, context.UdpRemote);
-                if (length > 0)
+                if (length > 0 && ServeInline(ref context, length))
                 {
-                    context = Serve(context, length);
+                    Send(context);
                 }
             }
         }
