@@ -3,6 +3,8 @@
 # single-threaded epoll client in C (built here with gcc). Proxies on CPU 1, client and sinks on CPU 0; 64
 # handshakes in flight; each handshake connects, sends CONNECT, reads the status head and resets. HAProxy in TCP mode
 # relays the same request to a sink that answers it, so it does the same kernel work as a CONNECT proxy.
+# The "defaults" rows run ours as shipped (its log line per connection, to a file) and Squid with its default
+# access log (a line per request through its log daemon, to a file); the other rows log nothing.
 # Usage: bench/handshakes.sh [seconds] [rounds]. Needs root for apt-get when tools are missing.
 set -euo pipefail
 SECONDS_PER_RUN=${1:-5}
@@ -18,7 +20,7 @@ dotnet build "$root/src/Proxy" -c Release -o "$work/ours" -v quiet -nologo >/dev
 dotnet build "$root/src/DnsOverride" -c Release -o "$work/dns" -v quiet -nologo >/dev/null
 
 sink=$(free_port); reply_sink=$(free_port); haproxy_port=$(free_port); squid_port=$(free_port); ours_port=$(free_port); health=$(free_port)
-ours_tls_port=$(free_port); dns_port=$(free_port)
+ours_tls_port=$(free_port); dns_port=$(free_port); ours_log_port=$(free_port); squid_log_port=$(free_port); health_log=$(free_port)
 taskset -c 0 "$work/hsload" sink 127.0.0.1 "$sink" >/dev/null & pids+=($!)
 taskset -c 0 "$work/hsload" sink 127.0.0.1 "$reply_sink" reply >/dev/null & pids+=($!)
 cat > "$work/haproxy.cfg" <<CFG
@@ -39,6 +41,8 @@ CFG
 taskset -c 1 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 & pids+=($!)
 squid_conf "$squid_port" > "$work/squid.conf"
 taskset -c 1 squid -N -f "$work/squid.conf" >"$work/squid.log" 2>&1 & pids+=($!)
+squid_conf "$squid_log_port" squid-log default > "$work/squid-log.conf"
+taskset -c 1 squid -N -n squidlog -f "$work/squid-log.conf" >"$work/squid-log.log" 2>&1 & pids+=($!)
 cat > "$work/policy.json" <<JSON
 { "rules": [ { "name": "bench", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["127.0.0.1/32", "*.bench.test"] } ] }
 JSON
@@ -47,22 +51,26 @@ mkdir -p "$work/zones"
 printf '$TTL 3600\n@ SOA ns h 1 3600 900 604800 60\n@ NS ns\nns A 127.0.0.1\nsink A 127.0.0.1\n' > "$work/zones/bench.test.zone"
 taskset -c 0 "$work/dns/Endpoints.DnsOverride" --listen "127.0.0.1:$dns_port" --http none --metrics none --zones "$work/zones" \
   --upstream 127.0.0.1:9 >"$work/dns.log" 2>&1 & pids+=($!)
-Proxy__MaxConnectionsPerSource=100000 Proxy__TlsUpstreamPort="$reply_sink" DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 taskset -c 1 "$work/ours/Endpoints.Proxy" \
+Proxy__MaxConnectionsPerSource=100000 Proxy__TlsUpstreamPort="$reply_sink" taskset -c 1 "$work/ours/Endpoints.Proxy" \
   --connect "127.0.0.1:$ours_port" --tls "127.0.0.1:$ours_tls_port" --health "127.0.0.1:$health" --policy "$work/policy.json" --resolver "127.0.0.1:$dns_port" \
   --allow-range 127.0.0.1/32 --log-level Warning ${OURS_ARGS:-} >"$work/ours.log" 2>&1 & pids+=($!)
-for port in "$sink" "$reply_sink" "$haproxy_port" "$squid_port" "$ours_port" "$ours_tls_port"; do wait_port "$port"; done
+# As shipped but for the per-source limit (all load comes from one address): its default log to a file.
+Proxy__MaxConnectionsPerSource=100000 taskset -c 1 "$work/ours/Endpoints.Proxy" --connect "127.0.0.1:$ours_log_port" --health "127.0.0.1:$health_log" \
+  --policy "$work/policy.json" --resolver "127.0.0.1:$dns_port" --allow-range 127.0.0.1/32 >"$work/ours-log.log" 2>&1 & pids+=($!)
+for port in "$sink" "$reply_sink" "$haproxy_port" "$squid_port" "$ours_port" "$ours_tls_port" "$ours_log_port" "$squid_log_port"; do wait_port "$port"; done
 
 # Each run prints rate:p99 (handshakes/s, and the 99th percentile of the handshake time in microseconds).
 hs() { taskset -c 0 "$work/hsload" hs 127.0.0.1 "$1" "127.0.0.1:$sink" "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*p99_us=\([0-9]*\).*/\1:\2/p'; }
-echo "warming up..."; hs "$ours_port" >/dev/null; hs "$squid_port" >/dev/null; hs "$haproxy_port" >/dev/null
+echo "warming up..."; for port in "$ours_port" "$squid_port" "$haproxy_port" "$ours_log_port" "$squid_log_port"; do hs "$port" >/dev/null; done
 declare -A R
 for round in $(seq "$ROUNDS"); do
-  for who in ours squid haproxy; do
-    port_var="${who}_port"; [ "$who" = ours ] && port_var=ours_port
+  for who in ours squid haproxy ours_log squid_log; do
+    port_var="${who}_port"
     R[$who]+="$(hs "${!port_var}") "
   done
   last() { local v=${1% }; v=${v##* }; echo "${v%%:*}/s p99 ${v##*:}us"; }
-  echo "round $round: ours $(last "${R[ours]}") squid $(last "${R[squid]}") haproxy $(last "${R[haproxy]}")"
+  echo "round $round: ours $(last "${R[ours]}") squid $(last "${R[squid]}") haproxy $(last "${R[haproxy]}")" \
+    "ours-defaults $(last "${R[ours_log]}") squid-defaults $(last "${R[squid_log]}")"
 done
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 rates() { printf '%s\n' $1 | cut -d: -f1; }
@@ -73,6 +81,13 @@ echo
 echo "CONNECT handshakes/s and p99 handshake time (us), $CONCURRENCY in flight, median of $ROUNDS x ${SECONDS_PER_RUN}s (hsload; proxies on CPU 1)"
 printf '%-10s %10s %10s\n' ours "$o" "$op" squid "$s" "$sp" "haproxy*" "$h" "$hp"
 echo "ours/squid $(echo "scale=2; $o / $s" | bc)   ours/haproxy $(echo "scale=2; $o / $h" | bc)   p99 ours/haproxy $(echo "scale=2; $op / $hp" | bc)   (* TCP mode relaying the request to a sink that answers it)"
+ol=$(median "$(rates "${R[ours_log]}")"); sl=$(median "$(rates "${R[squid_log]}")")
+olp=$(median "$(p99s "${R[ours_log]}")"); slp=$(median "$(p99s "${R[squid_log]}")")
+echo
+echo "Defaults: each with its log line per connection to a file (same runs)"
+printf '%-16s %10s %10s\n' ours-defaults "$ol" "$olp" squid-defaults "$sl" "$slp"
+echo "ours/squid with logs $(echo "scale=2; $ol / $sl" | bc)   without $(echo "scale=2; $o / $s" | bc)   (goal: with >= without)" \
+  "  the log's cost: ours $(echo "scale=2; $ol / $o" | bc)x, squid $(echo "scale=2; $sl / $s" | bc)x of the rate without"
 
 # Transparent (SNI) mode: a ClientHello naming sink.bench.test instead of CONNECT. HAProxy relays the same bytes to
 # the reply sink, which answers them; ours reads the SNI, applies the policy, resolves the name and relays.

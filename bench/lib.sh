@@ -29,20 +29,25 @@ wait_port() {
   echo "nothing on port $1" >&2; tail -n 5 "$work"/*.log >&2; exit 1
 }
 
-# squid_conf PORT: a CONNECT proxy for 127.0.0.1 on PORT, caching nothing, logging nothing, its files in $work/squid.
+# squid_conf PORT [NAME] [ACCESS_LOG]: a CONNECT proxy for 127.0.0.1 on PORT, caching nothing, its files in
+# $work/NAME (squid); ACCESS_LOG "none" (the default here) or "default": Squid's own default, a line per request
+# through its log daemon, here to $work/NAME/access.log.
 squid_conf() {
-  # Squid drops to its own user: its log files live in a folder it may write.
-  mkdir -p "$work/squid" && chown proxy "$work/squid" 2>/dev/null || chmod 777 "$work/squid"
+  local dir="$work/${2:-squid}" access="none"
+  [ "${3:-none}" = default ] && access="daemon:$dir/access.log squid"
+  # Squid drops to its own user: its log files live in a folder it may write, in $work it may pass through.
+  chmod 711 "$work"
+  mkdir -p "$dir" && chown proxy "$dir" 2>/dev/null || chmod 777 "$dir"
   cat <<CFG
 http_port 127.0.0.1:$1
 acl local src 127.0.0.1/32
 http_access allow local
 http_access deny all
 cache deny all
-access_log none
-cache_log $work/squid/cache.log
-pid_filename $work/squid/squid.pid
-coredump_dir $work/squid
+access_log $access
+cache_log $dir/cache.log
+pid_filename $dir/squid.pid
+coredump_dir $dir
 max_filedescriptors 20000
 shutdown_lifetime 1 seconds
 CFG
