@@ -11,7 +11,7 @@ need named:bind9 unbound:unbound dig:bind9-dnsutils
 
 echo "building the release binary (x64) and a plain build..."
 DIST="$work/dist" "$root/deploy/package.sh" 0.0.0-bench x64 >/dev/null
-tar -C "$work" -xzf "$work/dist/endpoints-0.0.0-bench-linux-x64.tar.gz"
+tar -C "$work" -xJf "$work/dist/endpoints-0.0.0-bench-linux-x64.tar.xz"
 release="$work/endpoints-0.0.0-bench/bin/dns/Endpoints.DnsOverride"
 dotnet build "$root/src/DnsOverride" -c Release -o "$work/plain" -v quiet -nologo >/dev/null
 

@@ -91,12 +91,13 @@ internal static class BootstrapScript
         script.AppendLine("set -euo pipefail");
         script.AppendLine("exec > >(tee -a /var/log/endpoints-bootstrap.log) 2>&1");
 
-        // cfn-signal tells CloudFormation when the service answers; the packages come from the S3 gateway endpoint.
-        script.AppendLine($"dnf install -y -q {string.Join(' ', (packages ?? []).Prepend("aws-cfn-bootstrap"))}");
+        // cfn-signal tells CloudFormation when the service answers, xz unpacks the artifact; the packages come from
+        // the S3 gateway endpoint.
+        script.AppendLine($"dnf install -y -q {string.Join(' ', (packages ?? []).Prepend("xz").Prepend("aws-cfn-bootstrap"))}");
         script.AppendLine("release=/opt/endpoints-release");
         script.AppendLine("rm -rf \"$release\" && mkdir -p \"$release\" /etc/endpoints");
-        script.AppendLine($"aws s3 cp '{inputs.Artifact}' /tmp/endpoints.tar.gz --region {inputs.Region} --only-show-errors");
-        script.AppendLine("tar -C \"$release\" -xzf /tmp/endpoints.tar.gz && rm /tmp/endpoints.tar.gz");
+        script.AppendLine($"aws s3 cp '{inputs.Artifact}' /tmp/endpoints.tar.xz --region {inputs.Region} --only-show-errors");
+        script.AppendLine("tar -C \"$release\" -xJf /tmp/endpoints.tar.xz && rm /tmp/endpoints.tar.xz");
         return script;
     }
 

@@ -143,8 +143,8 @@ internal sealed partial record StackInputs(
         var corporate = ParseCorporate(root["corporateCidrs"], at, reader, errors);
         var proxies = ParseTier(root["proxies"], "proxies", at, reader, errors);
         var dns = ParseTier(root["dnsServers"], "dnsServers", at, reader, errors);
-        var artifact = reader.String(root, "artifact", at, @"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*endpoints-[^/]+-linux-(x64|arm64)\.tar\.gz$",
-            "the release artifact's S3 URI (s3://BUCKET/.../endpoints-VERSION-linux-ARCH.tar.gz, from deploy/package.sh)");
+        var artifact = reader.String(root, "artifact", at, @"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*endpoints-[^/]+-linux-(x64|arm64)\.tar\.xz$",
+            "the release artifact's S3 URI (s3://BUCKET/.../endpoints-VERSION-linux-ARCH.tar.xz, from deploy/package.sh)");
         if (artifact is not null)
         {
             var arch = ArtifactArchitecture().Match(artifact).Groups[1].Value;
@@ -351,6 +351,6 @@ internal sealed partial record StackInputs(
         return value - first < 4 || value == last;
     }
 
-    [GeneratedRegex(@"-linux-(x64|arm64)\.tar\.gz$")]
+    [GeneratedRegex(@"-linux-(x64|arm64)\.tar\.xz$")]
     private static partial Regex ArtifactArchitecture();
 }

@@ -18,7 +18,7 @@ cache=${BOOT_CACHE:-/var/cache/endpoints-boot}
 HOSTS=(aws lb client dnsi proxyi)
 declare -A IP=([aws]=10.200.0.2 [s3]=10.200.1.200 [lb]=10.200.0.10 [lb2]=10.200.1.10 [client]=10.201.0.10 [dnsi]=10.200.0.53 [proxyi]=10.200.0.21)
 BUCKET=boot-releases
-ARTIFACT=endpoints-1.0.0-linux-x64.tar.gz
+ARTIFACT=endpoints-1.0.0-linux-x64.tar.xz
 NS_PREFIX=eb BRIDGE=ebbr0
 . "$root/tests/netns.sh"
 
@@ -44,7 +44,7 @@ tools() {
 }
 
 # The "AMI": Debian bookworm with systemd, and what the user data calls (the AWS CLI, curl, git), built once and cached.
-PACKAGES=systemd,systemd-sysv,systemd-resolved,dbus,iproute2,procps,libicu72,ca-certificates,curl,git,awscli
+PACKAGES=systemd,systemd-sysv,systemd-resolved,dbus,iproute2,procps,libicu72,ca-certificates,curl,git,awscli,xz-utils
 image() {
   local key
   key=$(echo "bookworm $PACKAGES" | sha256sum | cut -c1-12)
@@ -173,6 +173,7 @@ disk() { # instance
 shift
 for package in "$@"; do
   case "$package" in -*) ;; aws-cfn-bootstrap) [ -x /opt/aws/bin/cfn-signal ] || exit 1 ;; git) command -v git >/dev/null || exit 1 ;;
+    xz) command -v xz >/dev/null || exit 1 ;;
     *) echo "dnf: no package $package in the boot simulation's image" >&2; exit 1 ;; esac
 done
 SH
@@ -345,7 +346,7 @@ check "4 the proxy logged the tunnel it relayed" \
 
 log "systemctl stop drains a download in flight"
 download() { # the release artifact through the load balancer, at a bounded rate so that it is in flight for seconds
-  in_ns client curl -sf --cacert "$work/tls/ca.pem" --limit-rate 20M -o "$work/download" \
+  in_ns client curl -sf --cacert "$work/tls/ca.pem" --limit-rate 8M -o "$work/download" \
     "https://$BUCKET.s3.us-east-1.amazonaws.com/$ARTIFACT"
 }
 download & downloading=$!
@@ -386,10 +387,10 @@ log "upgrade: the next boot installs a changed artifact and keeps edited setting
 node -e 'const fs = require("fs"); const p = JSON.parse(fs.readFileSync(process.argv[1]));
   p.Proxy.HandshakeTimeout = "00:00:09"; fs.writeFileSync(process.argv[1], JSON.stringify(p, null, 2));' "$work/proxyi-root/etc/endpoints/proxy.json"
 cp "$work/proxyi-root/etc/endpoints/proxy.json" "$work/edited-proxy.json"
-mkdir -p "$work/v2" && tar -C "$work/v2" -xzf "$work/dist/$ARTIFACT"
+mkdir -p "$work/v2" && tar -C "$work/v2" -xJf "$work/dist/$ARTIFACT"
 mv "$work/v2/endpoints-1.0.0" "$work/v2/endpoints-1.0.1" && echo 1.0.1 > "$work/v2/endpoints-1.0.1/VERSION"
-tar -C "$work/v2" -czf "$work/v2.tar.gz" endpoints-1.0.1
-upload "$work/v2.tar.gz"
+tar -C "$work/v2" -cJf "$work/v2.tar.xz" endpoints-1.0.1
+upload "$work/v2.tar.xz"
 halt proxyi
 boot proxyi || exit 1
 wait_for "proxyi user data" 240 user_data_done proxyi

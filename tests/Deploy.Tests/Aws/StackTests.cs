@@ -286,7 +286,7 @@ public sealed class StackTests(AwsFixture aws)
             ("PolicyDocument", Match.ObjectLike(Props(("Statement", new object[]
             {
                 Props(("Action", "s3:GetObject"), ("Effect", "Allow"),
-                    ("Resource", Props(("Fn::Join", new object[] { "", new object[] { "arn:", Props(("Ref", "AWS::Partition")), ":s3:::example-endpoints-releases/endpoints-1.0.0-linux-arm64.tar.gz" } })))),
+                    ("Resource", Props(("Fn::Join", new object[] { "", new object[] { "arn:", Props(("Ref", "AWS::Partition")), ":s3:::example-endpoints-releases/endpoints-1.0.0-linux-arm64.tar.xz" } })))),
                 Props(("Action", "cloudformation:SignalResource"), ("Effect", "Allow"), ("Resource", Props(("Ref", "AWS::StackId")))),
             }))))), 2);
 
@@ -300,7 +300,9 @@ public sealed class StackTests(AwsFixture aws)
     {
         var text = UserData(aws.Example);
 
-        Assert.Contains("aws s3 cp 's3://example-endpoints-releases/endpoints-1.0.0-linux-arm64.tar.gz'", text, StringComparison.Ordinal);
+        Assert.Contains("aws s3 cp 's3://example-endpoints-releases/endpoints-1.0.0-linux-arm64.tar.xz'", text, StringComparison.Ordinal);
+        Assert.Contains("dnf install -y -q aws-cfn-bootstrap xz\n", text, StringComparison.Ordinal);
+        Assert.Contains("-xJf /tmp/endpoints.tar.xz", text, StringComparison.Ordinal);
         Assert.Contains("install.sh --role proxy", text, StringComparison.Ordinal);
         Assert.Contains("install.sh --role dns", text, StringComparison.Ordinal);
         Assert.Contains("Environment=Proxy__ProxyProtocolFrom__0=10.20.0.10/32\nEnvironment=Proxy__ProxyProtocolFrom__1=10.20.1.10/32", text, StringComparison.Ordinal);
@@ -325,7 +327,7 @@ public sealed class StackTests(AwsFixture aws)
             ("zonesRepository", "https://github.com/corp/zones.git"), ("zonesTokenParameter", "/endpoints/zones-token")));
         var text = UserData(template);
 
-        Assert.Contains("dnf install -y -q aws-cfn-bootstrap git", text, StringComparison.Ordinal);
+        Assert.Contains("dnf install -y -q aws-cfn-bootstrap xz git", text, StringComparison.Ordinal);
         Assert.Contains("aws ssm get-parameter --name '/endpoints/zones-token' --with-decryption", text, StringComparison.Ordinal);
         Assert.Contains("GIT_CONFIG_KEY_0=http.extraHeader", text, StringComparison.Ordinal);
         Assert.Contains("systemctl start endpoints-zones-sync.service || echo 'first zones sync failed; the timer retries'", text, StringComparison.Ordinal);

@@ -12,10 +12,10 @@ public sealed class PackageTests(ReleaseFixture release)
     [InlineData("arm64", 0xB7)]
     public async Task EachArchitectureHoldsBothServicesTheirUnitsSettingsZonesAndInstaller(string arch, int elfMachine)
     {
-        var (listed, listing) = await Tools.RunAsync("tar", "-tzf", release.Artifact(arch));
+        var (listed, listing) = await Tools.RunAsync("tar", "-tJf", release.Artifact(arch));
         var entries = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(e => e[$"endpoints-{ReleaseFixture.Version}/".Length..]).ToHashSet();
         using var scratch = new TempDirectory();
-        var (extracted, extractOutput) = await Tools.RunAsync("tar", "-C", scratch.Path, "-xzf", release.Artifact(arch),
+        var (extracted, extractOutput) = await Tools.RunAsync("tar", "-C", scratch.Path, "-xJf", release.Artifact(arch),
             $"endpoints-{ReleaseFixture.Version}/bin/dns/Endpoints.DnsOverride", $"endpoints-{ReleaseFixture.Version}/bin/proxy/Endpoints.Proxy");
 
         Assert.Equal(0, listed);
@@ -36,10 +36,16 @@ public sealed class PackageTests(ReleaseFixture release)
         }
     }
 
+    [Theory]
+    [InlineData("x64")]
+    [InlineData("arm64")]
+    public void EachArtifactIsAtMost45MB(string arch) =>
+        Assert.InRange(new FileInfo(release.Artifact(arch)).Length, 1, 45_000_000);
+
     [Fact]
     public async Task TheRuntimeBothServicesShareIsStoredOnce()
     {
-        var (listed, listing) = await Tools.RunAsync("tar", "-tvzf", release.Artifact("x64"));
+        var (listed, listing) = await Tools.RunAsync("tar", "-tvJf", release.Artifact("x64"));
 
         Assert.Equal(0, listed);
         var prefix = $"endpoints-{ReleaseFixture.Version}/bin/";

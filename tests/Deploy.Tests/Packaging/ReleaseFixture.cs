@@ -24,7 +24,7 @@ public sealed class ReleaseFixture : IAsyncLifetime, IDisposable
 
     public string InstallOutput { get; private set; } = "";
 
-    public string Artifact(string arch) => Path.Combine(Dist, $"endpoints-{Version}-linux-{arch}.tar.gz");
+    public string Artifact(string arch) => Path.Combine(Dist, $"endpoints-{Version}-linux-{arch}.tar.xz");
 
     public async Task InitializeAsync()
     {
@@ -35,7 +35,7 @@ public sealed class ReleaseFixture : IAsyncLifetime, IDisposable
         Assert.True(packaged == 0, packageOutput);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Unpacked)!);
-        var (unpacked, unpackOutput) = await Tools.RunAsync("tar", "-C", Path.GetDirectoryName(Unpacked)!, "-xzf", Artifact("x64"));
+        var (unpacked, unpackOutput) = await Tools.RunAsync("tar", "-C", Path.GetDirectoryName(Unpacked)!, "-xJf", Artifact("x64"));
         Assert.True(unpacked == 0, unpackOutput);
         var (installed, installOutput) = await Tools.RunAsync(Path.Combine(Unpacked, "install.sh"), "--prefix", Root);
         InstallOutput = installOutput;
