@@ -58,20 +58,13 @@ taskset -c 1 squid -N -f "$work/squid.conf" >"$work/squid.log" 2>&1 & pids+=($!)
 taskset -c 1 squid -N -n squidkrb -f "$work/squid-krb.conf" >"$work/squid-krb.log" 2>&1 & pids+=($!); squid_krb_pid=$!
 wait_port "$sink"; wait_port "$ours_port"; wait_port "$squid_port"; wait_port "$squid_krb_port"
 
-# ticks PID: user and system ticks of the process and its descendants (Squid's helpers).
-tree() { echo "$1"; local child; for child in $(pgrep -P "$1" || true); do tree "$child"; done; }
-ticks() {
-  local total=0 p
-  for p in $(tree "$1"); do total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done
-  echo "$total"
-}
 hz=$(getconf CLK_TCK)
 # run KIND [AUTH-FILE]: prints "cpu_us_per_handshake:rate" for the proxy in $port and $pid (ours unless set)
 run() {
   local before after out ok rate
-  before=$(ticks "${pid_of:-$ours_pid}")
+  before=$(cpu_ticks "${pid_of:-$ours_pid}")
   out=$(taskset -c 0 "$work/hsload" hs 127.0.0.1 "${port:-$ours_port}" "127.0.0.1:$sink" "$CONCURRENCY" "$SECONDS_PER_RUN" ${2:+"$2"})
-  after=$(ticks "${pid_of:-$ours_pid}")
+  after=$(cpu_ticks "${pid_of:-$ours_pid}")
   ok=$(sed -n 's/.*ok=\([0-9]*\).*/\1/p' <<<"$out"); rate=$(sed -n 's/.*rate=\([0-9]*\).*/\1/p' <<<"$out")
   fail=$(sed -n 's/.*fail=\([0-9]*\).*/\1/p' <<<"$out")
   [ "$fail" -le $((CONCURRENCY * 2)) ] || { echo "$1: $fail failed handshakes: $out" >&2; tail -3 "$work/ours.log" "$work"/squid*/cache.log >&2; exit 1; }
@@ -95,7 +88,6 @@ for round in $(seq "$ROUNDS"); do
   slice $((round - 1)); R[negotiate]+="$(run negotiate "$work/negotiate") "
   R[squid]+="$(port=$squid_port pid_of=$squid_pid run squid-anonymous) "
   squid_slice $((round - 1)); R[squid_negotiate]+="$(port=$squid_krb_port pid_of=$squid_krb_pid run squid-negotiate "$work/negotiate") "
-  echo "round $round: anonymous ${R[anonymous]##*( )} basic ${R[basic]} negotiate ${R[negotiate]}" | awk '{print $1, $2, $3, $4, $(NF-2), $(NF-1), $NF}' >/dev/null
 done
 median() { printf '%s\n' $1 | cut -d: -f"$2" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 a=$(median "${R[anonymous]}" 1); b=$(median "${R[basic]}" 1); n=$(median "${R[negotiate]}" 1)

@@ -69,8 +69,6 @@ unbound_conf() { # port
   echo "  forward-addr: 127.0.0.1@$up_port"
 }
 
-# tree PID: the process and its descendants.
-tree() { echo "$1"; local child; for child in $(pgrep -P "$1" || true); do tree "$child"; done; }
 # wait_children PID DEPTH: the descendants once the process has forked DEPTH levels (NSD: its main and server
 # processes, which outlive a TERM to the one started), so the exit trap stops them too.
 wait_children() {
@@ -173,12 +171,6 @@ with open(sys.argv[1] + "/memory.txt", "w") as f:
         f.write("mem-%d.example.net A\n" % i)
 PY
 
-# cpu_ticks PID: user and system ticks of the process and its descendants (NSD answers in a grandchild).
-cpu_ticks() {
-  local total=0 p
-  for p in $(tree "$1"); do total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done
-  echo "$total"
-}
 qps() { # port file pid -> "queries/s:server-cpu-us-per-query"
   local before after q
   before=$(cpu_ticks "$3")

@@ -21,6 +21,17 @@ need() {
   fi
 }
 
+# tree PID: the process and its descendants.
+tree() { echo "$1"; local child; for child in $(pgrep -P "$1" || true); do tree "$child"; done; }
+
+# cpu_ticks PID: user and system ticks of the process and its descendants (NSD answers in a grandchild, Squid's
+# helpers are its children); /proc/PID/stat is read past the command name, which may hold spaces.
+cpu_ticks() {
+  local total=0 p
+  for p in $(tree "$1"); do total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'))); done
+  echo "$total"
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # wait_port PORT: until something accepts on it (20 s), else the logs and exit.

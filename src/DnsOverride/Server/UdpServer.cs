@@ -87,7 +87,7 @@ internal sealed class UdpServer : IDisposable
             {
                 var length = batch.CopyTo(i, context);
 
-                // The empty datagram StopReceiving sends wakes the thread; a real query is still answered.
+                // Not served: the empty datagram StopReceiving sends to wake the thread, or one over MaxQuery.
                 if (length <= 0)
                 {
                     continue;
