@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Zones;
@@ -8,13 +9,27 @@ namespace Endpoints.DnsOverride.Zones;
 /// <summary>Turns the presentation form of RDATA into wire form (names uncompressed).</summary>
 internal static class RdataParser
 {
+    [ThreadStatic]
+    private static List<ZoneToken>? t_fields;
+
+    [ThreadStatic]
+    private static List<byte>? t_output;
+
+    /// <summary>
+    /// Parses one record's RDATA. <paramref name="rdata"/> points into a buffer this thread reuses: it is valid until
+    /// the next call, so a caller copies it (a zone load parses a million of them, and each a fresh array was most of
+    /// the load's garbage).
+    /// </summary>
     public static bool TryParse(
         ushort type, IReadOnlyList<ZoneToken> tokens, int start, DnsName origin,
-        out byte[] rdata, out DnsName? target, out string? error)
+        out ReadOnlySpan<byte> rdata, out DnsName? target, out string? error)
     {
         rdata = [];
         target = null;
-        var fields = new List<ZoneToken>(tokens.Count - start);
+        var fields = t_fields ??= [];
+        var output = t_output ??= [];
+        fields.Clear();
+        output.Clear();
         for (var i = start; i < tokens.Count; i++)
         {
             fields.Add(tokens[i]);
@@ -22,36 +37,38 @@ internal static class RdataParser
 
         if (fields.Count > 0 && fields[0] is { Quoted: false, Text: "\\#" })
         {
-            return TryParseGeneric(fields, out rdata, out error);
+            error = TryParseGeneric(fields, output);
+        }
+        else
+        {
+            error = type switch
+            {
+                RecordType.A => Address(fields, AddressFamily.InterNetwork, output),
+                RecordType.AAAA => Address(fields, AddressFamily.InterNetworkV6, output),
+                RecordType.NS or RecordType.CNAME or RecordType.PTR =>
+                    Expect(fields, 1) ?? Name(fields[0], origin, output, out target),
+                RecordType.MX => Expect(fields, 2) ?? Number(fields[0], 16, output) ?? Name(fields[1], origin, output, out target),
+                RecordType.SRV => Expect(fields, 4) ?? Number(fields[0], 16, output) ?? Number(fields[1], 16, output) ??
+                    Number(fields[2], 16, output) ?? Name(fields[3], origin, output, out target),
+                RecordType.SOA => Soa(fields, origin, output),
+                RecordType.TXT => Txt(fields, output),
+                RecordType.CAA => Caa(fields, output),
+                _ => $"unsupported RR type {RecordType.ToName(type)} (use the RFC 3597 \\# form)",
+            };
         }
 
-        var output = new List<byte>(32);
-        error = type switch
-        {
-            RecordType.A => Address(fields, AddressFamily.InterNetwork, output),
-            RecordType.AAAA => Address(fields, AddressFamily.InterNetworkV6, output),
-            RecordType.NS or RecordType.CNAME or RecordType.PTR =>
-                Expect(fields, 1) ?? Name(fields[0], origin, output, out target),
-            RecordType.MX => Expect(fields, 2) ?? Number(fields[0], 16, output) ?? Name(fields[1], origin, output, out target),
-            RecordType.SRV => Expect(fields, 4) ?? Number(fields[0], 16, output) ?? Number(fields[1], 16, output) ??
-                Number(fields[2], 16, output) ?? Name(fields[3], origin, output, out target),
-            RecordType.SOA => Soa(fields, origin, output),
-            RecordType.TXT => Txt(fields, output),
-            RecordType.CAA => Caa(fields, output),
-            _ => $"unsupported RR type {RecordType.ToName(type)} (use the RFC 3597 \\# form)",
-        };
         if (error is not null)
         {
             return false;
         }
 
-        rdata = [.. output];
-        if (rdata.Length > ushort.MaxValue)
+        if (output.Count > ushort.MaxValue)
         {
             error = "RDATA too long";
             return false;
         }
 
+        rdata = CollectionsMarshal.AsSpan(output);
         return true;
     }
 
@@ -72,14 +89,7 @@ internal static class RdataParser
         var text = fields[0].Text;
         if (family == AddressFamily.InterNetwork)
         {
-            var parts = text.Split('.');
-            if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, CultureInfo.InvariantCulture) > 255))
-            {
-                return $"bad dotted quad '{text}'";
-            }
-
-            output.AddRange(parts.Select(p => byte.Parse(p, CultureInfo.InvariantCulture)));
-            return null;
+            return DottedQuad(text, output) ? null : $"bad dotted quad '{text}'";
         }
 
         if (!text.Contains(':', StringComparison.Ordinal) || text.Contains('%', StringComparison.Ordinal) ||
@@ -88,8 +98,41 @@ internal static class RdataParser
             return $"bad IPv6 address '{text}'";
         }
 
-        output.AddRange(address.GetAddressBytes());
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        output.AddRange(bytes);
         return null;
+    }
+
+    /// <summary>Four decimal parts of one to three digits, each at most 255, as BIND's inet_pton takes them.</summary>
+    private static bool DottedQuad(ReadOnlySpan<char> text, List<byte> output)
+    {
+        Span<byte> parts = stackalloc byte[4];
+        var count = 0;
+        foreach (var range in text.Split('.'))
+        {
+            var part = text[range];
+            if (count == 4 || part.Length is 0 or > 3 || part.ContainsAnyExceptInRange('0', '9'))
+            {
+                return false;
+            }
+
+            var value = int.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture);
+            if (value > 255)
+            {
+                return false;
+            }
+
+            parts[count++] = (byte)value;
+        }
+
+        if (count != 4)
+        {
+            return false;
+        }
+
+        output.AddRange(parts);
+        return true;
     }
 
     private static string? Name(ZoneToken field, DnsName origin, List<byte> output, out DnsName? name)
@@ -106,9 +149,9 @@ internal static class RdataParser
         }
 
         name = parsed;
-        var wire = new byte[parsed.WireLength];
+        Span<byte> wire = stackalloc byte[DnsName.MaxWireLength];
         parsed.WriteTo(wire);
-        output.AddRange(wire);
+        output.AddRange(wire[..parsed.WireLength]);
         return null;
     }
 
@@ -191,36 +234,32 @@ internal static class RdataParser
 
         output.Add((byte)tag.Length);
         output.AddRange(tag.Select(c => (byte)c));
-        if (!TryUnescape(fields[2].Text, out var value))
-        {
-            return $"bad escape in '{fields[2].Text}'";
-        }
-
-        output.AddRange(value);
-        return null;
+        return TryUnescape(fields[2].Text, output) ? null : $"bad escape in '{fields[2].Text}'";
     }
 
     private static string? CharacterString(ZoneToken field, List<byte> output)
     {
-        if (!TryUnescape(field.Text, out var bytes))
+        var lengthAt = output.Count;
+        output.Add(0);
+        if (!TryUnescape(field.Text, output))
         {
             return $"bad escape in '{field.Text}'";
         }
 
-        if (bytes.Count > 255)
+        var length = output.Count - lengthAt - 1;
+        if (length > 255)
         {
             return "character string longer than 255 bytes";
         }
 
-        output.Add((byte)bytes.Count);
-        output.AddRange(bytes);
+        output[lengthAt] = (byte)length;
         return null;
     }
 
-    /// <summary>Resolves <c>\X</c> and <c>\DDD</c> escapes (RFC 1035 5.1).</summary>
-    public static bool TryUnescape(string text, out List<byte> bytes)
+    /// <summary>Resolves <c>\X</c> and <c>\DDD</c> escapes (RFC 1035 5.1), appending the bytes to <paramref name="bytes"/>.</summary>
+    private static bool TryUnescape(string text, List<byte> bytes)
     {
-        bytes = new List<byte>(text.Length);
+        Span<byte> utf8 = stackalloc byte[4];
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -228,7 +267,7 @@ internal static class RdataParser
             {
                 if (c > 0x7F)
                 {
-                    bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(c.ToString()));
+                    bytes.AddRange(utf8[..System.Text.Encoding.UTF8.GetBytes([c], utf8)]);
                 }
                 else
                 {
@@ -268,24 +307,20 @@ internal static class RdataParser
         return true;
     }
 
-    private static bool TryParseGeneric(List<ZoneToken> fields, out byte[] rdata, out string? error)
+    private static string? TryParseGeneric(List<ZoneToken> fields, List<byte> output)
     {
-        rdata = [];
         if (fields.Count < 2 || !ushort.TryParse(fields[1].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
         {
-            error = "bad \\# length";
-            return false;
+            return "bad \\# length";
         }
 
         var hex = string.Concat(fields.Skip(2).Select(f => f.Text));
         if (hex.Length != length * 2 || !hex.All(char.IsAsciiHexDigit))
         {
-            error = $"\\# data does not match its length {length}";
-            return false;
+            return $"\\# data does not match its length {length}";
         }
 
-        rdata = Convert.FromHexString(hex);
-        error = null;
-        return true;
+        output.AddRange(Convert.FromHexString(hex));
+        return null;
     }
 }

@@ -12,24 +12,19 @@ internal sealed class RecordSet
     private const ushort ClassIn = 1;
 
     public RecordSet(ushort type, uint ttl, IReadOnlyList<byte[]> rdatas, DnsName? target = null, IReadOnlyList<DnsName>? names = null)
+        : this(type, ttl, Encode(type, ttl, rdatas), rdatas.Count, target, names)
+    {
+    }
+
+    /// <summary>An RRset already encoded: <paramref name="count"/> records written by <see cref="Write"/>.</summary>
+    public RecordSet(ushort type, uint ttl, byte[] encoded, int count, DnsName? target, IReadOnlyList<DnsName>? names)
     {
         Type = type;
         Ttl = ttl;
-        Count = rdatas.Count;
+        Count = count;
         Target = target;
         Names = names ?? [];
-        var size = rdatas.Sum(r => 10 + r.Length);
-        Encoded = new byte[size];
-        var span = Encoded.AsSpan();
-        foreach (var rdata in rdatas)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(span, type);
-            BinaryPrimitives.WriteUInt16BigEndian(span[2..], ClassIn);
-            BinaryPrimitives.WriteUInt32BigEndian(span[4..], ttl);
-            BinaryPrimitives.WriteUInt16BigEndian(span[8..], (ushort)rdata.Length);
-            rdata.CopyTo(span[10..]);
-            span = span[(10 + rdata.Length)..];
-        }
+        Encoded = encoded;
     }
 
     public ushort Type { get; }
@@ -60,5 +55,31 @@ internal sealed class RecordSet
                 offset += 10 + length;
             }
         }
+    }
+
+    /// <summary>Bytes one record with this RDATA takes in <see cref="Encoded"/>.</summary>
+    public static int EncodedLength(ReadOnlySpan<byte> rdata) => 10 + rdata.Length;
+
+    /// <summary>Writes one record (everything after its owner name) and returns its length.</summary>
+    public static int Write(Span<byte> span, ushort type, uint ttl, ReadOnlySpan<byte> rdata)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(span, type);
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], ClassIn);
+        BinaryPrimitives.WriteUInt32BigEndian(span[4..], ttl);
+        BinaryPrimitives.WriteUInt16BigEndian(span[8..], (ushort)rdata.Length);
+        rdata.CopyTo(span[10..]);
+        return EncodedLength(rdata);
+    }
+
+    private static byte[] Encode(ushort type, uint ttl, IReadOnlyList<byte[]> rdatas)
+    {
+        var encoded = new byte[rdatas.Sum(r => EncodedLength(r))];
+        var offset = 0;
+        foreach (var rdata in rdatas)
+        {
+            offset += Write(encoded.AsSpan(offset), type, ttl, rdata);
+        }
+
+        return encoded;
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Endpoints.DnsOverride.Protocol;
 
 namespace Endpoints.DnsOverride.Zones;
@@ -9,40 +8,44 @@ namespace Endpoints.DnsOverride.Zones;
 /// </summary>
 internal static class ZoneBuilder
 {
-    public static Zone? Build(DnsName origin, string file, IReadOnlyList<ResourceRecord> records, List<ZoneError> errors)
+    public static Zone? Build(DnsName origin, string file, ZoneRecords records, List<ZoneError> errors)
     {
         var firstError = errors.Count(e => !e.IsWarning);
 
         // Each owner's records are chained by index, not gathered into a list per owner: a zone of a million names
         // costs no million lists while it loads.
-        var owners = new Dictionary<string, (int First, int Last)>(records.Count, StringComparer.Ordinal);
+        var owners = records.Owners;
+        var first = new int[owners.Count];
+        var last = new int[owners.Count];
+        Array.Fill(first, -1);
         var next = new int[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
             next[i] = -1;
-            ref var chain = ref CollectionsMarshal.GetValueRefOrAddDefault(owners, records[i].Owner.Key, out var exists);
-            if (exists)
+            var owner = records.OwnerOf(i);
+            if (first[owner] < 0)
             {
-                next[chain.Last] = i;
-                chain.Last = i;
+                first[owner] = i;
             }
             else
             {
-                chain = (i, i);
+                next[last[owner]] = i;
             }
+
+            last[owner] = i;
         }
 
         var nodes = new Dictionary<string, ZoneNode>(owners.Count, StringComparer.Ordinal);
-        var scratch = new List<ResourceRecord>();
-        foreach (var (key, chain) in owners)
+        var scratch = new List<int>();
+        for (var owner = 0; owner < owners.Count; owner++)
         {
             scratch.Clear();
-            for (var i = chain.First; i >= 0; i = next[i])
+            for (var i = first[owner]; i >= 0; i = next[i])
             {
-                scratch.Add(records[i]);
+                scratch.Add(i);
             }
 
-            nodes[key] = new ZoneNode(BuildSets(origin, records[chain.First].Owner, scratch, errors));
+            nodes[owners[owner].Key] = new ZoneNode(BuildSets(origin, owners[owner], records, scratch, errors));
         }
 
         if (!nodes.TryGetValue(origin.Key, out var apexNode) || apexNode.Get(RecordType.SOA) is not { } soa)
@@ -59,9 +62,9 @@ internal static class ZoneBuilder
 
         var hasDelegations = false;
         var lookup = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var (key, chain) in owners)
+        foreach (var owner in owners)
         {
-            var owner = records[chain.First].Owner;
+            var key = owner.Key;
             if (owner != origin && nodes[key].Get(RecordType.NS) is { } cut)
             {
                 nodes[key] = new ZoneNode(nodes[key].Sets) { Delegation = new Delegation(owner, cut, Addresses(owner, cut, nodes)) };
@@ -82,7 +85,7 @@ internal static class ZoneBuilder
             }
         }
 
-        CheckNameServers(origin, file, owners, records, nodes, errors);
+        CheckNameServers(origin, file, owners, nodes, errors);
 
         if (errors.Count(e => !e.IsWarning) > firstError)
         {
@@ -97,57 +100,147 @@ internal static class ZoneBuilder
         return new Zone(origin, file, nodes, negative, serial, hasDelegations, nsAddresses);
     }
 
-    private static RecordSet[] BuildSets(DnsName origin, DnsName owner, List<ResourceRecord> records, List<ZoneError> errors)
+    /// <summary>
+    /// One owner's RRsets in type order, from its records' indices in file order. Runs once per name of the zone, so
+    /// it sorts and groups in place (an owner has a handful of records) rather than through LINQ, whose groupings
+    /// cost a zone of a million names a gigabyte of garbage.
+    /// </summary>
+    private static RecordSet[] BuildSets(DnsName origin, DnsName owner, ZoneRecords records, List<int> indices, List<ZoneError> errors)
     {
-        var result = new List<RecordSet>();
-        foreach (var group in records.GroupBy(r => r.Type).OrderBy(g => g.Key))
+        // CNAME and other data is reported at the later of the first of each, in file order, so found before sorting.
+        var cname = -1;
+        var other = -1;
+        foreach (var i in indices)
         {
-            var first = group.First();
-            var unique = new List<ResourceRecord>();
-            foreach (var record in group)
+            var type = records.TypeOf(i);
+            if (type == RecordType.CNAME)
             {
-                if (unique.Any(u => u.Rdata.AsSpan().SequenceEqual(record.Rdata)))
+                cname = cname < 0 ? i : cname;
+            }
+            else if (type is not (RecordType.RRSIG or RecordType.NSEC))
+            {
+                other = other < 0 ? i : other;
+            }
+        }
+
+        // Stable insertion sort by type: records of one type stay in file order, as the checks below report them.
+        for (var i = 1; i < indices.Count; i++)
+        {
+            var index = indices[i];
+            var j = i - 1;
+            for (; j >= 0 && records.TypeOf(indices[j]) > records.TypeOf(index); j--)
+            {
+                indices[j + 1] = indices[j];
+            }
+
+            indices[j + 1] = index;
+        }
+
+        var sets = new RecordSet[CountTypes(records, indices)];
+        var unique = new List<int>();
+        var count = 0;
+        for (var start = 0; start < indices.Count;)
+        {
+            var head = indices[start];
+            var type = records.TypeOf(head);
+            var ttl = records.TtlOf(head);
+            var end = start + 1;
+            while (end < indices.Count && records.TypeOf(indices[end]) == type)
+            {
+                end++;
+            }
+
+            unique.Clear();
+            for (var k = start; k < end; k++)
+            {
+                var i = indices[k];
+                if (Contains(records, unique, records.Rdata(i)))
                 {
                     continue;
                 }
 
-                if (record.Ttl != first.Ttl)
+                if (records.TtlOf(i) != ttl)
                 {
-                    errors.Add(new ZoneError(record.File, record.Line, $"TTL set to prior TTL ({first.Ttl})", IsWarning: true));
+                    errors.Add(new ZoneError(records.FileOf(i), records.LineOf(i), $"TTL set to prior TTL ({ttl})", IsWarning: true));
                 }
 
-                unique.Add(record);
+                unique.Add(i);
             }
 
-            var type = group.Key;
             if (type is RecordType.SOA or RecordType.CNAME && unique.Count > 1)
             {
-                errors.Add(new ZoneError(unique[1].File, unique[1].Line, $"{owner}: multiple RRs of singleton type"));
+                errors.Add(new ZoneError(records.FileOf(unique[1]), records.LineOf(unique[1]), $"{owner}: multiple RRs of singleton type"));
             }
 
             if (type == RecordType.SOA && owner != origin)
             {
-                errors.Add(new ZoneError(first.File, first.Line, $"SOA record not at top of zone ({owner})"));
+                errors.Add(new ZoneError(records.FileOf(head), records.LineOf(head), $"SOA record not at top of zone ({owner})"));
             }
 
             if (type == RecordType.NS && owner.Key.StartsWith("\u0001*", StringComparison.Ordinal))
             {
-                errors.Add(new ZoneError(first.File, first.Line, $"{owner}: invalid NS owner name (wildcard)"));
+                errors.Add(new ZoneError(records.FileOf(head), records.LineOf(head), $"{owner}: invalid NS owner name (wildcard)"));
             }
 
-            result.Add(new RecordSet(type, first.Ttl, unique.Select(r => r.Rdata).ToList(), first.Target,
-                first.Target is null ? null : unique.Where(r => r.Target is not null).Select(r => r.Target!).ToList()));
+            sets[count++] = Encode(records, unique, type, ttl);
+            start = end;
         }
 
-        var cname = records.FirstOrDefault(r => r.Type == RecordType.CNAME);
-        var other = records.FirstOrDefault(r => r.Type is not (RecordType.CNAME or RecordType.RRSIG or RecordType.NSEC));
-        if (cname is not null && other is not null)
+        if (cname >= 0 && other >= 0)
         {
-            var later = cname.Line >= other.Line ? cname : other;
-            errors.Add(new ZoneError(later.File, later.Line, $"{owner}: CNAME and other data"));
+            var later = records.LineOf(cname) >= records.LineOf(other) ? cname : other;
+            errors.Add(new ZoneError(records.FileOf(later), records.LineOf(later), $"{owner}: CNAME and other data"));
         }
 
-        return [.. result];
+        return sets;
+    }
+
+    private static RecordSet Encode(ZoneRecords records, List<int> unique, ushort type, uint ttl)
+    {
+        var size = 0;
+        foreach (var i in unique)
+        {
+            size += RecordSet.EncodedLength(records.Rdata(i));
+        }
+
+        var encoded = new byte[size];
+        var offset = 0;
+        var target = records.Target(unique[0]);
+        List<DnsName>? names = null;
+        foreach (var i in unique)
+        {
+            offset += RecordSet.Write(encoded.AsSpan(offset), type, ttl, records.Rdata(i));
+            if (target is not null && records.Target(i) is { } name)
+            {
+                (names ??= []).Add(name);
+            }
+        }
+
+        return new RecordSet(type, ttl, encoded, unique.Count, target, names);
+    }
+
+    private static int CountTypes(ZoneRecords records, List<int> sorted)
+    {
+        var count = sorted.Count == 0 ? 0 : 1;
+        for (var i = 1; i < sorted.Count; i++)
+        {
+            count += records.TypeOf(sorted[i]) != records.TypeOf(sorted[i - 1]) ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static bool Contains(ZoneRecords records, List<int> unique, ReadOnlySpan<byte> rdata)
+    {
+        foreach (var i in unique)
+        {
+            if (records.Rdata(i).SequenceEqual(rdata))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -169,13 +262,11 @@ internal static class ZoneBuilder
     }
 
     private static void CheckNameServers(
-        DnsName origin, string file, Dictionary<string, (int First, int Last)> owners, IReadOnlyList<ResourceRecord> records,
-        Dictionary<string, ZoneNode> nodes, List<ZoneError> errors)
+        DnsName origin, string file, IReadOnlyList<DnsName> owners, Dictionary<string, ZoneNode> nodes, List<ZoneError> errors)
     {
-        foreach (var (key, chain) in owners)
+        foreach (var owner in owners)
         {
-            var owner = records[chain.First].Owner;
-            var ns = nodes[key].Get(RecordType.NS);
+            var ns = nodes[owner.Key].Get(RecordType.NS);
             if (ns is null)
             {
                 continue;

@@ -16,7 +16,7 @@ internal sealed class ZoneFileParser
     private readonly DnsName _zoneOrigin;
     private readonly ZoneLimits _limits;
     private readonly string _folder;
-    private readonly List<ResourceRecord> _records = [];
+    private readonly ZoneRecords _records = new();
     private readonly List<ZoneError> _errors = [];
     private uint? _defaultTtl;
     private uint? _lastTtl;
@@ -34,14 +34,14 @@ internal sealed class ZoneFileParser
     /// Parses the zone file at <paramref name="path"/>; its folder is the zones folder its includes must stay in.
     /// <c>Stopped</c>: the file could not be read whole or a limit was crossed, so the records are not the zone.
     /// </summary>
-    public static (IReadOnlyList<ResourceRecord> Records, IReadOnlyList<ZoneError> Errors, bool Stopped) Parse(string path, DnsName origin, ZoneLimits limits)
+    public static (ZoneRecords Records, IReadOnlyList<ZoneError> Errors, bool Stopped) Parse(string path, DnsName origin, ZoneLimits limits)
     {
         var parser = new ZoneFileParser(origin, limits, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
         parser.ParseFile(path, origin, depth: 0, includedFrom: null);
         return (parser._records, parser._errors, parser._stopped);
     }
 
-    public static (IReadOnlyList<ResourceRecord> Records, IReadOnlyList<ZoneError> Errors) ParseText(string text, string file, DnsName origin)
+    public static (ZoneRecords Records, IReadOnlyList<ZoneError> Errors) ParseText(string text, string file, DnsName origin)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
         var parser = new ZoneFileParser(origin, ZoneLimits.Default, folder);
@@ -253,7 +253,7 @@ internal sealed class ZoneFileParser
                     return;
                 }
 
-                ttl = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rdata.AsSpan(rdata.Length - 4));
+                ttl = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rdata[^4..]);
                 Warning(file, entry.Line, "no TTL specified; using SOA MINTTL instead");
             }
         }
@@ -275,7 +275,7 @@ internal sealed class ZoneFileParser
             return;
         }
 
-        _records.Add(new ResourceRecord(owner, type, ttl.Value, rdata, target, file, entry.Line));
+        _records.Add(owner, type, ttl.Value, rdata, target, file, entry.Line);
     }
 
     private static bool IsClass(string text) =>

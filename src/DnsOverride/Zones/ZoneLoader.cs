@@ -10,6 +10,8 @@ internal static class ZoneLoader
 {
     public const string Extension = ".zone";
 
+    private const int CompactAfterRecords = 250_000;
+
     /// <summary>
     /// zones-sync's layout, <c>zones -> revs/COMMIT/PATH</c>: the first link is the swap, and every part of where it
     /// points must be a plain folder, or the zones served would change with no commit. Returns the first part that is
@@ -128,14 +130,23 @@ internal static class ZoneLoader
             return null;
         }
 
-        (records, var parseErrors, var stopped) = ZoneFileParser.Parse(file, origin, limits);
+        var (parsed, parseErrors, stopped) = ZoneFileParser.Parse(file, origin, limits);
+        records = parsed;
         errors.AddRange(parseErrors);
         if (stopped)
         {
             return null;
         }
 
-        var zone = ZoneBuilder.Build(origin, file, records, errors);
+        // The parse leaves its text and the records' grown-out arrays on the large object heap, which the builder's
+        // small objects cannot reuse until a compacting collection gives the space back: without it a 1,000,000-record
+        // zone peaks 80 MB higher. Below a few hundred thousand records that is less than the collection costs.
+        if (parsed.Count >= CompactAfterRecords)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+
+        var zone = ZoneBuilder.Build(origin, file, parsed, errors);
         return errors.Any(e => !e.IsWarning) ? null : zone;
     }
 

@@ -1,14 +1,20 @@
-using System.Text;
-
 namespace Endpoints.DnsOverride.Zones;
 
 /// <summary>Splits master-file text (RFC 1035 5.1) into logical entries.</summary>
 internal static class ZoneTokenizer
 {
+    /// <summary>Distinct token texts kept for reuse ("IN", "A", a TTL): the first ones seen, as a big zone repeats them.</summary>
+    private const int ReusedTexts = 256;
+
+    /// <summary>
+    /// The entries of <paramref name="text"/>. Each entry's token list is reused for the next one, so a caller reads
+    /// an entry before it asks for the next (a zone of a million lines then makes no million lists).
+    /// </summary>
     public static IEnumerable<ZoneEntry> Read(string text, string file, List<ZoneError> errors)
     {
         var tokens = new List<ZoneToken>();
-        var current = new StringBuilder();
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var current = -1;
         var line = 1;
         var entryLine = 1;
         var depth = 0;
@@ -32,15 +38,14 @@ internal static class ZoneTokenizer
             if (c == '"')
             {
                 var start = line;
-                var value = new StringBuilder();
-                i++;
+                Flush(tokens, texts, text, ref current, i, line);
+                var valueStart = ++i;
                 var closed = false;
                 while (i < text.Length)
                 {
                     var q = text[i];
                     if (q == '\\' && i + 1 < text.Length)
                     {
-                        value.Append(q).Append(text[i + 1]);
                         if (text[i + 1] == '\n')
                         {
                             line++;
@@ -50,19 +55,19 @@ internal static class ZoneTokenizer
                         continue;
                     }
 
-                    if (q == '"')
-                    {
-                        closed = true;
-                        i++;
-                        break;
-                    }
-
-                    if (q == '\n')
+                    if (q is '"' or '\n')
                     {
                         break;
                     }
 
-                    value.Append(q);
+                    i++;
+                }
+
+                // Escapes stay in the token as written (the RDATA parser resolves them), so it is a slice of the text.
+                var value = text[valueStart..i];
+                if (i < text.Length && text[i] == '"')
+                {
+                    closed = true;
                     i++;
                 }
 
@@ -71,14 +76,13 @@ internal static class ZoneTokenizer
                     errors.Add(new ZoneError(file, start, "unbalanced quotes"));
                 }
 
-                Flush(tokens, current, line);
-                tokens.Add(new ZoneToken(value.ToString(), true, start));
+                tokens.Add(new ZoneToken(value, true, start));
                 continue;
             }
 
             if (c == '\\' && i + 1 < text.Length)
             {
-                current.Append(c).Append(text[i + 1]);
+                current = current < 0 ? i : current;
                 i += 2;
                 continue;
             }
@@ -95,7 +99,7 @@ internal static class ZoneTokenizer
 
             if (c == '(')
             {
-                Flush(tokens, current, line);
+                Flush(tokens, texts, text, ref current, i, line);
                 if (depth++ == 0)
                 {
                     parenLine = line;
@@ -107,7 +111,7 @@ internal static class ZoneTokenizer
 
             if (c == ')')
             {
-                Flush(tokens, current, line);
+                Flush(tokens, texts, text, ref current, i, line);
                 if (depth == 0)
                 {
                     errors.Add(new ZoneError(file, line, "unbalanced parentheses"));
@@ -123,14 +127,14 @@ internal static class ZoneTokenizer
 
             if (c is ' ' or '\t' or '\r')
             {
-                Flush(tokens, current, line);
+                Flush(tokens, texts, text, ref current, i, line);
                 i++;
                 continue;
             }
 
             if (c == '\n')
             {
-                Flush(tokens, current, line);
+                Flush(tokens, texts, text, ref current, i, line);
                 if (eof && depth > 0)
                 {
                     errors.Add(new ZoneError(file, parenLine, "unbalanced parentheses"));
@@ -141,7 +145,7 @@ internal static class ZoneTokenizer
                 {
                     if (tokens.Count > 0)
                     {
-                        yield return new ZoneEntry(tokens.ToArray(), blankOwner, entryLine);
+                        yield return new ZoneEntry(tokens, blankOwner, entryLine);
                         tokens.Clear();
                     }
 
@@ -153,17 +157,31 @@ internal static class ZoneTokenizer
                 continue;
             }
 
-            current.Append(c);
+            current = current < 0 ? i : current;
             i++;
         }
     }
 
-    private static void Flush(List<ZoneToken> tokens, StringBuilder current, int line)
+    /// <summary>Ends the unquoted token that began at <paramref name="start"/> (if one did) just before <paramref name="end"/>.</summary>
+    private static void Flush(List<ZoneToken> tokens, Dictionary<string, string> texts, string text, ref int start, int end, int line)
     {
-        if (current.Length > 0)
+        if (start < 0)
         {
-            tokens.Add(new ZoneToken(current.ToString(), false, line));
-            current.Clear();
+            return;
         }
+
+        var span = text.AsSpan(start, end - start);
+        var reuse = texts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!reuse.TryGetValue(span, out var value))
+        {
+            value = span.ToString();
+            if (texts.Count < ReusedTexts)
+            {
+                texts.Add(value, value);
+            }
+        }
+
+        tokens.Add(new ZoneToken(value, false, line));
+        start = -1;
     }
 }
