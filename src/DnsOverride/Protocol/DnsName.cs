@@ -26,6 +26,9 @@ internal sealed class DnsName : IEquatable<DnsName>
 
     public static DnsName FromKey(ReadOnlySpan<char> key) => key.IsEmpty ? Root : new DnsName(key.ToString());
 
+    /// <summary>The name whose key is <paramref name="key"/>, sharing that string (a zone keeps one per owner).</summary>
+    public static DnsName FromKey(string key) => key.Length == 0 ? Root : new DnsName(key);
+
     /// <summary>True when <paramref name="name"/> equals <paramref name="ancestor"/> or lies below it.</summary>
     public static bool IsAtOrBelow(ReadOnlySpan<char> name, ReadOnlySpan<char> ancestor)
     {

@@ -14,7 +14,7 @@ internal static class ZoneBuilder
 
         // Each owner's records are chained by index, not gathered into a list per owner: a zone of a million names
         // costs no million lists while it loads.
-        var owners = records.Owners;
+        var owners = records.OwnerKeys;
         var first = new int[owners.Count];
         var last = new int[owners.Count];
         Array.Fill(first, -1);
@@ -36,6 +36,7 @@ internal static class ZoneBuilder
         }
 
         var nodes = new Dictionary<string, ZoneNode>(owners.Count, StringComparer.Ordinal);
+        var nameServerOwners = new List<string>();
         var scratch = new List<int>();
         for (var owner = 0; owner < owners.Count; owner++)
         {
@@ -45,7 +46,12 @@ internal static class ZoneBuilder
                 scratch.Add(i);
             }
 
-            nodes[owners[owner].Key] = new ZoneNode(BuildSets(origin, owners[owner], records, scratch, errors));
+            var node = new ZoneNode(BuildSets(origin, owners[owner], records, scratch, errors));
+            nodes[owners[owner]] = node;
+            if (node.Get(RecordType.NS) is not null)
+            {
+                nameServerOwners.Add(owners[owner]);
+            }
         }
 
         if (!nodes.TryGetValue(origin.Key, out var apexNode) || apexNode.Get(RecordType.SOA) is not { } soa)
@@ -62,15 +68,19 @@ internal static class ZoneBuilder
 
         var hasDelegations = false;
         var lookup = nodes.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var owner in owners)
+        foreach (var key in nameServerOwners)
         {
-            var key = owner.Key;
-            if (owner != origin && nodes[key].Get(RecordType.NS) is { } cut)
+            if (key != origin.Key)
             {
+                var owner = DnsName.FromKey(key);
+                var cut = nodes[key].Get(RecordType.NS)!;
                 nodes[key] = new ZoneNode(nodes[key].Sets) { Delegation = new Delegation(owner, cut, Addresses(owner, cut, nodes)) };
                 hasDelegations = true;
             }
+        }
 
+        foreach (var key in owners)
+        {
             // Empty non-terminals up to the first name that exists (the apex always does), walked as key slices.
             ReadOnlySpan<char> parent = key;
             while (parent.Length > origin.Key.Length)
@@ -85,7 +95,7 @@ internal static class ZoneBuilder
             }
         }
 
-        CheckNameServers(origin, file, owners, nodes, errors);
+        CheckNameServers(origin, file, nameServerOwners, nodes, errors);
 
         if (errors.Count(e => !e.IsWarning) > firstError)
         {
@@ -105,8 +115,11 @@ internal static class ZoneBuilder
     /// it sorts and groups in place (an owner has a handful of records) rather than through LINQ, whose groupings
     /// cost a zone of a million names a gigabyte of garbage.
     /// </summary>
-    private static RecordSet[] BuildSets(DnsName origin, DnsName owner, ZoneRecords records, List<int> indices, List<ZoneError> errors)
+    private static RecordSet[] BuildSets(DnsName origin, string key, ZoneRecords records, List<int> indices, List<ZoneError> errors)
     {
+        // The owner as a name only for the messages: a name per owner would be a million objects of garbage.
+        string Owner() => DnsName.FromKey(key).ToString();
+
         // CNAME and other data is reported at the later of the first of each, in file order, so found before sorting.
         var cname = -1;
         var other = -1;
@@ -169,17 +182,17 @@ internal static class ZoneBuilder
 
             if (type is RecordType.SOA or RecordType.CNAME && unique.Count > 1)
             {
-                errors.Add(new ZoneError(records.FileOf(unique[1]), records.LineOf(unique[1]), $"{owner}: multiple RRs of singleton type"));
+                errors.Add(new ZoneError(records.FileOf(unique[1]), records.LineOf(unique[1]), $"{Owner()}: multiple RRs of singleton type"));
             }
 
-            if (type == RecordType.SOA && owner != origin)
+            if (type == RecordType.SOA && key != origin.Key)
             {
-                errors.Add(new ZoneError(records.FileOf(head), records.LineOf(head), $"SOA record not at top of zone ({owner})"));
+                errors.Add(new ZoneError(records.FileOf(head), records.LineOf(head), $"SOA record not at top of zone ({Owner()})"));
             }
 
-            if (type == RecordType.NS && owner.Key.StartsWith("\u0001*", StringComparison.Ordinal))
+            if (type == RecordType.NS && key.StartsWith("\u0001*", StringComparison.Ordinal))
             {
-                errors.Add(new ZoneError(records.FileOf(head), records.LineOf(head), $"{owner}: invalid NS owner name (wildcard)"));
+                errors.Add(new ZoneError(records.FileOf(head), records.LineOf(head), $"{Owner()}: invalid NS owner name (wildcard)"));
             }
 
             sets[count++] = Encode(records, unique, type, ttl);
@@ -189,7 +202,7 @@ internal static class ZoneBuilder
         if (cname >= 0 && other >= 0)
         {
             var later = records.LineOf(cname) >= records.LineOf(other) ? cname : other;
-            errors.Add(new ZoneError(records.FileOf(later), records.LineOf(later), $"{owner}: CNAME and other data"));
+            errors.Add(new ZoneError(records.FileOf(later), records.LineOf(later), $"{Owner()}: CNAME and other data"));
         }
 
         return sets;
@@ -262,16 +275,12 @@ internal static class ZoneBuilder
     }
 
     private static void CheckNameServers(
-        DnsName origin, string file, IReadOnlyList<DnsName> owners, Dictionary<string, ZoneNode> nodes, List<ZoneError> errors)
+        DnsName origin, string file, List<string> nameServerOwners, Dictionary<string, ZoneNode> nodes, List<ZoneError> errors)
     {
-        foreach (var owner in owners)
+        foreach (var key in nameServerOwners)
         {
-            var ns = nodes[owner.Key].Get(RecordType.NS);
-            if (ns is null)
-            {
-                continue;
-            }
-
+            var ns = nodes[key].Get(RecordType.NS)!;
+            var owner = DnsName.FromKey(key);
             foreach (var target in ns.Names.Where(n => n.IsAtOrBelow(origin)))
             {
                 var hasAddress = nodes.TryGetValue(target.Key, out var targetNode) &&

@@ -38,6 +38,7 @@ internal sealed class ZoneFileParser
     {
         var parser = new ZoneFileParser(origin, limits, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
         parser.ParseFile(path, origin, depth: 0, includedFrom: null);
+        parser._records.Complete();
         return (parser._records, parser._errors, parser._stopped);
     }
 
@@ -46,6 +47,7 @@ internal sealed class ZoneFileParser
         var folder = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
         var parser = new ZoneFileParser(origin, ZoneLimits.Default, folder);
         parser.ParseEntries(text, file, folder, origin, 0);
+        parser._records.Complete();
         return (parser._records, parser._errors);
     }
 

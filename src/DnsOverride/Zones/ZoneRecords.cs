@@ -12,18 +12,18 @@ namespace Endpoints.DnsOverride.Zones;
 /// </summary>
 internal sealed class ZoneRecords : IReadOnlyList<ResourceRecord>
 {
-    private readonly Dictionary<string, int> _ownerIndex = new(StringComparer.Ordinal);
-    private readonly List<DnsName> _owners = [];
+    private readonly List<string> _owners = [];
     private readonly List<DnsName> _targets = [];
     private readonly List<string> _files = [];
+    private Dictionary<string, int>? _ownerIndex = new(StringComparer.Ordinal);
     private Entry[] _entries = [];
     private byte[] _rdata = [];
     private int _rdataLength;
 
     public int Count { get; private set; }
 
-    /// <summary>Distinct owner names, each once, in the order they first appear.</summary>
-    public IReadOnlyList<DnsName> Owners => _owners;
+    /// <summary>Distinct owner names, each once as its key, in the order they first appear.</summary>
+    public IReadOnlyList<string> OwnerKeys => _owners;
 
     public ResourceRecord this[int index]
     {
@@ -31,17 +31,18 @@ internal sealed class ZoneRecords : IReadOnlyList<ResourceRecord>
         {
             var entry = _entries[index];
             return new ResourceRecord(
-                _owners[entry.Owner], entry.Type, entry.Ttl, Rdata(index).ToArray(), Target(index), _files[entry.File], entry.Line);
+                DnsName.FromKey(_owners[entry.Owner]), entry.Type, entry.Ttl, Rdata(index).ToArray(), Target(index), _files[entry.File], entry.Line);
         }
     }
 
     public void Add(DnsName owner, ushort type, uint ttl, ReadOnlySpan<byte> rdata, DnsName? target, string file, int line)
     {
-        ref var ownerIndex = ref CollectionsMarshal.GetValueRefOrAddDefault(_ownerIndex, owner.Key, out var known);
+        var owners = _ownerIndex ?? throw new InvalidOperationException("the records are complete");
+        ref var ownerIndex = ref CollectionsMarshal.GetValueRefOrAddDefault(owners, owner.Key, out var known);
         if (!known)
         {
             ownerIndex = _owners.Count;
-            _owners.Add(owner);
+            _owners.Add(owner.Key);
         }
 
         if (_files.Count == 0 || !ReferenceEquals(_files[^1], file))
@@ -78,7 +79,19 @@ internal sealed class ZoneRecords : IReadOnlyList<ResourceRecord>
         }
     }
 
-    /// <summary>The index into <see cref="Owners"/> of record <paramref name="index"/>'s owner.</summary>
+    /// <summary>
+    /// Ends the reading: the index of owners goes and the arrays shrink to what they hold, so that while the zone is
+    /// built from them they take no more than the records need.
+    /// </summary>
+    public void Complete()
+    {
+        _ownerIndex = null;
+        Array.Resize(ref _entries, Count);
+        Array.Resize(ref _rdata, _rdataLength);
+        _owners.TrimExcess();
+    }
+
+    /// <summary>The index into <see cref="OwnerKeys"/> of record <paramref name="index"/>'s owner.</summary>
     public int OwnerOf(int index) => _entries[index].Owner;
 
     public ushort TypeOf(int index) => _entries[index].Type;

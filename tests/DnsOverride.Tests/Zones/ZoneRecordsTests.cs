@@ -33,7 +33,7 @@ public sealed class ZoneRecordsTests
         Assert.Equal([1, 2, 3, 4, 5, 6], records.Select(r => r.Line - 1));
         Assert.All(records, r => Assert.Equal("big.test.zone", r.File));
         Assert.Equal("\u0003a b\u0001c"u8.ToArray(), records[5].Rdata);
-        Assert.Equal(["big.test.", "ns.big.test.", "www.big.test.", "txt.big.test."], records.Owners.Select(o => o.ToString()));
+        Assert.Equal(["big.test.", "ns.big.test.", "www.big.test.", "txt.big.test."], records.OwnerKeys.Select(k => DnsName.FromKey(k).ToString()));
     }
 
     [Fact]
