@@ -136,7 +136,7 @@ internal sealed class HealthMonitor : IHostedService, IDisposable
         let zone = zones.FindZoneExact(check.Zone)
         where zone is not null
         from owner in check.Names
-        from set in zone.Find(owner.Key)?.Sets ?? []
+        from set in zone.Find(owner.Key)?.Sets.ToArray() ?? []
         where set.Type is RecordType.A or RecordType.AAAA
         select (zone, check, set);
 

@@ -37,8 +37,10 @@ internal sealed class ZoneTransfer : IFollowingMessages
         yield return (zone.Origin.Key, soa);
         foreach (var (owner, node) in zone.Nodes)
         {
-            foreach (var set in node.Sets)
+            // By index: the sets are a span, which an iterator cannot hold across a yield.
+            for (var i = 0; i < node.Sets.Length; i++)
             {
+                var set = node.Sets[i];
                 if (set.Type == RecordType.SOA && owner.Length == zone.Origin.Key.Length)
                 {
                     continue;

@@ -11,18 +11,17 @@ internal sealed class RecordSet
 {
     private const ushort ClassIn = 1;
 
-    public RecordSet(ushort type, uint ttl, IReadOnlyList<byte[]> rdatas, DnsName? target = null, IReadOnlyList<DnsName>? names = null)
-        : this(type, ttl, Encode(type, ttl, rdatas), rdatas.Count, target, names)
+    public RecordSet(ushort type, uint ttl, IReadOnlyList<byte[]> rdatas, IReadOnlyList<DnsName>? names = null)
+        : this(type, ttl, Encode(type, ttl, rdatas), rdatas.Count, names)
     {
     }
 
     /// <summary>An RRset already encoded: <paramref name="count"/> records written by <see cref="Write"/>.</summary>
-    public RecordSet(ushort type, uint ttl, byte[] encoded, int count, DnsName? target, IReadOnlyList<DnsName>? names)
+    public RecordSet(ushort type, uint ttl, byte[] encoded, int count, IReadOnlyList<DnsName>? names)
     {
         Type = type;
         Ttl = ttl;
         Count = count;
-        Target = target;
         Names = names ?? [];
         Encoded = encoded;
     }
@@ -36,10 +35,10 @@ internal sealed class RecordSet
     /// <summary>The records after their owner name, back to back.</summary>
     public byte[] Encoded { get; }
 
-    /// <summary>For CNAME: where the chain goes next.</summary>
-    public DnsName? Target { get; }
+    /// <summary>For CNAME: where the chain goes next (its one name; a zone holds no field for it in every set).</summary>
+    public DnsName? Target => Type == RecordType.CNAME && Names.Count > 0 ? Names[0] : null;
 
-    /// <summary>For NS: the name servers, used to find glue.</summary>
+    /// <summary>The names the records point at (NS, CNAME, MX, SRV), in record order: NS glue, the CNAME chain.</summary>
     public IReadOnlyList<DnsName> Names { get; }
 
     /// <summary>The RDATA of each record, decoded from <see cref="Encoded"/> (for tests and tools).</summary>

@@ -74,7 +74,7 @@ internal static class ZoneBuilder
             {
                 var owner = DnsName.FromKey(key);
                 var cut = nodes[key].Get(RecordType.NS)!;
-                nodes[key] = new ZoneNode(nodes[key].Sets) { Delegation = new Delegation(owner, cut, Addresses(owner, cut, nodes)) };
+                nodes[key] = new ZoneNode(nodes[key].Sets.ToArray()) { Delegation = new Delegation(owner, cut, Addresses(owner, cut, nodes)) };
                 hasDelegations = true;
             }
         }
@@ -229,7 +229,7 @@ internal static class ZoneBuilder
             }
         }
 
-        return new RecordSet(type, ttl, encoded, unique.Count, target, names);
+        return new RecordSet(type, ttl, encoded, unique.Count, names?.ToArray());
     }
 
     private static int CountTypes(ZoneRecords records, List<int> sorted)
@@ -267,7 +267,13 @@ internal static class ZoneBuilder
         {
             if (nodes.TryGetValue(target.Key, out var node))
             {
-                glue.AddRange(node.Sets.Where(s => s.Type is RecordType.A or RecordType.AAAA).Select(s => (target, s)));
+                foreach (var set in node.Sets)
+                {
+                    if (set.Type is RecordType.A or RecordType.AAAA)
+                    {
+                        glue.Add((target, set));
+                    }
+                }
             }
         }
 
@@ -284,7 +290,7 @@ internal static class ZoneBuilder
             foreach (var target in ns.Names.Where(n => n.IsAtOrBelow(origin)))
             {
                 var hasAddress = nodes.TryGetValue(target.Key, out var targetNode) &&
-                    targetNode.Sets.Any(s => s.Type is RecordType.A or RecordType.AAAA);
+                    (targetNode.Get(RecordType.A) ?? targetNode.Get(RecordType.AAAA)) is not null;
                 if (!hasAddress)
                 {
                     // named-checkzone fails the zone for the apex, and only warns for missing glue below a cut.

@@ -5,24 +5,33 @@ internal sealed class ZoneNode
 {
     public static readonly ZoneNode EmptyNonTerminal = new([]);
 
+    // Most names have one RRset: it is held as itself, and only several take an array (a million names, 32 MB).
+    private readonly RecordSet? _single;
+    private readonly RecordSet[]? _several;
+
     public ZoneNode(RecordSet[] sets)
     {
-        Sets = sets;
-        Cname = Find(sets, Protocol.RecordType.CNAME);
+        if (sets.Length == 1)
+        {
+            _single = sets[0];
+        }
+        else
+        {
+            _several = sets;
+        }
     }
 
-    public RecordSet[] Sets { get; }
+    /// <summary>The sets in type order.</summary>
+    public ReadOnlySpan<RecordSet> Sets => _several ?? new ReadOnlySpan<RecordSet>(in _single!);
 
-    public RecordSet? Cname { get; }
+    public RecordSet? Cname => Get(Protocol.RecordType.CNAME);
 
     /// <summary>Set when this node is a zone cut (NS below the apex).</summary>
     public Delegation? Delegation { get; init; }
 
-    public RecordSet? Get(ushort type) => Find(Sets, type);
-
-    private static RecordSet? Find(RecordSet[] sets, ushort type)
+    public RecordSet? Get(ushort type)
     {
-        foreach (var set in sets)
+        foreach (var set in Sets)
         {
             if (set.Type == type)
             {

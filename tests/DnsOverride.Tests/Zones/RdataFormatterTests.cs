@@ -31,7 +31,7 @@ public sealed class RdataFormatterTests
         var checkedRecords = 0;
         foreach (var zone in ZoneFixtures.TestZones().Zones)
         {
-            foreach (var set in zone.Nodes.Values.SelectMany(n => n.Sets))
+            foreach (var set in zone.Nodes.Values.SelectMany(n => n.Sets.ToArray()))
             {
                 foreach (var rdata in set.Rdatas)
                 {
