@@ -12,41 +12,26 @@ internal static class ZoneBuilder
     {
         var firstError = errors.Count(e => !e.IsWarning);
 
-        // Each owner's records are chained by index, not gathered into a list per owner: a zone of a million names
-        // costs no million lists while it loads.
+        // Records are taken owner by owner, in the order owners first appear: as the file has them when each owner's
+        // records are together (as zone files are written), else in an order sorted by owner. No list per owner: a
+        // zone of a million names costs no million lists while it loads.
         var owners = records.OwnerKeys;
-        var first = new int[owners.Count];
-        var last = new int[owners.Count];
-        Array.Fill(first, -1);
-        var next = new int[records.Count];
-        for (var i = 0; i < records.Count; i++)
-        {
-            next[i] = -1;
-            var owner = records.OwnerOf(i);
-            if (first[owner] < 0)
-            {
-                first[owner] = i;
-            }
-            else
-            {
-                next[last[owner]] = i;
-            }
-
-            last[owner] = i;
-        }
-
+        var order = records.OwnersTogether ? null : OwnerOrder(records);
         var nodes = new Dictionary<string, ZoneNode>(owners.Count, StringComparer.Ordinal);
         var nameServerOwners = new List<string>();
         var scratch = new List<int>();
-        for (var owner = 0; owner < owners.Count; owner++)
+        var unique = new List<int>();
+        var sets = new List<RecordSet>();
+        for (int owner = 0, k = 0; owner < owners.Count; owner++)
         {
             scratch.Clear();
-            for (var i = first[owner]; i >= 0; i = next[i])
+            for (; k < records.Count && records.OwnerOf(order?[k] ?? k) == owner; k++)
             {
-                scratch.Add(i);
+                scratch.Add(order?[k] ?? k);
             }
 
-            var node = new ZoneNode(BuildSets(origin, owners[owner], records, scratch, errors));
+            BuildSets(origin, owners[owner], records, scratch, unique, sets, errors);
+            var node = new ZoneNode(sets);
             nodes[owners[owner]] = node;
             if (node.Get(RecordType.NS) is not null)
             {
@@ -74,7 +59,7 @@ internal static class ZoneBuilder
             {
                 var owner = DnsName.FromKey(key);
                 var cut = nodes[key].Get(RecordType.NS)!;
-                nodes[key] = new ZoneNode(nodes[key].Sets.ToArray()) { Delegation = new Delegation(owner, cut, Addresses(owner, cut, nodes)) };
+                nodes[key] = new ZoneNode(nodes[key]) { Delegation = new Delegation(owner, cut, Addresses(owner, cut, nodes)) };
                 hasDelegations = true;
             }
         }
@@ -115,7 +100,8 @@ internal static class ZoneBuilder
     /// it sorts and groups in place (an owner has a handful of records) rather than through LINQ, whose groupings
     /// cost a zone of a million names a gigabyte of garbage.
     /// </summary>
-    private static RecordSet[] BuildSets(DnsName origin, string key, ZoneRecords records, List<int> indices, List<ZoneError> errors)
+    private static void BuildSets(
+        DnsName origin, string key, ZoneRecords records, List<int> indices, List<int> unique, List<RecordSet> sets, List<ZoneError> errors)
     {
         // The owner as a name only for the messages: a name per owner would be a million objects of garbage.
         string Owner() => DnsName.FromKey(key).ToString();
@@ -149,9 +135,7 @@ internal static class ZoneBuilder
             indices[j + 1] = index;
         }
 
-        var sets = new RecordSet[CountTypes(records, indices)];
-        var unique = new List<int>();
-        var count = 0;
+        sets.Clear();
         for (var start = 0; start < indices.Count;)
         {
             var head = indices[start];
@@ -195,7 +179,7 @@ internal static class ZoneBuilder
                 errors.Add(new ZoneError(records.FileOf(head), records.LineOf(head), $"{Owner()}: invalid NS owner name (wildcard)"));
             }
 
-            sets[count++] = Encode(records, unique, type, ttl);
+            sets.Add(Encode(records, unique, type, ttl));
             start = end;
         }
 
@@ -204,8 +188,29 @@ internal static class ZoneBuilder
             var later = records.LineOf(cname) >= records.LineOf(other) ? cname : other;
             errors.Add(new ZoneError(records.FileOf(later), records.LineOf(later), $"{Owner()}: CNAME and other data"));
         }
+    }
 
-        return sets;
+    /// <summary>Record indices sorted by owner (a counting sort: stable, so each owner's records stay in file order).</summary>
+    private static int[] OwnerOrder(ZoneRecords records)
+    {
+        var starts = new int[records.OwnerKeys.Count + 1];
+        for (var i = 0; i < records.Count; i++)
+        {
+            starts[records.OwnerOf(i) + 1]++;
+        }
+
+        for (var owner = 1; owner < starts.Length; owner++)
+        {
+            starts[owner] += starts[owner - 1];
+        }
+
+        var order = new int[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            order[starts[records.OwnerOf(i)]++] = i;
+        }
+
+        return order;
     }
 
     private static RecordSet Encode(ZoneRecords records, List<int> unique, ushort type, uint ttl)
@@ -218,29 +223,23 @@ internal static class ZoneBuilder
 
         var encoded = new byte[size];
         var offset = 0;
-        var target = records.Target(unique[0]);
-        List<DnsName>? names = null;
+        var names = records.Target(unique[0]) is null ? null : new DnsName[unique.Count];
+        var named = 0;
         foreach (var i in unique)
         {
             offset += RecordSet.Write(encoded.AsSpan(offset), type, ttl, records.Rdata(i));
-            if (target is not null && records.Target(i) is { } name)
+            if (names is not null && records.Target(i) is { } name)
             {
-                (names ??= []).Add(name);
+                names[named++] = name;
             }
         }
 
-        return new RecordSet(type, ttl, encoded, unique.Count, names?.ToArray());
-    }
-
-    private static int CountTypes(ZoneRecords records, List<int> sorted)
-    {
-        var count = sorted.Count == 0 ? 0 : 1;
-        for (var i = 1; i < sorted.Count; i++)
+        if (names is not null && named < names.Length)
         {
-            count += records.TypeOf(sorted[i]) != records.TypeOf(sorted[i - 1]) ? 1 : 0;
+            Array.Resize(ref names, named);
         }
 
-        return count;
+        return new RecordSet(type, ttl, encoded, unique.Count, names);
     }
 
     private static bool Contains(ZoneRecords records, List<int> unique, ReadOnlySpan<byte> rdata)

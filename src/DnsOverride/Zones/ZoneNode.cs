@@ -9,16 +9,24 @@ internal sealed class ZoneNode
     private readonly RecordSet? _single;
     private readonly RecordSet[]? _several;
 
-    public ZoneNode(RecordSet[] sets)
+    /// <summary>A node of <paramref name="sets"/>, copied out (the builder reuses its list for every name).</summary>
+    public ZoneNode(List<RecordSet> sets)
     {
-        if (sets.Length == 1)
+        if (sets.Count == 1)
         {
             _single = sets[0];
         }
         else
         {
-            _several = sets;
+            _several = [.. sets];
         }
+    }
+
+    /// <summary>The same sets as <paramref name="node"/>, for a copy that adds the delegation.</summary>
+    public ZoneNode(ZoneNode node)
+    {
+        _single = node._single;
+        _several = node._several;
     }
 
     /// <summary>The sets in type order.</summary>

@@ -22,6 +22,9 @@ internal sealed class ZoneRecords : IReadOnlyList<ResourceRecord>
 
     public int Count { get; private set; }
 
+    /// <summary>True while each owner's records follow one another (no owner comes back after another one).</summary>
+    public bool OwnersTogether { get; private set; } = true;
+
     /// <summary>Distinct owner names, each once as its key, in the order they first appear.</summary>
     public IReadOnlyList<string> OwnerKeys => _owners;
 
@@ -43,6 +46,10 @@ internal sealed class ZoneRecords : IReadOnlyList<ResourceRecord>
         {
             ownerIndex = _owners.Count;
             _owners.Add(owner.Key);
+        }
+        else if (ownerIndex != _entries[Count - 1].Owner)
+        {
+            OwnersTogether = false;
         }
 
         if (_files.Count == 0 || !ReferenceEquals(_files[^1], file))
