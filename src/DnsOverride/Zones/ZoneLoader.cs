@@ -140,7 +140,8 @@ internal static class ZoneLoader
 
         // The parse leaves its text and the records' grown-out arrays on the large object heap, which the builder's
         // small objects cannot reuse until a compacting collection gives the space back: without it a 1,000,000-record
-        // zone peaks 60 MB higher (450 MB against 387). Below a few hundred thousand records that is less than the collection costs.
+        // zone peaks 60 MB higher (450 MB against 387). Below a few hundred thousand records that is less than the
+        // collection costs.
         if (parsed.Count >= CompactAfterRecords)
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
