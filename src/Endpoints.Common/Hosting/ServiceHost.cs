@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Endpoints.Common.Configuration;
+using Endpoints.Common.Logging;
 using Endpoints.Common.Networking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -66,6 +68,12 @@ public static class ServiceHost
                 o.UseUtcTimestamp = true;
             });
         }
+
+        // The formatter chosen above writes each line; BufferedConsoleLoggerProvider, in place of the console logger
+        // (the only provider after ClearProviders), hands the lines to stdout in batches.
+        builder.Services.RemoveAll<ILoggerProvider>();
+        builder.Services.AddSingleton<BufferedStdout>();
+        builder.Services.AddSingleton<ILoggerProvider, BufferedConsoleLoggerProvider>();
 
         // RunAsync reports start-up failures in one line each; the host would log them again with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
