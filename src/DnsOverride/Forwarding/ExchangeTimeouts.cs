@@ -3,7 +3,9 @@ namespace Endpoints.DnsOverride.Forwarding;
 /// <summary>
 /// The deadlines of the UDP exchanges waiting on upstreams, swept every <see cref="Tick"/>: an exchange past its
 /// deadline has its socket closed, which ends its receive. One timer for all of them, instead of a timer and two
-/// cancellation sources per exchange. Each sweep also runs <c>onTick</c> (the forwarder closes idle sockets past their time).
+/// cancellation sources per exchange. Each sweep also runs <c>onTick</c> (the forwarder closes idle sockets past their
+/// time), which says whether it has more to do. The timer runs only while an exchange waits or <c>onTick</c> has work:
+/// an idle server wakes for nothing.
 /// </summary>
 internal sealed class ExchangeTimeouts : IDisposable
 {
@@ -13,15 +15,16 @@ internal sealed class ExchangeTimeouts : IDisposable
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private readonly List<UpstreamSocket> _expired = [];
-    private readonly Action? _onTick;
+    private readonly Func<bool>? _onTick;
     private UpstreamSocket? _head;
+    private bool _running;
     private int _sweeping;
 
-    public ExchangeTimeouts(TimeProvider time, Action? onTick = null)
+    public ExchangeTimeouts(TimeProvider time, Func<bool>? onTick = null)
     {
         _time = time;
         _onTick = onTick;
-        _timer = time.CreateTimer(_ => Sweep(), null, Tick, Tick);
+        _timer = time.CreateTimer(_ => Sweep(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public void Start(UpstreamSocket socket, TimeSpan timeout)
@@ -38,6 +41,11 @@ internal sealed class ExchangeTimeouts : IDisposable
 
             _head = socket;
             socket.Waiting = true;
+            if (!_running)
+            {
+                _running = true;
+                _timer.Change(Tick, Tick);
+            }
         }
     }
 
@@ -66,7 +74,7 @@ internal sealed class ExchangeTimeouts : IDisposable
             return;
         }
 
-        _onTick?.Invoke();
+        var more = _onTick?.Invoke() ?? false;
         var now = _time.GetTimestamp();
         lock (_lock)
         {
@@ -81,6 +89,12 @@ internal sealed class ExchangeTimeouts : IDisposable
             foreach (var socket in _expired)
             {
                 Unlink(socket);
+            }
+
+            if (_head is null && !more)
+            {
+                _running = false;
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
         }
 

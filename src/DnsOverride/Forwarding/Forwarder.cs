@@ -55,10 +55,13 @@ internal sealed class Forwarder : IDisposable
         // comes (the kernel rate-limits ICMP) must still end the attempt. Back-offs and holds follow the given clock.
         _timeouts = new ExchangeTimeouts(TimeProvider.System, () =>
         {
+            var idle = false;
             foreach (var upstream in _upstreams)
             {
-                upstream.Sockets.Trim();
+                idle |= upstream.Sockets.Trim();
             }
+
+            return idle;
         });
         metrics.ObserveUpstreams(() => _upstreams.Select(u => (u.Name, u.IsHealthy)));
     }

@@ -63,8 +63,11 @@ internal sealed class UpstreamSocketPool(IPEndPoint upstream, TimeProvider time,
         }
     }
 
-    /// <summary>Closes the idle sockets past their time; called on the forwarder's timeout sweep.</summary>
-    public void Trim()
+    /// <summary>
+    /// Closes the idle sockets past their time; called on the forwarder's timeout sweep. True while some stay idle (the
+    /// sweep goes on for them). A socket pooled just after a sweep found none waits for the next forward's sweep.
+    /// </summary>
+    public bool Trim()
     {
         var now = time.GetTimestamp();
         for (var count = _idle.Count; count > 0 && _idle.TryDequeue(out var socket); count--)
@@ -78,6 +81,8 @@ internal sealed class UpstreamSocketPool(IPEndPoint upstream, TimeProvider time,
                 _idle.Enqueue(socket);
             }
         }
+
+        return !_idle.IsEmpty;
     }
 
     private bool Expired(UpstreamSocket socket, long now) => now - socket.IdleSince > _maxIdle || now - socket.OpenedAt >= _maxAge;
