@@ -6,6 +6,8 @@
 #   (b') forwarded names, cold: every name new, through the same upstream (BIND on loopback), full load
 #   (c) fixed 20k queries/s on override names: server CPU and latency p50/p99 (ours, Unbound, NSD, Knot)
 #   (d) memory per cached entry: RSS growth of a fresh instance of each after 100,000 new names
+#   (e) the query log on, to a file: ours at --log-level Debug (a line per query), Unbound with log-replies (a line
+#       per reply), full load on override names, against (a)
 # Usage: bench/dns.sh [seconds-per-run] [rounds]. Needs root for apt-get when tools are missing.
 set -euo pipefail
 DURATION=${1:-10}
@@ -134,9 +136,10 @@ knot_conf "$knot_port" > "$work/knot.conf"
 taskset -c 1 knotd -c "$work/knot.conf" >"$work/knot.log" 2>&1 &
 pids+=($!); knot_pid=$!
 # As shipped: only the addresses are set (the HTTP listener on a free port); cache, metrics and logging at defaults.
-start_ours() { # port -> runs our server on CPU 1 (pid in $!)
+start_ours() { # port [log-file [flags...]] -> runs our server on CPU 1 (pid in $!)
+  local port=$1 log=${2:-$work/ours.log}; shift $(($# < 2 ? $# : 2))
   (cd "$root" && exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" \
-    --listen "127.0.0.1:$1" --zones zones --upstream "127.0.0.1:$up_port" --http "127.0.0.1:$(free_port)" >>"$work/ours.log" 2>&1) &
+    --listen "127.0.0.1:$port" --zones zones --upstream "127.0.0.1:$up_port" --http "127.0.0.1:$(free_port)" "$@" >>"$log" 2>&1) &
 }
 start_ours "$ours_port"
 pids+=($!); ours_pid=$!
@@ -257,6 +260,23 @@ for port in "$mem_ours_port" "$mem_unbound_port"; do
   taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/forward.txt" -n 1 -c 8 -q 200 >/dev/null 2>&1
 done
 d_ours=$(memory "$mem_ours_port" "$mem_ours_pid"); d_unb=$(memory "$mem_unbound_port" "$mem_unbound_pid")
+
+# (e) the query log to a file; the files are emptied between rounds (appended to, so they can be).
+log_ours_port=$(free_port); log_unbound_port=$(free_port)
+unbound_conf "$log_unbound_port" | sed "/^server:/a\\  log-replies: yes\\n  logfile: \"$work/unbound-replies.log\"" > "$work/unbound-log.conf"
+taskset -c 1 unbound -d -c "$work/unbound-log.conf" >"$work/unbound-log.log" 2>&1 &
+pids+=($!); log_unbound_pid=$!
+start_ours "$log_ours_port" "$work/ours-queries.log" --log-level Debug
+pids+=($!); log_ours_pid=$!
+wait_dns "$log_unbound_port" s3.amazonaws.com; wait_dns "$log_ours_port" s3.amazonaws.com
+declare -A E
+for round in $(seq "$ROUNDS"); do
+  : > "$work/ours-queries.log"; : > "$work/unbound-replies.log"
+  E[ours]+="$(qps "$log_ours_port" "$work/override.txt" "$log_ours_pid") "
+  E[unbound]+="$(qps "$log_unbound_port" "$work/override.txt" "$log_unbound_pid") "
+done
+grep -q "bucket-" "$work/ours-queries.log" && grep -q "bucket-" "$work/unbound-replies.log" || { echo "(e): a query log is empty" >&2; exit 1; }
+IFS=: read -r e_ours e_ours_cpu <<<"$(echo ${E[ours]} | pick)"; IFS=: read -r e_unb e_unb_cpu <<<"$(echo ${E[unbound]} | pick)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 echo
@@ -273,6 +293,9 @@ printf "%-46s %12s %12s %8s\n" "(c) latency p50 at $RATE q/s, us" "$c_ours_p50" 
 printf "%-46s %12s %12s %8s\n" "(c) latency p99 at $RATE q/s, us" "$c_ours_p99" "$c_unb_p99" "$(ratio "$c_ours_p99" "$c_unb_p99")"
 printf "%-46s %12s %12s\n" "(c) queries lost" "$c_ours_lost" "$c_unb_lost"
 printf "%-46s %12s %12s %8s\n" "(d) memory per cached entry, bytes (RSS)" "$d_ours" "$d_unb" "$(ratio "$d_ours" "$d_unb")"
+printf "%-46s %12s %12s %8s\n" "(e) override names, query log to a file, q/s" "$e_ours" "$e_unb" "$(ratio "$e_ours" "$e_unb")"
+printf "%-46s %12s %12s %8s\n" "(e) server CPU per query, query log on, us" "$e_ours_cpu" "$e_unb_cpu" "$(ratio "$e_ours_cpu" "$e_unb_cpu")"
+printf "%-46s %12s %12s\n" "(e) the log's cost: rate with / without" "$(ratio "$e_ours" "$a_ours")" "$(ratio "$e_unb" "$a_unb")"
 
 echo
 echo "Authoritative answers, override names (same run; NSD $(nsd -v 2>&1 | awk 'NR==1{print $3}') and Knot DNS $(knotd -V | awk '{print $NF}'), one server process or UDP worker each)"
