@@ -103,7 +103,7 @@ internal static class CheckCommand
             var zone = loaded.Find(z => z.Origin == check.Zone);
             foreach (var owner in check.Names)
             {
-                if (zone?.Find(owner.Key) is not { } node || (node.Get(RecordType.A) ?? node.Get(RecordType.AAAA)) is null)
+                if (zone?.Find(owner.Key)?.HasAddresses != true)
                 {
                     healthProblems.Add($"{Path.Combine(directory, HealthChecksReader.FileName)}: {owner} has no A or AAAA records in {(zone is null ? $"the folder (no zone {check.Zone})" : zone.Name)} to probe");
                 }

@@ -38,8 +38,7 @@ internal sealed class ZoneFileParser
     {
         var parser = new ZoneFileParser(origin, limits, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
         parser.ParseFile(path, origin, depth: 0, includedFrom: null);
-        parser._records.Complete();
-        return (parser._records, parser._errors, parser._stopped);
+        return (parser._records.Complete(), parser._errors, parser._stopped);
     }
 
     public static (ZoneRecords Records, IReadOnlyList<ZoneError> Errors) ParseText(string text, string file, DnsName origin)
@@ -47,8 +46,7 @@ internal sealed class ZoneFileParser
         var folder = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
         var parser = new ZoneFileParser(origin, ZoneLimits.Default, folder);
         parser.ParseEntries(text, file, folder, origin, 0);
-        parser._records.Complete();
-        return (parser._records, parser._errors);
+        return (parser._records.Complete(), parser._errors);
     }
 
     private void ParseFile(string path, DnsName origin, int depth, ZoneError? includedFrom)

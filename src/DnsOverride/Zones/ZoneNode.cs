@@ -34,6 +34,9 @@ internal sealed class ZoneNode
 
     public RecordSet? Cname => Get(Protocol.RecordType.CNAME);
 
+    /// <summary>Whether the name has an address to give (A or AAAA): glue, a health check's target.</summary>
+    public bool HasAddresses => Get(Protocol.RecordType.A) is not null || Get(Protocol.RecordType.AAAA) is not null;
+
     /// <summary>Set when this node is a zone cut (NS below the apex).</summary>
     public Delegation? Delegation { get; init; }
 

@@ -90,12 +90,13 @@ internal sealed class ZoneRecords : IReadOnlyList<ResourceRecord>
     /// Ends the reading: the index of owners goes and the arrays shrink to what they hold, so that while the zone is
     /// built from them they take no more than the records need.
     /// </summary>
-    public void Complete()
+    public ZoneRecords Complete()
     {
         _ownerIndex = null;
         Array.Resize(ref _entries, Count);
         Array.Resize(ref _rdata, _rdataLength);
         _owners.TrimExcess();
+        return this;
     }
 
     /// <summary>The index into <see cref="OwnerKeys"/> of record <paramref name="index"/>'s owner.</summary>
