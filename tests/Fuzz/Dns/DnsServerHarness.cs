@@ -40,13 +40,11 @@ internal sealed class DnsServerHarness : IHarness, IDisposable
 
     public void Run(ReadOnlySpan<byte> input)
     {
-        if (input.IsEmpty)
-        {
-            return;
-        }
-
-        var transport = (input[0] & 1) == 0 ? DnsTransport.Udp : DnsTransport.Tcp;
-        var message = input[1..Math.Min(input.Length, QueryContext.MaxMessage + 1)];
+        // An empty input is an empty UDP datagram, and it goes down the path too: SharpFuzz reads the first input before
+        // afl-fuzz has written it, so the first run can see none, and a run that reaches no instrumented code stops AFL
+        // ("No instrumentation detected").
+        var transport = input.IsEmpty || (input[0] & 1) == 0 ? DnsTransport.Udp : DnsTransport.Tcp;
+        var message = input.IsEmpty ? input : input[1..Math.Min(input.Length, QueryContext.MaxMessage + 1)];
         _context.Reset(transport);
         if (transport == DnsTransport.Udp)
         {
