@@ -46,6 +46,11 @@ if (builder.Configuration["Proxy:Users"] is not null)
     builder.Services.AddHostedService<UsersWatcher>();
 }
 
+if (Keytab.Resolve(builder.Configuration["Proxy:Keytab"]) is not null)
+{
+    builder.Services.AddHostedService<KeytabWatcher>();
+}
+
 if (builder.Configuration["Proxy:ConnectTls"] is not null)
 {
     builder.Services.AddHostedService<ProxyCertificateWatcher>();

@@ -42,17 +42,12 @@ internal static class ProxyServices
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<ProxyOptions>>().Value;
-            if (options.KeytabInUse is { } keytab)
-            {
-                Keytab.Use(keytab);
-            }
-
             var time = provider.GetRequiredService<TimeProvider>();
             var failures = provider.GetRequiredService<FailureLimiter>();
             var schemes = new List<IProxyAuthScheme>();
             if (options.KeytabInUse is not null)
             {
-                schemes.Add(new NegotiateScheme(GssAcceptor.Create(options.Spn)));
+                schemes.Add(new NegotiateScheme(provider.GetRequiredService<GssAcceptor>()));
             }
 
             if (options.Users is not null)
@@ -61,6 +56,12 @@ internal static class ProxyServices
             }
 
             return new ProxyAuthenticator(schemes, failures, provider.GetRequiredService<ProxyMetrics>());
+        });
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ProxyOptions>>().Value;
+            return GssAcceptor.Create(
+                options.Spn, options.KeytabInUse ?? throw new InvalidOperationException("no keytab"), provider.GetRequiredService<ILogger<GssAcceptor>>());
         });
         services.AddSingleton(provider => new UsersStore(
             provider.GetRequiredService<IOptions<ProxyOptions>>().Value.Users ?? string.Empty, provider.GetRequiredService<ILogger<UsersStore>>()));

@@ -33,9 +33,27 @@ internal static partial class GssApi
     /// <summary>Major status codes with a calling or routine error (the top 16 bits) are failures.</summary>
     public static bool IsError(uint major) => (major & 0xFFFF0000) != 0;
 
-    [LibraryImport(Library, EntryPoint = "gss_acquire_cred")]
-    public static partial uint AcquireCredential(
-        out uint minor, nint desiredName, uint timeRequested, nint desiredMechanisms, int usage, out nint credential, nint actualMechanisms, nint timeReceived);
+    /// <summary>gss_key_value_element_desc: one setting of a credential store, both UTF-8 C strings.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct StoreElement
+    {
+        public nint Key;
+        public nint Value;
+    }
+
+    /// <summary>gss_key_value_set_desc.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Store
+    {
+        public uint Count;
+        public nint Elements;
+    }
+
+    /// <summary>gss_acquire_cred_from (MIT 1.11 and later): the keytab named in the store, not KRB5_KTNAME's.</summary>
+    [LibraryImport(Library, EntryPoint = "gss_acquire_cred_from")]
+    public static partial uint AcquireCredentialFrom(
+        out uint minor, nint desiredName, uint timeRequested, nint desiredMechanisms, int usage, ref Store store, out nint credential, nint actualMechanisms,
+        nint timeReceived);
 
     [LibraryImport(Library, EntryPoint = "gss_import_name")]
     public static partial uint ImportName(out uint minor, ref Buffer name, nint nameType, out nint output);

@@ -22,5 +22,8 @@ internal sealed class NegotiateScheme(GssAcceptor acceptor) : IProxyAuthScheme
             : new AuthResult(AuthOutcome.Malformed, AuthScheme.Negotiate, null, "Negotiate: the token is not base64"));
     }
 
-    public void Dispose() => acceptor.Dispose();
+    /// <summary>The acceptor is the container's to dispose: the keytab watcher holds it too.</summary>
+    public void Dispose()
+    {
+    }
 }

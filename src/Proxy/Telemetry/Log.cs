@@ -50,6 +50,12 @@ internal static partial class Log
         Message = "AllowBasicOverPlaintext: Basic passwords are taken on plaintext listeners ({Listeners}) and cross the network in clear; prefer --connect-tls")]
     public static partial void BasicOverPlaintext(ILogger logger, string listeners);
 
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Keytab {Keytab} loaded ({Reason}): {Keys} keys")]
+    public static partial void KeytabLoaded(ILogger logger, string keytab, string reason, int keys);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Keytab {Keytab} not loaded ({Reason}), keeping the keys in service: {Error}")]
+    public static partial void KeytabFailed(ILogger logger, string keytab, string reason, string error);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Unexpected error on a {Mode} connection from {Client}")]
     public static partial void ConnectionError(ILogger logger, Exception exception, string mode, string client);
 }
