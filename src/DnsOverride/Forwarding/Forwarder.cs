@@ -27,7 +27,7 @@ internal sealed class Forwarder : IDisposable
     private const int UdpResponseSize = 4096;
     private static readonly TimeSpan MinAttempt = TimeSpan.FromMilliseconds(50);
 
-    private readonly Upstream[] _upstreams;
+    private readonly UpstreamSet _upstreams;
     private readonly TimeProvider _time;
     private readonly ILogger<Forwarder> _logger;
     private readonly DnsMetrics _metrics;
@@ -37,13 +37,12 @@ internal sealed class Forwarder : IDisposable
     private readonly TimedOutQuestions _timedOut;
     private readonly ExchangeTimeouts _timeouts;
     private long _stopDeadlineTicks = DateTimeOffset.MaxValue.UtcTicks;
-    private int _next;
     private int _inFlight;
 
     public Forwarder(IOptions<DnsOverrideOptions> options, TimeProvider time, ILogger<Forwarder> logger, DnsMetrics metrics)
     {
         var settings = options.Value;
-        _upstreams = settings.UpstreamEndPoints.Select(e => new Upstream(e)).ToArray();
+        _upstreams = new UpstreamSet(settings.UpstreamEndPoints, time, logger, metrics);
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -53,20 +52,10 @@ internal sealed class Forwarder : IDisposable
         _timedOut = new TimedOutQuestions(time);
         // Waits on the network run on the real clock, even under a test's fake one: an answer or ICMP error that never
         // comes (the kernel rate-limits ICMP) must still end the attempt. Back-offs and holds follow the given clock.
-        _timeouts = new ExchangeTimeouts(TimeProvider.System, () =>
-        {
-            var idle = false;
-            foreach (var upstream in _upstreams)
-            {
-                idle |= upstream.Sockets.Trim();
-            }
-
-            return idle;
-        });
-        metrics.ObserveUpstreams(() => _upstreams.Select(u => (u.Name, u.IsHealthy)));
+        _timeouts = new ExchangeTimeouts(TimeProvider.System, _upstreams.TrimSockets);
     }
 
-    public IReadOnlyList<Upstream> Upstreams => _upstreams;
+    public IReadOnlyList<Upstream> Upstreams => _upstreams.All;
 
     public void Dispose() => _timeouts.Dispose();
 
@@ -138,7 +127,7 @@ internal sealed class Forwarder : IDisposable
         var failure = ForwardStatus.NoUpstream;
         for (var round = 0; round < MaxRounds; round++)
         {
-            var order = Order();
+            var order = _upstreams.Order();
             var timedOut = false;
             for (var i = 0; i < order.Count; i++)
             {
@@ -162,15 +151,11 @@ internal sealed class Forwarder : IDisposable
 
                     // A timeout says most about why nothing answered; otherwise the last failure.
                     failure = timedOut ? ForwardStatus.Timeout : status;
-                    Failed(upstream, status, query.Span, questionEnd, answersAtSend);
+                    _upstreams.Failed(upstream, status, query.Span, questionEnd, answersAtSend);
                     continue;
                 }
 
-                _metrics.UpstreamAnswered(upstream.Name, _time.GetElapsedTime(attempt).TotalSeconds);
-                if (upstream.Succeeded())
-                {
-                    Log.UpstreamUp(_logger, upstream.Name);
-                }
+                _upstreams.Answered(upstream, _time.GetElapsedTime(attempt));
 
                 // SERVFAIL or REFUSED from one upstream may be its own trouble: ask the next. The last SERVFAIL is
                 // passed on; a REFUSED never is, since it would tell the client that we refuse it.
@@ -197,32 +182,6 @@ internal sealed class Forwarder : IDisposable
         }
 
         return new ForwardResult(failure, 0, response);
-    }
-
-    /// <summary>
-    /// Healthy upstreams, rotating the start so load spreads. An upstream whose back-off has expired goes first, as
-    /// the one probe: it must see a real query to come back, and healthy ones are there if it fails.
-    /// </summary>
-    private List<Upstream> Order()
-    {
-        var now = _time.GetUtcNow();
-        var first = (int)((uint)Interlocked.Increment(ref _next) % (uint)Math.Max(_upstreams.Length, 1));
-        var order = new List<Upstream>(_upstreams.Length);
-        for (var i = 0; i < _upstreams.Length; i++)
-        {
-            var upstream = _upstreams[(first + i) % _upstreams.Length];
-            if (upstream.IsHealthy)
-            {
-                order.Add(upstream);
-            }
-            else if (upstream.TryStartProbe(now))
-            {
-                Log.UpstreamProbe(_logger, upstream.Name);
-                order.Insert(0, upstream);
-            }
-        }
-
-        return order;
     }
 
     /// <summary>
@@ -294,29 +253,6 @@ internal sealed class Forwarder : IDisposable
         catch (SocketException)
         {
             return (0, ForwardStatus.TcpFailed, response);
-        }
-    }
-
-    private void Failed(Upstream upstream, ForwardStatus status, ReadOnlySpan<byte> query, int questionEnd, long answersAtSend)
-    {
-        _metrics.UpstreamFailure(upstream.Name, status.Word());
-        Log.UpstreamFailed(_logger, upstream.Name, status.Word());
-        int? timedOutQuestion = status == ForwardStatus.Timeout && questionEnd > DnsFlags.HeaderLength
-            ? QuestionKey.Hash(query[DnsFlags.HeaderLength..questionEnd])
-            : null;
-        var wasHealthy = upstream.IsHealthy;
-        if (upstream.Failed(_time.GetUtcNow(), timedOutQuestion, answersAtSend) is not { } backoff)
-        {
-            return;
-        }
-
-        if (wasHealthy)
-        {
-            Log.UpstreamDown(_logger, upstream.Name, backoff.TotalSeconds, Upstream.FailureThreshold);
-        }
-        else
-        {
-            Log.UpstreamProbeFailed(_logger, upstream.Name, backoff.TotalSeconds);
         }
     }
 }
