@@ -5,6 +5,7 @@ using System.Text;
 using Endpoints.Proxy.Authentication;
 using Endpoints.Proxy.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Endpoints.Fuzz.Proxy;
 
@@ -20,6 +21,7 @@ internal sealed class AuthorizationHarness : IHarness, IDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("auth-fuzz-").FullName;
     private readonly ServiceProvider _services;
+    private readonly GssAcceptor _acceptor;
     private readonly ProxyAuthenticator _authenticator;
     private int _next;
 
@@ -33,10 +35,10 @@ internal sealed class AuthorizationHarness : IHarness, IDisposable
             ktutil.WaitForExit();
         }
 
-        Keytab.Use(keytab);
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new ProxyMetrics(_services.GetRequiredService<IMeterFactory>());
-        _authenticator = new ProxyAuthenticator([new NegotiateScheme(GssAcceptor.Create("HTTP/proxy.fuzz.example@FUZZ.EXAMPLE"))], new FailureLimiter(TimeProvider.System), metrics);
+        _acceptor = GssAcceptor.Create("HTTP/proxy.fuzz.example@FUZZ.EXAMPLE", keytab, NullLogger.Instance);
+        _authenticator = new ProxyAuthenticator([new NegotiateScheme(_acceptor)], new FailureLimiter(TimeProvider.System), metrics);
     }
 
     public string Name => "authorization";
@@ -54,6 +56,7 @@ internal sealed class AuthorizationHarness : IHarness, IDisposable
 
     public void Dispose()
     {
+        _acceptor.Dispose();
         _services.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
