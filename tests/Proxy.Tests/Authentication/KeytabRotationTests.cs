@@ -1,7 +1,3 @@
-using System.Globalization;
-using Endpoints.Proxy.Tests.Integration;
-using Endpoints.Testing;
-
 namespace Endpoints.Proxy.Tests.Authentication;
 
 /// <summary>
@@ -11,61 +7,46 @@ namespace Endpoints.Proxy.Tests.Authentication;
 [Trait("Category", "Integration")]
 public sealed class KeytabRotationTests : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new();
-    private KerberosRealm _realm = null!;
-    private LoopbackS3 _s3 = null!;
+    private KerberosTestBed _bed = null!;
     private string _keytab = null!;
-    private string _policy = null!;
 
     public async Task InitializeAsync()
     {
-        _realm = await KerberosRealm.StartAsync([("alice", "alice-password")], ["HTTP/localhost"]);
-        _keytab = await _realm.KeytabAsync("HTTP/localhost");
-        _s3 = await LoopbackS3.StartAsync(_directory);
-        _policy = _directory.Write("policy.json", $$"""
-            { "rules": [
-              { "name": "alice", "action": "allow", "sources": ["127.0.0.0/8"], "destinations": ["*.s3.amazonaws.com"],
-                "ports": [{{_s3.Origin.TlsPort}}], "users": ["alice@CORP.EXAMPLE"] }
-            ] }
-            """);
+        _bed = await KerberosTestBed.StartAsync("HTTP/localhost");
+        _keytab = await _bed.Realm.KeytabAsync("HTTP/localhost");
     }
 
     [Fact]
     public async Task ARotatedKeyCountsWithoutARestartAndTheOldOneStillDoes()
     {
-        using var proxy = await ProxyProcess.StartAsync(_policy, _s3.Resolver.Port, _s3.Origin, ["--keytab", _keytab], _realm.Environment);
-        var before = await NegotiateExchange.TokensAsync(await _realm.LoginAsync("alice", "alice-password"), "HTTP/localhost", 1);
+        using var proxy = await _bed.StartProxyAsync("--keytab", _keytab);
+        var before = await _bed.TokensAsync("HTTP/localhost", 1);
 
         // ktadd gives the service a new key (the next version) in the KDC and adds it to the file beside the old one.
-        await _realm.KeytabAsync("HTTP/localhost");
+        await _bed.Realm.KeytabAsync("HTTP/localhost");
         Assert.True(await proxy.Process.WaitForMatchAsync(@"Keytab \S+ loaded \(files changed\): \d+ keys", TimeSpan.FromSeconds(15)), proxy.Output);
-        var after = await NegotiateExchange.TokensAsync(await _realm.LoginAsync("alice", "alice-password"), "HTTP/localhost", 1);
+        var after = await _bed.TokensAsync("HTTP/localhost", 1);
 
-        Assert.StartsWith("HTTP/1.1 200 ", await ConnectAsync(proxy, "rotated-key", after[0]), StringComparison.Ordinal);
-        Assert.StartsWith("HTTP/1.1 200 ", await ConnectAsync(proxy, "previous-key", before[0]), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 ", await _bed.ConnectAsync(proxy, "rotated-key", after[0]), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 ", await _bed.ConnectAsync(proxy, "previous-key", before[0]), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AKeytabThatCannotBeReadKeepsTheKeysInService()
     {
-        using var proxy = await ProxyProcess.StartAsync(_policy, _s3.Resolver.Port, _s3.Origin, ["--keytab", _keytab], _realm.Environment);
-        var tokens = await NegotiateExchange.TokensAsync(await _realm.LoginAsync("alice", "alice-password"), "HTTP/localhost", 1);
+        using var proxy = await _bed.StartProxyAsync("--keytab", _keytab);
+        var tokens = await _bed.TokensAsync("HTTP/localhost", 1);
 
         await File.WriteAllTextAsync(_keytab, "not a keytab\n");
         Assert.True(await proxy.Process.WaitForMatchAsync(
             @"Keytab \S+ not loaded \(files changed\), keeping the keys in service: keytab \S+: .*version", TimeSpan.FromSeconds(15)), proxy.Output);
 
-        Assert.StartsWith("HTTP/1.1 200 ", await ConnectAsync(proxy, "kept-keys", tokens[0]), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 ", await _bed.ConnectAsync(proxy, "kept-keys", tokens[0]), StringComparison.Ordinal);
     }
 
     public Task DisposeAsync()
     {
-        _s3.Dispose();
-        _realm.Dispose();
-        _directory.Dispose();
+        _bed.Dispose();
         return Task.CompletedTask;
     }
-
-    private Task<string> ConnectAsync(ProxyProcess proxy, string bucket, string token) =>
-        NegotiateExchange.ConnectAsync(proxy.ConnectPort, $"{bucket}.s3.amazonaws.com:{_s3.Origin.TlsPort.ToString(CultureInfo.InvariantCulture)}", $"Negotiate {token}");
 }
