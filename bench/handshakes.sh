@@ -21,6 +21,7 @@ dotnet build "$root/src/DnsOverride" -c Release -o "$work/dns" -v quiet -nologo 
 
 sink=$(free_port); reply_sink=$(free_port); haproxy_port=$(free_port); squid_port=$(free_port); ours_port=$(free_port); health=$(free_port)
 ours_tls_port=$(free_port); dns_port=$(free_port); ours_log_port=$(free_port); squid_log_port=$(free_port); health_log=$(free_port)
+ours_log_tls_port=$(free_port)
 taskset -c 0 "$work/hsload" sink 127.0.0.1 "$sink" >/dev/null & pids+=($!)
 taskset -c 0 "$work/hsload" sink 127.0.0.1 "$reply_sink" reply >/dev/null & pids+=($!)
 cat > "$work/haproxy.cfg" <<CFG
@@ -54,10 +55,12 @@ taskset -c 0 "$work/dns/Endpoints.DnsOverride" --listen "127.0.0.1:$dns_port" --
 Proxy__MaxConnectionsPerSource=100000 Proxy__TlsUpstreamPort="$reply_sink" taskset -c 1 "$work/ours/Endpoints.Proxy" \
   --connect "127.0.0.1:$ours_port" --tls "127.0.0.1:$ours_tls_port" --health "127.0.0.1:$health" --policy "$work/policy.json" --resolver "127.0.0.1:$dns_port" \
   --allow-range 127.0.0.1/32 --log-level Warning ${OURS_ARGS:-} >"$work/ours.log" 2>&1 & pids+=($!)
-# As shipped but for the per-source limit (all load comes from one address): its default log to a file.
-Proxy__MaxConnectionsPerSource=100000 taskset -c 1 "$work/ours/Endpoints.Proxy" --connect "127.0.0.1:$ours_log_port" --health "127.0.0.1:$health_log" \
+# As shipped but for the per-source limit (all load comes from one address) and the TLS upstream port (the sink's,
+# not 443): its default log to a file.
+Proxy__MaxConnectionsPerSource=100000 Proxy__TlsUpstreamPort="$reply_sink" taskset -c 1 "$work/ours/Endpoints.Proxy" \
+  --connect "127.0.0.1:$ours_log_port" --tls "127.0.0.1:$ours_log_tls_port" --health "127.0.0.1:$health_log" \
   --policy "$work/policy.json" --resolver "127.0.0.1:$dns_port" --allow-range 127.0.0.1/32 >"$work/ours-log.log" 2>&1 & pids+=($!)
-for port in "$sink" "$reply_sink" "$haproxy_port" "$squid_port" "$ours_port" "$ours_tls_port" "$ours_log_port" "$squid_log_port"; do wait_port "$port"; done
+for port in "$sink" "$reply_sink" "$haproxy_port" "$squid_port" "$ours_port" "$ours_tls_port" "$ours_log_port" "$squid_log_port" "$ours_log_tls_port"; do wait_port "$port"; done
 
 # Each run prints rate:p99 (handshakes/s, and the 99th percentile of the handshake time in microseconds).
 hs() { taskset -c 0 "$work/hsload" hs 127.0.0.1 "$1" "127.0.0.1:$sink" "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*p99_us=\([0-9]*\).*/\1:\2/p'; }
@@ -92,14 +95,16 @@ echo "ours/squid with logs $(echo "scale=2; $ol / $sl" | bc)   without $(echo "s
 # Transparent (SNI) mode: a ClientHello naming sink.bench.test instead of CONNECT. HAProxy relays the same bytes to
 # the reply sink, which answers them; ours reads the SNI, applies the policy, resolves the name and relays.
 tls() { taskset -c 0 "$work/hsload" tls 127.0.0.1 "$1" sink.bench.test "$CONCURRENCY" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*p99_us=\([0-9]*\).*/\1:\2/p'; }
-tls "$ours_tls_port" >/dev/null; tls "$haproxy_port" >/dev/null
+tls "$ours_tls_port" >/dev/null; tls "$haproxy_port" >/dev/null; tls "$ours_log_tls_port" >/dev/null
 declare -A T
 for round in $(seq "$ROUNDS"); do
-  T[ours]+="$(tls "$ours_tls_port") "; T[haproxy]+="$(tls "$haproxy_port") "
+  T[ours]+="$(tls "$ours_tls_port") "; T[haproxy]+="$(tls "$haproxy_port") "; T[ours_log]+="$(tls "$ours_log_tls_port") "
 done
 to=$(median "$(rates "${T[ours]}")"); th=$(median "$(rates "${T[haproxy]}")")
 top=$(median "$(p99s "${T[ours]}")"); thp=$(median "$(p99s "${T[haproxy]}")")
 echo
 echo "TLS (SNI) handshakes/s and p99 handshake time (us), same conditions"
-printf '%-10s %10s %10s\n' ours "$to" "$top" "haproxy*" "$th" "$thp"
-echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)   p99 ours/haproxy $(echo "scale=2; $top / $thp" | bc)"
+tl=$(median "$(rates "${T[ours_log]}")"); tlp=$(median "$(p99s "${T[ours_log]}")")
+printf '%-16s %10s %10s\n' ours "$to" "$top" ours-defaults "$tl" "$tlp" "haproxy*" "$th" "$thp"
+echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)   p99 ours/haproxy $(echo "scale=2; $top / $thp" | bc)" \
+  "  as shipped (its log line): ours/haproxy $(echo "scale=2; $tl / $th" | bc)   p99 $(echo "scale=2; $tlp / $thp" | bc)"

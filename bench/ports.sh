@@ -23,7 +23,7 @@ python3 "$root/bench/portsbench.py" upstream --port "$ours_up" --log "$work/ours
 python3 "$root/bench/portsbench.py" upstream --port "$unbound_up" --log "$work/unbound.ports" & pids+=($!)
 mkdir -p "$work/zones"
 "$work/ours/Endpoints.DnsOverride" --listen "127.0.0.1:$ours_port" --zones "$work/zones" --upstream "127.0.0.1:$ours_up" \
-  --http "127.0.0.1:$ours_http" --log-level Warning >"$work/ours.log" 2>&1 &
+  --http "127.0.0.1:$ours_http" >"$work/ours.log" 2>&1 &
 pids+=($!)
 cat > "$work/unbound.conf" <<CFG
 server:
