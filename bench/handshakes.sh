@@ -108,3 +108,40 @@ tl=$(median "$(rates "${T[ours_log]}")"); tlp=$(median "$(p99s "${T[ours_log]}")
 printf '%-16s %10s %10s\n' ours "$to" "$top" ours-defaults "$tl" "$tlp" "haproxy*" "$th" "$thp"
 echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)   p99 ours/haproxy $(echo "scale=2; $top / $thp" | bc)" \
   "  as shipped (its log line): ours/haproxy $(echo "scale=2; $tl / $th" | bc)   p99 $(echo "scale=2; $tlp / $thp" | bc)"
+
+# Journald: ours as the unit ships it, its standard output a stream to journald (what StandardOutput=journal gives:
+# the host sees JOURNAL_STREAM and writes systemd's "<N>" level prefixes instead of stamping lines itself), against
+# Squid's default access log in the same rounds. Journald runs on the proxies' CPU, as Squid's log daemon does: one
+# this script starts (none runs here outside the boot simulation), keeping its journal in /run; one already running
+# is used as it is. A process outside a unit is not rate-limited by journald; the units turn that limit off too.
+journal_rounds() { # the journald rows, and how many connection lines the journal kept of those written
+  local port jpid kept suppressed since
+  port=$(free_port); since=$(date '+%Y-%m-%d %H:%M:%S')
+  Proxy__MaxConnectionsPerSource=100000 systemd-cat -t endpoints-bench-proxy bash -c \
+    'export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/1); exec "$@"' _ taskset -c 1 "$work/ours/Endpoints.Proxy" \
+    --connect "127.0.0.1:$port" --policy "$work/policy.json" --resolver "127.0.0.1:$dns_port" --allow-range 127.0.0.1/32 &
+  jpid=$!; pids+=($jpid)
+  wait_port "$port"; hs "$port" >/dev/null
+  for round in $(seq "$ROUNDS"); do J[ours]+="$(hs "$port") "; J[squid]+="$(hs "$squid_log_port") "; done
+  kill "$jpid"; wait "$jpid" 2>/dev/null || true
+  kept=$(journalctl -q -o cat --since "$since" -t endpoints-bench-proxy | grep -c 'conn client=' || true)
+  suppressed=$(journalctl -q -o cat --since "$since" | sed -n 's/^Suppressed \([0-9]*\) messages from .*/\1/p' | awk '{s += $1} END {print s + 0}')
+  J[kept]="$kept of $((kept + suppressed))"
+}
+declare -A J
+if pgrep -x systemd-journal >/dev/null; then
+  journal_rounds
+else
+  mkdir -p /run/systemd/journald.conf.d
+  printf '[Journal]\nStorage=volatile\n' > /run/systemd/journald.conf.d/endpoints-bench.conf
+  taskset -c 1 /lib/systemd/systemd-journald >"$work/journald.log" 2>&1 & journald_pid=$!; pids+=($journald_pid)
+  for _ in $(seq 100); do systemd-cat -t endpoints-bench-ping true 2>/dev/null && break; sleep 0.1; done
+  rm -f /run/systemd/journald.conf.d/endpoints-bench.conf
+  journal_rounds
+  kill "$journald_pid"; wait "$journald_pid" 2>/dev/null || true
+fi
+jr=$(median "$(rates "${J[ours]}")"); jp=$(median "$(p99s "${J[ours]}")"); js=$(median "$(rates "${J[squid]}")")
+echo
+echo "Journald: ours as the unit ships it (standard output to journald) against Squid's default access log, same rounds"
+printf '%-16s %10s %10s   squid-defaults %10s   lines kept %s\n' ours-journald "$jr" "$jp" "$js" "${J[kept]}"
+echo "ours/squid with logs $(echo "scale=2; $jr / $js" | bc)   without $(echo "scale=2; $o / $s" | bc)   the journal's cost: ours $(echo "scale=2; $jr / $o" | bc)x of the rate without"

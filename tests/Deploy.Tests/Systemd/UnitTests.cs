@@ -70,6 +70,9 @@ public sealed partial class UnitTests(ReleaseFixture release)
         Assert.DoesNotContain("DrainTimeout", proxyConfig, StringComparison.Ordinal);
         Assert.True(Seconds(proxy["TimeoutStopSec"]) > 300, proxy["TimeoutStopSec"]);
 
+        // The log is an access log: journald's rate limit would drop its lines unseen under load.
+        Assert.Equal(("0", "0"), (dns["LogRateLimitIntervalSec"], proxy["LogRateLimitIntervalSec"]));
+
         // Two descriptors per tunnel at MaxConnections (8,192 by default).
         Assert.DoesNotContain("MaxConnections", proxyConfig, StringComparison.Ordinal);
         Assert.True(int.Parse(proxy["LimitNOFILE"], CultureInfo.InvariantCulture) >= 2 * 8192 + 1024);
