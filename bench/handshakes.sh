@@ -113,7 +113,7 @@ echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)   p99 ours/haproxy $(echo "
 # the host sees JOURNAL_STREAM and writes systemd's "<N>" level prefixes instead of stamping lines itself), against
 # Squid's default access log in the same rounds. Journald runs on the proxies' CPU, as Squid's log daemon does: one
 # this script starts (none runs here outside the boot simulation), keeping its journal in /run; one already running
-# is used as it is. A process outside a unit is not rate-limited by journald; the units turn that limit off too.
+# is used as it is. Journald rate-limits per unit, so none applies here; the units raise their limit (deploy/systemd).
 journal_rounds() { # the journald rows, and how many connection lines the journal kept of those written
   local port jpid kept suppressed since
   port=$(free_port); since=$(date '+%Y-%m-%d %H:%M:%S')

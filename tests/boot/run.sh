@@ -343,6 +343,9 @@ out=$(sdk boot-sdk); echo "$out" | sed 's/^/    /'
 check "4 the SDK's S3 calls through DNS instance -> load balancer -> proxy instance -> S3 succeed" grep -q "OK delete-object" <<<"$out"
 check "4 the proxy logged the tunnel it relayed" \
   wait_for "tunnel line" 10 journal_has proxyi endpoints-proxy "mode=tls dest=boot-sdk.s3.us-east-1.amazonaws.com:443 .*decision=allow"
+rate_limit() { on "$1" systemctl show -p LogRateLimitIntervalUSec -p LogRateLimitBurst --value "$2" | paste -sd/; }
+check "4 systemd runs both services with journald's limit at a million lines a second (no line dropped)" \
+  [ "$(rate_limit proxyi endpoints-proxy) $(rate_limit dnsi endpoints-dns)" = "1s/1000000 1s/1000000" ]
 
 log "systemctl stop drains a download in flight"
 download() { # the release artifact through the load balancer, at a bounded rate so that it is in flight for seconds

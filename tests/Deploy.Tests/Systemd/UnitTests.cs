@@ -70,8 +70,10 @@ public sealed partial class UnitTests(ReleaseFixture release)
         Assert.DoesNotContain("DrainTimeout", proxyConfig, StringComparison.Ordinal);
         Assert.True(Seconds(proxy["TimeoutStopSec"]) > 300, proxy["TimeoutStopSec"]);
 
-        // The log is an access log: journald's rate limit would drop its lines unseen under load.
-        Assert.Equal(("0", "0"), (dns["LogRateLimitIntervalSec"], proxy["LogRateLimitIntervalSec"]));
+        // The log is an access log: journald's default rate limit would drop its lines unseen under load, and a unit's
+        // 0 means that default, so the units allow a million lines a second instead.
+        Assert.Equal(("1s", "1s"), (dns["LogRateLimitIntervalSec"], proxy["LogRateLimitIntervalSec"]));
+        Assert.Equal(("1000000", "1000000"), (dns["LogRateLimitBurst"], proxy["LogRateLimitBurst"]));
 
         // Two descriptors per tunnel at MaxConnections (8,192 by default).
         Assert.DoesNotContain("MaxConnections", proxyConfig, StringComparison.Ordinal);
