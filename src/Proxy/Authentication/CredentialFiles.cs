@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Endpoints.Proxy.Authentication;
 
 /// <summary>What is wrong with the keytab and the Basic accounts file: one check for start-up and for <c>check</c>.</summary>
@@ -6,9 +8,10 @@ internal static class CredentialFiles
     /// <summary><paramref name="keytab"/> as resolved (<see cref="Keytab.Resolve"/>), <paramref name="spn"/> and <paramref name="users"/> as given; null when not set.</summary>
     public static IEnumerable<string> Problems(string? keytab, string? spn, string? users)
     {
-        if (keytab is not null && Keytab.Problem(keytab) is { } problem)
+        var keytabProblem = keytab is null ? null : Keytab.Problem(keytab);
+        if (keytabProblem is not null)
         {
-            yield return $"--keytab: {problem}";
+            yield return $"--keytab: {keytabProblem}";
         }
 
         if (spn is not null && keytab is null)
@@ -19,10 +22,28 @@ internal static class CredentialFiles
         {
             yield return $"--spn: '{spn}' is not a service principal such as HTTP/proxy.corp.example (or HTTP/proxy.corp.example@CORP.EXAMPLE)";
         }
+        else if (keytab is not null && keytabProblem is null && KeysProblem(keytab, spn) is { } keys)
+        {
+            yield return $"--keytab: {keys}";
+        }
 
         foreach (var error in users is null ? [] : UsersFile.Load(users).Errors)
         {
             yield return $"--users: {error}";
+        }
+    }
+
+    /// <summary>Whether the keytab can be read and holds a key the proxy would accept tickets with, as it will load it.</summary>
+    private static string? KeysProblem(string keytab, string? spn)
+    {
+        try
+        {
+            using var acceptor = GssAcceptor.Create(spn, keytab, NullLogger.Instance);
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
         }
     }
 }

@@ -67,6 +67,29 @@ public sealed class ProxyCommandsTests
     }
 
     [Fact]
+    public async Task CheckSaysWhatIsWrongInsideTheKeytab()
+    {
+        using var directory = new TempDirectory();
+        var policy = directory.Write("policy.json", """
+            { "rules": [ { "name": "staff", "action": "allow", "sources": ["10.0.0.0/8"], "destinations": ["*.s3.amazonaws.com"] } ] }
+            """);
+        var garbage = directory.Write("garbage.keytab", "not a keytab");
+        var keytab = Path.Combine(directory.Path, "proxy.keytab");
+        var (ktutilExit, ktutil) = await Tools.RunAsync("bash", "-c",
+            $"printf 'addent -password -p HTTP/proxy.corp.example@CORP.EXAMPLE -k 1 -e aes256-cts-hmac-sha1-96\\nsecret\\nwkt {keytab}\\nquit\\n' | ktutil");
+        Assert.True(ktutilExit == 0 && File.Exists(keytab), ktutil);
+
+        var (garbageExit, garbageOutput) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", policy, "--keytab", garbage);
+        var (otherExit, other) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", policy, "--keytab", keytab, "--spn", "HTTP/other.corp.example@CORP.EXAMPLE");
+        var (ownExit, own) = await Tools.RunAsync("dotnet", ProxyProcess.Dll, "check", policy, "--keytab", keytab, "--spn", "HTTP/proxy.corp.example@CORP.EXAMPLE");
+
+        Assert.Equal((1, 1, 0), (garbageExit, otherExit, ownExit));
+        Assert.Contains($"--keytab: keytab {garbage}: Unsupported key table format version number", garbageOutput, StringComparison.Ordinal);
+        Assert.Contains($"--keytab: no Kerberos key for HTTP/other.corp.example@CORP.EXAMPLE in keytab {keytab}", other, StringComparison.Ordinal);
+        Assert.Contains($"OK: {policy}", own, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CheckWarnsWhenBasicIsAllowedOverPlaintext()
     {
         using var directory = new TempDirectory();
