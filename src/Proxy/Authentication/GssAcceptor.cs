@@ -23,6 +23,10 @@ internal sealed class GssAcceptor : LastGoodStore<GssCredential>, IDisposable
     // Accepts read; a swap writes once before it releases the credential it replaced, so none still uses it.
     private readonly ReaderWriterLockSlim _inUse = new();
 
+    // Held only to be alive: MIT keeps krb5.conf parsed while one context of the process is, and an accept makes
+    // and frees five of its own, so without it every accept opened, read and parsed the file again (bench/README.md).
+    private readonly Krb5Context _settings = Krb5Context.Create();
+
     private GssAcceptor(string? spn, string keytab, GssCredential credential, ILogger logger)
         : base(credential)
     {
@@ -67,6 +71,7 @@ internal sealed class GssAcceptor : LastGoodStore<GssCredential>, IDisposable
     {
         Current.Dispose();
         _inUse.Dispose();
+        _settings.Dispose();
     }
 
     protected override GssCredential? Load(string reason, GssCredential current)

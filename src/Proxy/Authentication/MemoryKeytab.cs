@@ -11,10 +11,10 @@ internal sealed class MemoryKeytab : IDisposable
 {
     private static int s_copies;
 
-    private readonly nint _context;
+    private readonly Krb5Context _context;
     private nint _keytab;
 
-    private MemoryKeytab(nint context, nint keytab, string name, int keys)
+    private MemoryKeytab(Krb5Context context, nint keytab, string name, int keys)
     {
         _context = context;
         _keytab = keytab;
@@ -30,12 +30,7 @@ internal sealed class MemoryKeytab : IDisposable
     /// <summary>Copies every entry of <paramref name="keytab"/> (a path, or a name such as FILE:path); throws with Kerberos' reason when it cannot be read or holds none.</summary>
     public static MemoryKeytab Copy(string keytab)
     {
-        var code = Krb5Api.InitContext(out var context);
-        if (code != 0)
-        {
-            throw new InvalidOperationException($"keytab {keytab}: no Kerberos context (error {code})");
-        }
-
+        var context = Krb5Context.Create();
         var source = (nint)0;
         var copy = (nint)0;
         var done = false;
@@ -67,7 +62,7 @@ internal sealed class MemoryKeytab : IDisposable
                     _ = Krb5Api.CloseKeytab(context, copy);
                 }
 
-                Krb5Api.FreeContext(context);
+                context.Dispose();
             }
         }
     }
@@ -78,11 +73,11 @@ internal sealed class MemoryKeytab : IDisposable
         {
             _ = Krb5Api.CloseKeytab(_context, _keytab);
             _keytab = 0;
-            Krb5Api.FreeContext(_context);
+            _context.Dispose();
         }
     }
 
-    private static int CopyEntries(nint context, string keytab, nint source, nint copy)
+    private static int CopyEntries(Krb5Context context, string keytab, nint source, nint copy)
     {
         Check(context, keytab, Krb5Api.StartReading(context, source, out var cursor));
         var keys = 0;
@@ -115,7 +110,7 @@ internal sealed class MemoryKeytab : IDisposable
         return keys;
     }
 
-    private static void Check(nint context, string keytab, int code)
+    private static void Check(Krb5Context context, string keytab, int code)
     {
         if (code == 0)
         {
