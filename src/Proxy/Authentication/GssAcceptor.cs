@@ -11,9 +11,11 @@ namespace Endpoints.Proxy.Authentication;
 /// credential is acquired once and held: .NET's <c>NegotiateAuthentication</c> acquires one per context, and MIT
 /// then reopens the keytab, krb5.conf and the replay cache on every accept (150 us per accept against 60 held,
 /// bench/README.md). Its keys are a copy in memory (<see cref="MemoryKeytab"/>), taken again when the keytab file
-/// changes (<see cref="KeytabWatcher"/>): a keytab that cannot be read keeps the keys in service. GSSAPI refuses
-/// tickets for a service not in the keytab, expired tickets and replays; its own words say which. One round only: a
-/// token that needs another (NTLM) is refused, as every 407 closes the connection.
+/// changes (<see cref="KeytabWatcher"/>): a keytab that cannot be read keeps the keys in service. The usual SPNEGO
+/// token (Kerberos preferred, its ticket inside) is unwrapped and answered by <see cref="Spnego"/> and the ticket
+/// checked by MIT's Kerberos mechanism directly; any other goes through MIT's SPNEGO. GSSAPI refuses tickets for a
+/// service not in the keytab, expired tickets and replays; its own words say which. One round only: a token that
+/// needs another (NTLM) is refused, as every 407 closes the connection.
 /// </summary>
 internal sealed class GssAcceptor : LastGoodStore<GssCredential>, IDisposable
 {
@@ -133,10 +135,12 @@ internal sealed class GssAcceptor : LastGoodStore<GssCredential>, IDisposable
         var context = (nint)0;
         var source = (nint)0;
         var output = default(GssApi.Buffer);
+        var spnego = Spnego.TryReadKerberos(token.AsSpan(0, length), out var kerberos, out var microsoft);
+        var (offset, count) = spnego ? kerberos.GetOffsetAndLength(length) : (0, length);
         var handle = GCHandle.Alloc(token, GCHandleType.Pinned);
         try
         {
-            var input = new GssApi.Buffer { Length = (nuint)length, Value = handle.AddrOfPinnedObject() };
+            var input = new GssApi.Buffer { Length = (nuint)count, Value = handle.AddrOfPinnedObject() + offset };
             var major = GssApi.AcceptSecurityContext(out var minor, ref context, credential, ref input, 0, out source, 0, ref output, 0, 0, 0);
             if (major == GssApi.ContinueNeeded)
             {
@@ -148,7 +152,7 @@ internal sealed class GssAcceptor : LastGoodStore<GssCredential>, IDisposable
                 return new AuthResult(AuthOutcome.Failed, AuthScheme.Negotiate, null, $"Negotiate: {Describe(major, minor)}");
             }
 
-            var reply = output.Length > 0 ? Copy(output) : null;
+            var reply = spnego ? Spnego.Accepted(microsoft, View(output)) : output.Length > 0 ? Copy(output) : null;
             return new AuthResult(AuthOutcome.Authenticated, AuthScheme.Negotiate, Name(source), "Negotiate (Kerberos)", reply);
         }
         finally
@@ -204,6 +208,8 @@ internal sealed class GssAcceptor : LastGoodStore<GssCredential>, IDisposable
 
         return words.Count > 0 ? string.Join(": ", words) : $"GSSAPI status {major:x8}/{minor}";
     }
+
+    private static unsafe ReadOnlySpan<byte> View(GssApi.Buffer buffer) => new((void*)buffer.Value, (int)buffer.Length);
 
     private static byte[] Copy(GssApi.Buffer buffer)
     {

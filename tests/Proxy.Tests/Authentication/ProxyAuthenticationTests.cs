@@ -80,6 +80,20 @@ public sealed class ProxyAuthenticationTests(AuthProxyFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task AClientAskingForMutualAuthenticationCompletesWithTheProxysFinalToken()
+    {
+        var alice = await fixture.Realm.LoginAsync("alice", "alice-password");
+        var target = $"mutual-bucket.s3.amazonaws.com:{fixture.Origin.TlsPort.ToString(CultureInfo.InvariantCulture)}";
+
+        var (exit, output) = await Tools.RunWithEnvironmentAsync(alice, "dotnet", BuiltProgram.TestTool("NegotiateClient"), "connect", "HTTP/localhost",
+            fixture.Proxy.ConnectPort.ToString(CultureInfo.InvariantCulture), target);
+
+        // GSSAPI's SPNEGO on the client side checks the proxy's NegTokenResp and, inside it, the Kerberos AP-REP.
+        Assert.True(exit == 0, output);
+        Assert.Contains("STATUS 200 Completed authenticated=True", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AReplayedTokenIsRefused()
     {
         var alice = await fixture.Realm.LoginAsync("alice", "alice-password");
