@@ -21,17 +21,17 @@ internal sealed class UdpSelfQuery(ServerReadiness readiness, ZoneStore zones, T
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var buffer = new byte[512];
+        // Polled every 100 ms until the listeners are bound and a zone is in service, then every Interval: the
+        // timer wakes a thread each time, and a server under load pays for each wake-up.
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), time);
-        var next = time.GetTimestamp();
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            // Polled every 100 ms until the listeners are bound and a zone is in service, then every Interval.
-            if (time.GetTimestamp() < next || readiness.UdpEndPoints.Count == 0 || zones.Current.Zones.FirstOrDefault() is not { } zone)
+            if (readiness.UdpEndPoints.Count == 0 || zones.Current.Zones.FirstOrDefault() is not { } zone)
             {
                 continue;
             }
 
-            next = time.GetTimestamp() + (long)(Interval.TotalSeconds * time.TimestampFrequency);
+            timer.Period = Interval;
             var answered = true;
             foreach (var endpoint in readiness.UdpEndPoints)
             {
