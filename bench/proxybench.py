@@ -2,7 +2,7 @@
 """Load generator for bench/proxy.sh: a sink/source server and clients that go direct, through a TCP
 forwarder (HAProxy) or through an HTTP CONNECT proxy (ours, Squid). Loads are bounded in time and count
 and only ever target 127.0.0.1."""
-import argparse, os, socket, threading, time
+import argparse, socket, threading, time
 
 CHUNK = 256 * 1024
 
@@ -129,8 +129,9 @@ def hold(mode, port, target_port, count, held):
 
 def idle(mode, port, target_port, tunnels, pids):
     """
-    Memory per idle tunnel, in bytes: after a warm-up of TUNNELS tunnels opened and closed, the least-squares slope of
-    the proxy processes' PSS (all of them, e.g. Squid's workers) against the number of idle tunnels, read at every
+    Memory per idle tunnel, in bytes: after a warm-up of TUNNELS tunnels opened and closed (and 12 s for what follows
+    it), the least-squares slope of the proxy processes' PSS (all of them, e.g. Squid's workers) against the number
+    of idle tunnels, read at every
     TUNNELS / 2 from TUNNELS to 5 x TUNNELS. A slope leaves out what a process pays once, whatever the count (JIT,
     pools, threads, the first buffers). Nine readings over 4 x TUNNELS, not two: a .NET heap grows in 4 MiB regions,
     so a difference of two readings over 2,000 tunnels moves by a region (2 KB a tunnel) with where collections fall.
@@ -139,7 +140,9 @@ def idle(mode, port, target_port, tunnels, pids):
     hold(mode, port, target_port, tunnels, warm)
     for s in warm:
         s.close()
-    time.sleep(2)
+    # Our proxy gives memory back once open connections fall by 1,000 (AfterLoadCollector, looking every 10 s): the
+    # warm-up's end is such a fall, and that collection landing inside the readings moved the slope by kilobytes.
+    time.sleep(12)
     held = []
     counts, pss = [], []
     while len(held) < 5 * tunnels:
