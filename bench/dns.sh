@@ -218,6 +218,7 @@ while read -r name type; do
   done
 done < <(head -40 "$work/override.txt")
 
+for server in "$ours_pid" "$unbound_pid" "$nsd_pid" "$knot_pid"; do pinned "$server" 1; done
 echo "warming up..."
 for port in "$ours_port" "$unbound_port" "$nsd_port" "$knot_port"; do
   taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/override.txt" -l 3 -c 8 -q 500 >/dev/null 2>&1
@@ -259,6 +260,7 @@ wait_dns "$mem_unbound_port" s3.amazonaws.com; wait_dns "$mem_ours_port" s3.amaz
 for port in "$mem_ours_port" "$mem_unbound_port"; do
   taskset -c 0 dnsperf -s 127.0.0.1 -p "$port" -d "$work/forward.txt" -n 1 -c 8 -q 200 >/dev/null 2>&1
 done
+pinned "$mem_ours_pid" 1; pinned "$mem_unbound_pid" 1
 d_ours=$(memory "$mem_ours_port" "$mem_ours_pid"); d_unb=$(memory "$mem_unbound_port" "$mem_unbound_pid")
 
 # (e) the query log to a file; the files are emptied between rounds (appended to, so they can be).
@@ -269,6 +271,7 @@ pids+=($!); log_unbound_pid=$!
 start_ours "$log_ours_port" "$work/ours-queries.log" --log-level Debug
 pids+=($!); log_ours_pid=$!
 wait_dns "$log_unbound_port" s3.amazonaws.com; wait_dns "$log_ours_port" s3.amazonaws.com
+pinned "$log_ours_pid" 1; pinned "$log_unbound_pid" 1
 declare -A E
 for round in $(seq "$ROUNDS"); do
   : > "$work/ours-queries.log"; : > "$work/unbound-replies.log"

@@ -32,6 +32,19 @@ cpu_ticks() {
   echo "$total"
 }
 
+# pinned PID CPU: pins every thread of the process and its descendants to CPU, then fails the run unless each one
+# stays there. `taskset -c` at start is not enough for every peer: Knot DNS pins its UDP workers itself (worker i to
+# CPU i), which put its one worker on dnsperf's CPU until 2026-12-05.
+pinned() {
+  local p t
+  for p in $(tree "$1"); do taskset -a -p -c "$2" "$p" >/dev/null; done
+  for p in $(tree "$1"); do
+    for t in /proc/"$p"/task/*; do
+      [ "$(awk '/^Cpus_allowed_list/ {print $2}' "$t/status")" = "$2" ] || { echo "thread $(basename "$t") of $p ($(cat "$t/comm")) is not on CPU $2" >&2; exit 1; }
+    done
+  done
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # wait_port PORT: until something accepts on it (20 s), else the logs and exit.
