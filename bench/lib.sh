@@ -32,8 +32,8 @@ cpu_ticks() {
   echo "$total"
 }
 
-# pinned PID CPU: pins every thread of the process and its descendants to CPU, then fails the run unless each one
-# stays there. `taskset -c` at start is not enough for every peer: Knot DNS pins its UDP workers itself (worker i to
+# pinned PID CPU: pins every thread of the process and its descendants to CPU, and fails the run if any thread did
+# not take it (a thread a peer re-pins later is not caught). `taskset -c` at start is not enough for every peer: Knot DNS pins its UDP workers itself (worker i to
 # CPU i), which put its one worker on dnsperf's CPU until 2026-12-05.
 pinned() {
   local p t
