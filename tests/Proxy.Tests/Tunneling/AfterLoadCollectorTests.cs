@@ -8,7 +8,7 @@ public sealed class AfterLoadCollectorTests
     private readonly ConnectionTracker _tracker = new(100_000);
     private readonly AfterLoadCollector _collector;
 
-    public AfterLoadCollectorTests() => _collector = new AfterLoadCollector(_tracker, TimeProvider.System, NullLogger<AfterLoadCollector>.Instance);
+    public AfterLoadCollectorTests() => _collector = Collector(minHeapBytes: 0);
 
     [Fact]
     public void ASpikeThatEndedIsCollectedOnce()
@@ -45,6 +45,20 @@ public sealed class AfterLoadCollectorTests
             Open(AfterLoadCollector.MinDrop - 1);
         }
     }
+
+    /// <summary>A fall of idle tunnels leaves a small heap: collecting it would give back little and cost the next ones.</summary>
+    [Fact]
+    public void ASpikeThatLeftASmallHeapIsNotCollected()
+    {
+        var collector = Collector(minHeapBytes: long.MaxValue);
+        Open(AfterLoadCollector.MinDrop);
+        Close(AfterLoadCollector.MinDrop);
+
+        Assert.False(collector.Check());
+    }
+
+    private AfterLoadCollector Collector(long minHeapBytes) =>
+        new(_tracker, TimeProvider.System, NullLogger<AfterLoadCollector>.Instance, minHeapBytes);
 
     private void Open(int count)
     {
