@@ -15,6 +15,7 @@ internal sealed class ClientConnection : IDisposable
     private long _lastActivity;
     private int _expired;
     private int _disposed;
+    private int _reset;
 
     public ClientConnection(Socket client, ConnectionDeadlines deadlines)
     {
@@ -96,17 +97,31 @@ internal sealed class ClientConnection : IDisposable
     /// The sockets are shut for reading now and closed (with the reset) when the connection is disposed: a pending
     /// receive then ends on the socket engine's thread, where closing it would have cancelled it through the thread
     /// pool (bench/README.md: a thread switch per reset connection). A socket with a send waiting for its peer is closed at
-    /// once, since only that ends the send.
+    /// once, since only that ends the send. <paramref name="failed"/>, the socket whose own receive or send failed, is
+    /// left as it is: its peer reset it (or it was closed here), so the kernel has nothing to reset and its waits have
+    /// ended already; it is closed with the other.
     /// </summary>
-    public void Reset()
+    public void Reset(Socket? failed)
     {
-        IsReset = true;
-        ResetSocket(Upstream, Up.SendPending);
-        ResetSocket(Client, Down.SendPending);
+        // Once: the tunnel check that saw the reset and the pump it hands the end to both call this.
+        if (Interlocked.Exchange(ref _reset, 1) != 0)
+        {
+            return;
+        }
+
+        if (Upstream != failed)
+        {
+            ResetSocket(Upstream, Up.SendPending);
+        }
+
+        if (Client != failed)
+        {
+            ResetSocket(Client, Down.SendPending);
+        }
     }
 
     /// <summary>Reset by <see cref="Reset"/>: both sockets are shut or closed, so nothing more may be started on them.</summary>
-    public bool IsReset { get; private set; }
+    public bool IsReset => Volatile.Read(ref _reset) != 0;
 
     /// <summary>Ends the current wait for <paramref name="why"/>; the first reason sticks.</summary>
     public void Expire(Expiry why)

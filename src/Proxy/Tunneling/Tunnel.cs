@@ -78,7 +78,7 @@ internal sealed class Tunnel
             {
                 if (_connection.IsReset)
                 {
-                    return (total, Failed());
+                    return (total, Failed(null));
                 }
 
                 if (buffer is null)
@@ -86,7 +86,7 @@ internal sealed class Tunnel
                     var ready = await operation.ReceiveAsync(from, Memory<byte>.Empty).ConfigureAwait(false);
                     if (!ready.Ok)
                     {
-                        return (total, Failed());
+                        return (total, Failed(from));
                     }
 
                     buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
@@ -95,7 +95,7 @@ internal sealed class Tunnel
                 var read = await operation.ReceiveAsync(from, buffer).ConfigureAwait(false);
                 if (!read.Ok)
                 {
-                    return (total, Failed());
+                    return (total, Failed(from));
                 }
 
                 if (read.Bytes == 0)
@@ -118,7 +118,7 @@ internal sealed class Tunnel
                 var written = await operation.SendAllAsync(to, buffer.AsMemory(0, read.Bytes)).ConfigureAwait(false);
                 if (!written.Ok)
                 {
-                    return (total, Failed());
+                    return (total, Failed(to));
                 }
 
                 total += read.Bytes;
@@ -142,26 +142,27 @@ internal sealed class Tunnel
 
     /// <summary>
     /// A direction failed: the first failure is a reset and resets both sockets (the tunnel is over both ways);
-    /// a failure that closing caused, or a timeout, is a cancellation.
+    /// a failure that closing caused, or a timeout, is a cancellation. <paramref name="failed"/> is the socket whose
+    /// receive or send failed, or null when the tunnel check reset the tunnel already.
     /// </summary>
-    private PumpEnd Failed()
+    private PumpEnd Failed(Socket? failed)
     {
         if (_connection.Expired != Expiry.None)
         {
             return PumpEnd.Cancelled;
         }
 
-        return Abort() ? PumpEnd.Reset : PumpEnd.Cancelled;
+        return Abort(failed) ? PumpEnd.Reset : PumpEnd.Cancelled;
     }
 
-    private bool Abort()
+    private bool Abort(Socket? failed)
     {
         if (Interlocked.Exchange(ref _aborted, 1) != 0)
         {
             return false;
         }
 
-        _connection.Reset();
+        _connection.Reset(failed);
         return true;
     }
 

@@ -44,7 +44,7 @@ internal sealed class TunnelCheck(
             if (!ready.Ok)
             {
                 // Reset (a second receive would only see the end of stream): passed on, so the pump ends as a reset.
-                connection.Reset();
+                connection.Reset(connection.Client);
                 return 0;
             }
         }
@@ -108,7 +108,7 @@ internal sealed class TunnelCheck(
             {
                 if (!more.Ok)
                 {
-                    connection.Reset();
+                    connection.Reset(connection.Client);
                 }
 
                 return sent;
@@ -204,7 +204,7 @@ internal sealed class TunnelCheck(
 
         if (read.Reset)
         {
-            connection.Reset();
+            connection.Reset(connection.Client);
         }
 
         return 0;
@@ -224,7 +224,7 @@ internal sealed class TunnelCheck(
             return bytes.Length;
         }
 
-        connection.Reset();
+        connection.Reset(connection.Upstream);
         return 0;
     }
 
