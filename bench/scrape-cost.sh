@@ -12,8 +12,9 @@ need dnsperf:dnsperf dig:bind9-dnsutils curl:curl
 echo "building (Release)..."
 dotnet build "$root/src/DnsOverride" -c Release -o "$work/ours" -v quiet -nologo >/dev/null
 port=$(free_port); http=$(free_port)
-(cd "$root" && DOTNET_gcServer=0 exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" --listen "127.0.0.1:$port" --http "127.0.0.1:$http" \
-  --zones zones --upstream 127.0.0.1:9 --log-level Warning >"$work/ours.log" 2>&1) &
+# As shipped: its default log level writes no line per query (the query log is Debug), and its runtime settings.
+(cd "$root" && exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" --listen "127.0.0.1:$port" --http "127.0.0.1:$http" \
+  --zones zones --upstream 127.0.0.1:9 >"$work/ours.log" 2>&1) &
 pids+=($!)
 for _ in $(seq 100); do dig @127.0.0.1 -p "$port" +time=1 +tries=1 s3.amazonaws.com >/dev/null 2>&1 && break; sleep 0.2; done
 python3 - "$work/override.txt" <<'PY'

@@ -81,16 +81,22 @@ internal sealed class Tunnel
                     return (total, Failed(null));
                 }
 
-                if (buffer is null)
+                // A zero-byte wait for the next bytes: when it does not end at once the buffer goes back first, so an
+                // idle direction holds none (and no FIONREAD per burst asks whether more is already there).
+                var next = operation.ReceiveAsync(from, Memory<byte>.Empty);
+                if (!next.IsCompleted && buffer is not null)
                 {
-                    var ready = await operation.ReceiveAsync(from, Memory<byte>.Empty).ConfigureAwait(false);
-                    if (!ready.Ok)
-                    {
-                        return (total, Failed(from));
-                    }
-
-                    buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
                 }
+
+                var ready = await next.ConfigureAwait(false);
+                if (!ready.Ok)
+                {
+                    return (total, Failed(from));
+                }
+
+                buffer ??= ArrayPool<byte>.Shared.Rent(_bufferSize);
 
                 var read = await operation.ReceiveAsync(from, buffer).ConfigureAwait(false);
                 if (!read.Ok)
@@ -123,11 +129,6 @@ internal sealed class Tunnel
 
                 total += read.Bytes;
                 _connection.Touch();
-                if (!HasMore(from))
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                }
             }
         }
         finally
@@ -164,18 +165,6 @@ internal sealed class Tunnel
 
         _connection.Reset(failed);
         return true;
-    }
-
-    private static bool HasMore(Socket socket)
-    {
-        try
-        {
-            return socket.Available > 0;
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
     }
 
     private static void ShutdownSend(Socket socket)
