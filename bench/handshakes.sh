@@ -5,10 +5,13 @@
 # relays the same request to a sink that answers it, so it does the same kernel work as a CONNECT proxy.
 # The "defaults" rows run ours as shipped (its log line per connection, to a file) and Squid with its default
 # access log (a line per request through its log daemon, to a file); the other rows log nothing.
-# Usage: bench/handshakes.sh [seconds] [rounds]. Needs root for apt-get when tools are missing.
+# The fixed-rate rows time CONNECT handshakes opened at FIXED_RATE per second (default 5,000, under both proxies'
+# ceilings here), each from when it was due: latency without the queue that 64 in flight builds.
+# Usage: bench/handshakes.sh [seconds] [rounds] [fixed-rate]. Needs root for apt-get when tools are missing.
 set -euo pipefail
 SECONDS_PER_RUN=${1:-5}
 ROUNDS=${2:-3}
+FIXED_RATE=${3:-5000}
 CONCURRENCY=64
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
@@ -108,6 +111,22 @@ tl=$(median "$(rates "${T[ours_log]}")"); tlp=$(median "$(p99s "${T[ours_log]}")
 printf '%-16s %10s %10s\n' ours "$to" "$top" ours-defaults "$tl" "$tlp" "haproxy*" "$th" "$thp"
 echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)   p99 ours/haproxy $(echo "scale=2; $top / $thp" | bc)" \
   "  as shipped (its log line): ours/haproxy $(echo "scale=2; $tl / $th" | bc)   p99 $(echo "scale=2; $tlp / $thp" | bc)"
+
+# CONNECT at a fixed rate (hsload rate: open loop, each handshake timed from when it was due), same proxies.
+fixed() { taskset -c 0 "$work/hsload" rate 127.0.0.1 "$1" "127.0.0.1:$sink" "$FIXED_RATE" "$SECONDS_PER_RUN" | sed -n 's/.*rate=\([0-9]*\).*fail=\([0-9]*\).*p50_us=\([0-9]*\).*p99_us=\([0-9]*\).*/\3:\4:\2/p'; }
+declare -A F
+for round in $(seq "$ROUNDS"); do
+  F[ours]+="$(fixed "$ours_port") "; F[haproxy]+="$(fixed "$haproxy_port") "; F[ours_log]+="$(fixed "$ours_log_port") "
+done
+p50s() { printf '%s\n' $1 | cut -d: -f1; }
+fails() { printf '%s\n' $1 | cut -d: -f3 | awk '{s += $1} END {print s + 0}'; }
+echo
+echo "CONNECT at a fixed $FIXED_RATE/s: p50 and p99 handshake time (us) from when each was due, median of $ROUNDS x ${SECONDS_PER_RUN}s"
+for who in ours ours_log haproxy; do
+  printf '%-16s %10s %10s   failed %s\n' "$who" "$(median "$(p50s "${F[$who]}")")" "$(median "$(p99s "${F[$who]}")")" "$(fails "${F[$who]}")"
+done
+fp=$(median "$(p99s "${F[ours]}")"); flp=$(median "$(p99s "${F[ours_log]}")"); fhp=$(median "$(p99s "${F[haproxy]}")")
+echo "p99 ours/haproxy $(echo "scale=2; $fp / $fhp" | bc)   as shipped (its log line) $(echo "scale=2; $flp / $fhp" | bc)"
 
 # Journald: ours as the unit ships it, its standard output a stream to journald (what StandardOutput=journal gives:
 # the host sees JOURNAL_STREAM and writes systemd's "<N>" level prefixes instead of stamping lines itself), against
