@@ -85,7 +85,7 @@ o=$(median "$(rates "${R[ours]}")"); s=$(median "$(rates "${R[squid]}")"); h=$(m
 op=$(median "$(p99s "${R[ours]}")"); sp=$(median "$(p99s "${R[squid]}")"); hp=$(median "$(p99s "${R[haproxy]}")")
 echo
 echo "CONNECT handshakes/s and p99 handshake time (us), $CONCURRENCY in flight, median of $ROUNDS x ${SECONDS_PER_RUN}s (hsload; proxies on CPU 1)"
-printf '%-10s %10s %10s\n' ours "$o" "$op" squid "$s" "$sp" "haproxy*" "$h" "$hp"
+printf '%-26s %10s %10s\n' "ours, --log-level Warning" "$o" "$op" "squid, access_log none" "$s" "$sp" "haproxy*" "$h" "$hp"
 echo "ours/squid $(echo "scale=2; $o / $s" | bc)   ours/haproxy $(echo "scale=2; $o / $h" | bc)   p99 ours/haproxy $(echo "scale=2; $op / $hp" | bc)   (* TCP mode relaying the request to a sink that answers it)"
 ol=$(median "$(rates "${R[ours_log]}")"); sl=$(median "$(rates "${R[squid_log]}")")
 olp=$(median "$(p99s "${R[ours_log]}")"); slp=$(median "$(p99s "${R[squid_log]}")")
@@ -108,7 +108,7 @@ top=$(median "$(p99s "${T[ours]}")"); thp=$(median "$(p99s "${T[haproxy]}")")
 echo
 echo "TLS (SNI) handshakes/s and p99 handshake time (us), same conditions"
 tl=$(median "$(rates "${T[ours_log]}")"); tlp=$(median "$(p99s "${T[ours_log]}")")
-printf '%-16s %10s %10s\n' ours "$to" "$top" ours-defaults "$tl" "$tlp" "haproxy*" "$th" "$thp"
+printf '%-26s %10s %10s\n' "ours, --log-level Warning" "$to" "$top" ours-defaults "$tl" "$tlp" "haproxy*" "$th" "$thp"
 echo "ours/haproxy $(echo "scale=2; $to / $th" | bc)   p99 ours/haproxy $(echo "scale=2; $top / $thp" | bc)" \
   "  as shipped (its log line): ours/haproxy $(echo "scale=2; $tl / $th" | bc)   p99 $(echo "scale=2; $tlp / $thp" | bc)"
 
@@ -122,8 +122,9 @@ p50s() { printf '%s\n' $1 | cut -d: -f1; }
 fails() { printf '%s\n' $1 | cut -d: -f3 | awk '{s += $1} END {print s + 0}'; }
 echo
 echo "CONNECT at a fixed $FIXED_RATE/s: p50 and p99 handshake time (us) from when each was due, median of $ROUNDS x ${SECONDS_PER_RUN}s"
+declare -A LABEL=([ours]="ours, --log-level Warning" [ours_log]=ours-defaults [haproxy]="haproxy*")
 for who in ours ours_log haproxy; do
-  printf '%-16s %10s %10s   failed %s\n' "$who" "$(median "$(p50s "${F[$who]}")")" "$(median "$(p99s "${F[$who]}")")" "$(fails "${F[$who]}")"
+  printf '%-26s %10s %10s   failed %s\n' "${LABEL[$who]}" "$(median "$(p50s "${F[$who]}")")" "$(median "$(p99s "${F[$who]}")")" "$(fails "${F[$who]}")"
 done
 fp=$(median "$(p99s "${F[ours]}")"); flp=$(median "$(p99s "${F[ours_log]}")"); fhp=$(median "$(p99s "${F[haproxy]}")")
 echo "p99 ours/haproxy $(echo "scale=2; $fp / $fhp" | bc)   as shipped (its log line) $(echo "scale=2; $flp / $fhp" | bc)"

@@ -33,10 +33,11 @@ zone "large.test" { type primary; file "$work/zones/large.test.zone"; };
 CONF
 taskset -c 1 named -g -n 1 -c "$work/named.conf" >"$work/named.log" 2>&1 &
 pids+=($!)
-# Ours twice: keys configured make a signature required, so the unsigned runs go to an instance without them.
+# Ours twice: keys configured make a signature required, so the unsigned runs go to an instance without them. As
+# shipped (log level, metrics, runtime settings), but each on a free HTTP port instead of the default 8053.
 start_ours() { # port [options]
-  (cd "$root" && DOTNET_gcServer=0 exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" --listen "127.0.0.1:$1" --zones "$work/zones" \
-    --upstream 127.0.0.1:9 --allow-transfer 127.0.0.1/32 --http none --metrics none --log-level Warning "${@:2}" >>"$work/ours.log" 2>&1) &
+  (cd "$root" && exec taskset -c 1 "$work/ours/Endpoints.DnsOverride" --listen "127.0.0.1:$1" --zones "$work/zones" \
+    --upstream 127.0.0.1:9 --allow-transfer 127.0.0.1/32 --http "127.0.0.1:$(free_port)" "${@:2}" >>"$work/ours.log" 2>&1) &
   pids+=($!)
 }
 start_ours "$ours_port"
