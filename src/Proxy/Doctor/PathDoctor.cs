@@ -202,10 +202,11 @@ internal sealed class PathDoctor(string name, int port, IPEndPoint? resolver, IP
                 return new Answer([], response.Header.HasAuthorityAnswer, 0, null, response.ErrorMessage);
             }
 
+            // InitialTimeToLive: DnsClient's TimeToLive counts down from the answer's receipt, a second late by the SOA query.
             var records = response.Answers.ARecords().ToList();
             var soa = (await client.QueryAsync(name, QueryType.SOA, QueryClass.IN, cancellationToken).ConfigureAwait(false))
                 .AllRecords.OfType<SoaRecord>().FirstOrDefault();
-            return new Answer([.. records.Select(r => r.Address)], response.Header.HasAuthorityAnswer, records.Count > 0 ? records.Min(r => r.TimeToLive) : 0, soa?.Serial,
+            return new Answer([.. records.Select(r => r.Address)], response.Header.HasAuthorityAnswer, records.Count > 0 ? records.Min(r => r.InitialTimeToLive) : 0, soa?.Serial,
                 records.Count == 0 ? "no A record (NODATA)" : null);
         }
         catch (DnsResponseException ex)

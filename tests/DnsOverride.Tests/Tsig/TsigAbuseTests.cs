@@ -97,21 +97,49 @@ public sealed class TsigAbuseTests : IAsyncLifetime
         using var server = await DnsServerProcess.StartAsync(zones.Path, extra: ["--allow-transfer", "127.0.0.1/32"],
             settings: new Dictionary<string, string> { ["DnsOverride__MaxTcpConnections"] = "2" });
 
+        var query = DnsWire.BuildQuery("large.test", RecordType.AXFR, ednsPayload: null);
+        var framed = new byte[query.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
+        query.CopyTo(framed, 2);
         for (var i = 0; i < 6; i++)
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, server.Port);
-            var query = DnsWire.BuildQuery("large.test", RecordType.AXFR, ednsPayload: null);
-            var framed = new byte[query.Length + 2];
-            BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)query.Length);
-            query.CopyTo(framed, 2);
-            await client.GetStream().WriteAsync(framed);
-            Assert.True(await client.GetStream().ReadAsync(new byte[4096]) > 0);
+            using var client = await StartTransferAsync(server.Port, framed);
             client.Client.LingerState = new LingerOption(true, 0);
         }
 
         var dig = await Dig.QueryAsync(server.Port, "+tcp", "large.test", "SOA");
         Assert.Equal("NOERROR", dig.Status);
+    }
+
+    /// <summary>
+    /// A transfer that has begun. The server frees a left client's slot when its next send fails, which on a busy machine
+    /// can come after the next client's connect; that one is refused with a reset, so this polls until a slot is free.
+    /// Slots that are never given back leave every attempt refused, and the deadline fails the test.
+    /// </summary>
+    private static async Task<TcpClient> StartTransferAsync(int port, byte[] framed)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.GetStream().WriteAsync(framed);
+                if (await client.GetStream().ReadAsync(new byte[4096]) > 0)
+                {
+                    return client;
+                }
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                // Refused at the limit: a slot is still being freed.
+            }
+
+            client.Dispose();
+            Assert.True(DateTime.UtcNow < deadline, "no TCP slot came free within 10 s");
+            await Task.Delay(20);
+        }
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
